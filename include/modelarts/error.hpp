@@ -1,0 +1,177 @@
+/**
+ * @file error.hpp
+ * The library's error codes: one per way an input, a response or a transport can be wrong.
+ */
+#ifndef MODELARTS_ERROR_HPP
+#define MODELARTS_ERROR_HPP
+
+#include <boost/system/error_category.hpp>
+#include <boost/system/error_code.hpp>
+#include <boost/system/error_condition.hpp>
+#include <boost/system/result.hpp>
+
+#include <string>
+#include <type_traits>
+
+namespace modelarts {
+
+/**
+ * Everything the library itself can report. Service failures (`is_success: false`) are not
+ * errors: they come back as a value, see `update_result`.
+ */
+enum class error {
+    // Input refused before anything is sent.
+    description_too_long = 1,  ///< description over 256 Unicode characters
+    description_not_utf8,      ///< description is not valid UTF-8
+    invalid_job_id,            ///< not a v1 id (positive int64 decimal) nor a v2 id (UUID)
+    job_id_api_mismatch,       ///< the id's form does not fit the API version chosen
+    versions_need_v1_job,      ///< version lists exist for v1 (numeric) jobs only
+    invalid_project_id,        ///< project id empty, over 64 characters or outside [A-Za-z0-9-]
+    invalid_endpoint,          ///< endpoint not http(s)://host[:port]
+    invalid_token,             ///< token empty or holding characters a header cannot carry
+    invalid_paging,            ///< per_page outside 1..1000 or page negative
+
+    // A response that arrived but cannot be understood.
+    malformed_body = 100,      ///< body is not JSON (HTML, empty, truncated, invalid UTF-8)
+    unexpected_shape,          ///< JSON, but not of the documented shape
+    contradictory_status,      ///< 2xx saying failure, or 4xx/5xx saying success
+    nesting_too_deep,          ///< JSON nested deeper than the response needs
+
+    // The exchange itself failed (issued by transports).
+    transport_failure = 200,   ///< the transport could not deliver the request
+};
+
+/**
+ * Broad classes of `error`, for callers who only need to know where it went wrong:
+ * `if (ec == modelarts::condition::invalid_input) ...`.
+ */
+enum class condition {
+    invalid_input = 1,  ///< refused before sending: fix the arguments
+    bad_response,       ///< a response arrived that is not what the service documents
+    transport,          ///< nothing usable came back
+};
+
+namespace detail {
+
+class error_category_impl final : public boost::system::error_category {
+public:
+    constexpr error_category_impl() noexcept : boost::system::error_category(0x6d6f64656c617274ULL) {}
+
+    const char* name() const noexcept override { return "modelarts"; }
+
+    std::string message(int ev) const override { return message(ev, nullptr, 0); }
+
+    const char* message(int ev, char*, std::size_t) const noexcept override
+    {
+        switch (static_cast<error>(ev)) {
+        case error::description_too_long:
+            return "description: longer than 256 Unicode characters (code points)";
+        case error::description_not_utf8:
+            return "description: not valid UTF-8 (overlong form, encoded surrogate, truncated sequence or byte 0xF5-0xFF)";
+        case error::invalid_job_id:
+            return "job_id: must be a positive decimal that fits in int64 (v1) or a canonical UUID 8-4-4-4-12 (v2)";
+        case error::job_id_api_mismatch:
+            return "job_id: its form does not fit the chosen API (v1 takes a decimal id, v2 a UUID)";
+        case error::versions_need_v1_job:
+            return "job_id: version lists exist only for v1 jobs (decimal id)";
+        case error::invalid_project_id:
+            return "project_id: must be 1 to 64 characters of A-Z a-z 0-9 -";
+        case error::invalid_endpoint:
+            return "endpoint: must be https://host[:port] or http://host[:port] with no path, query, fragment or userinfo";
+        case error::invalid_token:
+            return "token: must be non-empty visible ASCII (no spaces or control characters)";
+        case error::invalid_paging:
+            return "per_page: must be 1 to 1000; page: must be 0 or more";
+        case error::malformed_body:
+            return "response body: not valid JSON";
+        case error::unexpected_shape:
+            return "response body: JSON of a shape the API does not document";
+        case error::contradictory_status:
+            return "response: HTTP status and body disagree on success";
+        case error::nesting_too_deep:
+            return "response body: nested deeper than the response needs";
+        case error::transport_failure:
+            return "transport: the request could not be delivered";
+        }
+        return "modelarts: unknown error";
+    }
+
+    boost::system::error_condition default_error_condition(int ev) const noexcept override;
+};
+
+class condition_category_impl final : public boost::system::error_category {
+public:
+    constexpr condition_category_impl() noexcept : boost::system::error_category(0x6d6f64656c617243ULL) {}
+
+    const char* name() const noexcept override { return "modelarts.condition"; }
+
+    std::string message(int ev) const override { return message(ev, nullptr, 0); }
+
+    const char* message(int ev, char*, std::size_t) const noexcept override
+    {
+        switch (static_cast<condition>(ev)) {
+        case condition::invalid_input: return "invalid input";
+        case condition::bad_response: return "bad response";
+        case condition::transport: return "transport failure";
+        }
+        return "modelarts: unknown condition";
+    }
+};
+
+// Constant-initialised, so no dynamic initialisation and no order problem across TUs.
+inline constexpr error_category_impl error_category_instance{};
+inline constexpr condition_category_impl condition_category_instance{};
+
+} // namespace detail
+
+/** @return the category of `modelarts::error` codes (name "modelarts"). */
+inline const boost::system::error_category& error_category() noexcept
+{
+    return detail::error_category_instance;
+}
+
+/** @return the category of `modelarts::condition` values (name "modelarts.condition"). */
+inline const boost::system::error_category& condition_category() noexcept
+{
+    return detail::condition_category_instance;
+}
+
+/**
+ * @param e a library error
+ * @return `e` as a `boost::system::error_code`
+ */
+inline boost::system::error_code make_error_code(error e) noexcept
+{
+    return {static_cast<int>(e), error_category()};
+}
+
+/**
+ * @param c a condition
+ * @return `c` as a `boost::system::error_condition`
+ */
+inline boost::system::error_condition make_error_condition(condition c) noexcept
+{
+    return {static_cast<int>(c), condition_category()};
+}
+
+inline boost::system::error_condition detail::error_category_impl::default_error_condition(int ev) const noexcept
+{
+    if (ev < 100) return make_error_condition(condition::invalid_input);
+    if (ev < 200) return make_error_condition(condition::bad_response);
+    return make_error_condition(condition::transport);
+}
+
+/** The library's result type: a value or a `boost::system::error_code`. */
+template <class T>
+using result = boost::system::result<T>;
+
+} // namespace modelarts
+
+namespace boost::system {
+template <>
+struct is_error_code_enum<modelarts::error> : std::true_type {};
+template <>
+struct is_error_condition_enum<modelarts::condition> : std::true_type {};
+} // namespace boost::system
+
+#endif
