@@ -1,0 +1,117 @@
+/**
+ * @file request.hpp
+ * Request builders: pure functions from validated inputs to an `http_request`. They do no I/O
+ * and add no credentials (see credentials.hpp), so their output is exactly reproducible.
+ */
+#ifndef MODELARTS_REQUEST_HPP
+#define MODELARTS_REQUEST_HPP
+
+#include "modelarts/error.hpp"
+#include "modelarts/http.hpp"
+#include "modelarts/validation.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/string_view.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace modelarts {
+
+/** Where the ModelArts service is and which project the calls act in. */
+struct service_config {
+    std::string endpoint;    ///< e.g. "https://modelarts.cn-north-4.myhuaweicloud.com"
+    std::string project_id;  ///< the project id, 1 to 64 of [A-Za-z0-9-]
+};
+
+/** Paging of the v1 version list; unset fields are not sent. */
+struct version_list_paging {
+    std::optional<unsigned> per_page = std::nullopt;  ///< versions per page, 1 to 1000 (service default 10)
+    std::optional<unsigned> page = std::nullopt;      ///< page number from 1; 0 means no paging
+};
+
+namespace detail {
+
+inline result<http_request> start_request(const service_config& config, http_method method)
+{
+    auto ep = parse_endpoint(config.endpoint);
+    if (!ep) return ep.error();
+    if (auto r = validate_project_id(config.project_id); !r) return r.error();
+    http_request req;
+    req.method = method;
+    req.destination = std::move(*ep);
+    req.headers.set("Host", req.destination.host_header());
+    req.headers.set("Content-Type", "application/json");
+    return req;
+}
+
+} // namespace detail
+
+/**
+ * Builds the request that changes a training job's description.
+ *
+ * v1 (decimal id): `PUT /v1/{project_id}/training-jobs/{job_id}` with `{"job_desc":"..."}`;
+ * v2 (UUID id): `PUT /v2/{project_id}/training-jobs/{training_job_id}` with `{"description":"..."}`.
+ * Headers, in order: Host, Content-Type, X-Project-Id, Content-Length.
+ *
+ * @param config endpoint and project id
+ * @param job_id the job's id, a positive int64 decimal (v1) or a UUID (v2)
+ * @param description the new description: valid UTF-8, at most 256 code points
+ * @param api `automatic` to follow the id's form, or an explicit version
+ * @return the request, or the error of the first invalid input
+ */
+inline result<http_request> make_update_job_description_request(const service_config& config,
+                                                                std::string_view job_id,
+                                                                std::string_view description,
+                                                                api_version api = api_version::automatic)
+{
+    auto version = resolve_api_version(job_id, api);
+    if (!version) return version.error();
+    if (auto r = validate_description(description); !r) return r.error();
+    auto req = detail::start_request(config, http_method::put);
+    if (!req) return req;
+
+    const bool v1 = *version == api_version::v1;
+    req->target.reserve(32 + config.project_id.size() + job_id.size());
+    req->target.append(v1 ? "/v1/" : "/v2/").append(config.project_id).append("/training-jobs/").append(job_id);
+    req->headers.set("X-Project-Id", config.project_id);
+
+    std::string body;
+    body.reserve(description.size() + 24);
+    body.append(v1 ? R"({"job_desc":)" : R"({"description":)");
+    body.append(boost::json::serialize(boost::json::string_view(description.data(), description.size())));
+    body.push_back('}');
+    req->headers.set("Content-Length", std::to_string(body.size()));
+    req->body = std::move(body);
+    return req;
+}
+
+/**
+ * Builds the request that lists a v1 job's versions:
+ * `GET /v1/{project_id}/training-jobs/{job_id}/versions[?per_page=N][&page=P]`.
+ *
+ * @param config endpoint and project id
+ * @param job_id the v1 job's id (positive int64 decimal)
+ * @param paging optional paging; none means the service's default
+ * @return the request, or the error of the first invalid input
+ */
+inline result<http_request> make_list_job_versions_request(const service_config& config,
+                                                           std::string_view job_id,
+                                                           const version_list_paging& paging = {})
+{
+    if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
+    if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;
+    auto req = detail::start_request(config, http_method::get);
+    if (!req) return req;
+    req->target.append("/v1/").append(config.project_id).append("/training-jobs/").append(job_id).append("/versions");
+    char sep = '?';
+    if (paging.per_page) req->target.append(1, sep).append("per_page=").append(std::to_string(*paging.per_page)), sep = '&';
+    if (paging.page) req->target.append(1, sep).append("page=").append(std::to_string(*paging.page));
+    req->headers.set("X-Project-Id", config.project_id);
+    return req;
+}
+
+} // namespace modelarts
+
+#endif
