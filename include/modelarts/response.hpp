@@ -1,0 +1,299 @@
+/**
+ * @file response.hpp
+ * Response parsers: pure functions from an `http_response` to a typed result. Whatever the
+ * bytes, they return a value or an error; they never throw (but for `std::bad_alloc`).
+ */
+#ifndef MODELARTS_RESPONSE_HPP
+#define MODELARTS_RESPONSE_HPP
+
+#include "modelarts/detail/json.hpp"
+#include "modelarts/error.hpp"
+#include "modelarts/http.hpp"
+#include "modelarts/validation.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace modelarts {
+
+/**
+ * What every ModelArts answer says, mirroring the Python SDK's return value (`is_success`,
+ * `error_code`, `error_msg`) plus what support asks for.
+ */
+struct service_status {
+    bool is_success = false;     ///< the service did what was asked
+    std::string error_code;      ///< on failure: e.g. "ModelArts.2775" or "APIGW.0301"
+    std::string error_msg;       ///< on failure: the message (`error_msg` or `error_message` on the wire)
+    std::string error_solution;  ///< v2 failures: what to do about it
+    unsigned http_status = 0;    ///< HTTP status code of the answer
+    std::string request_id;      ///< `X-Request-Id` header, else the body's `request_id`
+};
+
+/**
+ * The verdict as one line of JSON, the shape of the Python SDK's return value:
+ * `{"is_success":true}` or `{"is_success":false,"error_code":"...","error_msg":"..."}`, plus
+ * `error_solution` and `request_id` when the service sent them.
+ * @param s a verdict
+ * @return compact JSON, escaped as JSON requires
+ */
+inline std::string to_json(const service_status& s)
+{
+    boost::json::object o;
+    o["is_success"] = s.is_success;
+    if (!s.is_success) {
+        o["error_code"] = s.error_code;
+        o["error_msg"] = s.error_msg;
+        if (!s.error_solution.empty()) o["error_solution"] = s.error_solution;
+    }
+    if (!s.request_id.empty()) o["request_id"] = s.request_id;
+    return boost::json::serialize(o);
+}
+
+/**
+ * Prints `to_json(s)`.
+ * @param os stream
+ * @param s a verdict (or any result derived from it)
+ * @return os
+ */
+inline std::ostream& operator<<(std::ostream& os, const service_status& s) { return os << to_json(s); }
+
+/** The result of `update_job_description`. */
+struct update_result : service_status {};
+
+/** One parameter of a version's run: `{label, value}`, the value kept as text. */
+struct version_parameter {
+    std::string label;  ///< parameter name
+    std::string value;  ///< parameter value (numbers kept as their JSON text)
+};
+
+/** One version of a v1 training job, as the version list describes it. */
+struct job_version_info {
+    std::int64_t job_id = 0;          ///< the job's id
+    std::int64_t version_id = 0;      ///< the version's id
+    std::string version_name;         ///< e.g. "V0001"
+    std::int64_t pre_version_id = 0;  ///< the version this one was made from (0: none)
+    std::int64_t engine_type = 0;     ///< engine type
+    std::string engine_name;          ///< engine name, e.g. "TensorFlow"
+    std::int64_t engine_id = 0;       ///< engine id
+    std::string engine_version;       ///< engine version
+    std::int64_t status = 0;          ///< job status code
+    std::int64_t create_time = 0;     ///< creation time, ms since the epoch
+    std::int64_t duration = 0;        ///< run time, ms
+    std::vector<version_parameter> parameter;  ///< run parameters
+    std::string spec_id;              ///< resource spec id (text: documented as number and string)
+    std::string core;                 ///< cores (text: documented as number and string)
+    std::string cpu;                  ///< CPUs (text: documented as number and string)
+    std::string gpu_num;              ///< GPUs (text)
+    std::string gpu_type;             ///< GPU type
+    std::string data_url;             ///< OBS path of the data
+    std::string train_url;            ///< OBS path of the output
+    std::string log_url;              ///< OBS path of the logs
+    std::string dataset_id;           ///< dataset id
+    std::string dataset_version_id;   ///< dataset version id
+    std::string pool_id;              ///< resource pool id
+    std::string model_metric_list;    ///< model metrics (a JSON string on the wire)
+    std::string system_metric_list;   ///< system metrics (kept as text)
+};
+
+/** The answer of the v1 version list. */
+struct version_list : service_status {
+    std::int64_t job_id = 0;                ///< the job's id
+    std::string job_name;                   ///< the job's name
+    std::string job_desc;                   ///< the job's description
+    std::int64_t version_count = 0;         ///< how many versions the job has
+    std::vector<job_version_info> versions;  ///< the versions on this page
+};
+
+/** The answer of the v1 create-job call, from which way 2's job object is built. */
+struct create_job_result : service_status {
+    std::int64_t job_id = 0;      ///< the new job's id
+    std::string job_name;         ///< its name
+    std::int64_t status = 0;      ///< its status code
+    std::int64_t create_time = 0; ///< creation time, ms since the epoch
+    std::int64_t version_id = 0;  ///< its first version's id
+    std::string version_name;     ///< its first version's name
+    std::string resource_id;      ///< charging resource id
+};
+
+/** Deepest JSON nesting accepted in an update answer (it is flat; room for a few unknown fields). */
+inline constexpr unsigned max_update_response_depth = 4;
+/** Deepest JSON nesting accepted in a version-list or create answer. */
+inline constexpr unsigned max_list_response_depth = 16;
+
+namespace detail {
+
+/**
+ * Reads the parts every answer shares and decides success. The rules:
+ * 2xx saying failure and non-2xx saying success are `contradictory_status`; a non-2xx that is
+ * not a documented failure body is `unexpected_shape`; a 2xx with neither `is_success` nor an
+ * error succeeds only where `empty_success` (v2's `null` body) allows.
+ * @param body the parsed body (null when the body was empty)
+ */
+inline result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
+                                service_status& out)
+{
+    out.http_status = res.status;
+    out.request_id.assign(res.headers.get("X-Request-Id"));
+    const bool ok = res.status >= 200 && res.status < 300;
+
+    if (body.is_null()) {
+        if (ok && empty_success) return out.is_success = true, result<void>{};
+        return error::unexpected_shape;
+    }
+    auto* o = body.if_object();
+    if (!o) return error::unexpected_shape;
+
+    bool has_is_success = o->contains("is_success"), is_success = false;
+    std::string body_request_id;
+    if (!read_bool(*o, "is_success", is_success) || !read_text(*o, "error_code", out.error_code)
+        || !read_text(*o, "error_msg", out.error_msg) || !read_text(*o, "error_solution", out.error_solution)
+        || !read_text(*o, "request_id", body_request_id))
+        return error::unexpected_shape;
+    if (out.error_msg.empty() && !read_text(*o, "error_message", out.error_msg)) return error::unexpected_shape;
+    if (out.request_id.empty()) out.request_id = std::move(body_request_id);
+
+    const bool says_failure = (has_is_success && !is_success) || !out.error_code.empty();
+    const bool says_success = has_is_success && is_success;
+    if (says_success && says_failure) return error::unexpected_shape;
+    if (ok && says_failure) return error::contradictory_status;
+    if (!ok && says_success) return error::contradictory_status;
+    if (!ok && !says_failure) return error::unexpected_shape;
+    if (ok && !says_success && !empty_success) return error::unexpected_shape;
+    out.is_success = ok;
+    return {};
+}
+
+/**
+ * Parses a body. An empty one (or only white space) is JSON null where `empty_is_null` (v2's
+ * success), and otherwise not JSON at all: what a proxy sends, not the service.
+ */
+inline result<boost::json::value> parse_body(std::string_view body, unsigned max_depth, bool empty_is_null)
+{
+    if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+        if (empty_is_null) return boost::json::value{};
+        return error::malformed_body;
+    }
+    return parse_json(body, max_depth);
+}
+
+inline bool read_version(const boost::json::value& v, job_version_info& out)
+{
+    auto* o = v.if_object();
+    if (!o || !o->contains("version_id")) return false;
+    bool ok = read_int(*o, "job_id", out.job_id) && read_int(*o, "version_id", out.version_id)
+           && read_string(*o, "version_name", out.version_name) && read_int(*o, "pre_version_id", out.pre_version_id)
+           && read_int(*o, "engine_type", out.engine_type) && read_string(*o, "engine_name", out.engine_name)
+           && read_int(*o, "engine_id", out.engine_id) && read_string(*o, "engine_version", out.engine_version)
+           && read_int(*o, "status", out.status) && read_int(*o, "create_time", out.create_time)
+           && read_int(*o, "duration", out.duration) && read_string(*o, "spec_id", out.spec_id)
+           && read_string(*o, "core", out.core) && read_string(*o, "cpu", out.cpu)
+           && read_string(*o, "gpu_num", out.gpu_num) && read_string(*o, "gpu_type", out.gpu_type)
+           && read_string(*o, "data_url", out.data_url) && read_string(*o, "train_url", out.train_url)
+           && read_string(*o, "log_url", out.log_url) && read_string(*o, "dataset_id", out.dataset_id)
+           && read_string(*o, "dataset_version_id", out.dataset_version_id)
+           && read_string(*o, "pool_id", out.pool_id) && read_string(*o, "model_metric_list", out.model_metric_list);
+    if (!ok) return false;
+    if (auto* m = o->if_contains("system_metric_list"); m && !m->is_null())
+        out.system_metric_list = m->is_string() ? std::string(m->get_string()) : boost::json::serialize(*m);
+    if (auto* p = o->if_contains("parameter"); p && !p->is_null()) {
+        auto* arr = p->if_array();
+        if (!arr) return false;
+        for (const auto& item : *arr) {
+            auto* po = item.if_object();
+            version_parameter vp;
+            if (!po || !read_string(*po, "label", vp.label) || !read_string(*po, "value", vp.value)) return false;
+            out.parameter.push_back(std::move(vp));
+        }
+    }
+    return true;
+}
+
+} // namespace detail
+
+namespace detail {
+
+// The path every answer takes: body → JSON → verdict → (on success) the operation's own fields.
+template <class Result, class ReadFields>
+result<Result> parse_answer(const http_response& res, unsigned max_depth, bool empty_success, ReadFields read_fields)
+{
+    const bool ok = res.status >= 200 && res.status < 300;
+    auto body = parse_body(res.body, max_depth, empty_success && ok);
+    if (!body) return body.error();
+    Result out;
+    if (auto r = read_status(res, *body, empty_success, out); !r) return r.error();
+    if (out.is_success && body->is_object() && !read_fields(body->get_object(), out)) return error::unexpected_shape;
+    return out;
+}
+
+inline bool read_version_list(const boost::json::object& o, version_list& out)
+{
+    if (!read_int(o, "job_id", out.job_id) || !read_string(o, "job_name", out.job_name)
+        || !read_string(o, "job_desc", out.job_desc) || !read_int(o, "version_count", out.version_count))
+        return false;
+    auto* vs = o.if_contains("versions");
+    if (!vs || vs->is_null()) return true;
+    auto* arr = vs->if_array();
+    if (!arr) return false;
+    out.versions.reserve(arr->size());
+    for (const auto& v : *arr) {
+        job_version_info info;
+        info.job_id = out.job_id;  // versions may omit it; the list's id applies
+        if (!read_version(v, info)) return false;
+        out.versions.push_back(std::move(info));
+    }
+    return true;
+}
+
+inline bool read_created_job(const boost::json::object& o, create_job_result& out)
+{
+    return o.contains("job_id") && o.contains("version_id") && read_int(o, "job_id", out.job_id)
+        && read_string(o, "job_name", out.job_name) && read_int(o, "status", out.status)
+        && read_int(o, "create_time", out.create_time) && read_int(o, "version_id", out.version_id)
+        && read_string(o, "version_name", out.version_name) && read_string(o, "resource_id", out.resource_id)
+        && out.job_id > 0;
+}
+
+} // namespace detail
+
+/**
+ * Parses the answer to `make_update_job_description_request`.
+ * @param res the response, as the transport received it
+ * @param api the API the request went to (`v1` or `v2`; `automatic` is read as v1)
+ * @return the service's verdict (success or its failure), or a library error for an answer that
+ *         is not JSON, not of a documented shape, nested too deep, or whose status and body disagree
+ */
+inline result<update_result> parse_update_job_description_response(const http_response& res, api_version api)
+{
+    return detail::parse_answer<update_result>(res, max_update_response_depth, api == api_version::v2,
+                                               [](const boost::json::object&, update_result&) { return true; });
+}
+
+/**
+ * Parses the answer to `make_list_job_versions_request`.
+ * @param res the response, as the transport received it
+ * @return the version list, a service failure, or a library error as for updates
+ */
+inline result<version_list> parse_list_job_versions_response(const http_response& res)
+{
+    return detail::parse_answer<version_list>(res, max_list_response_depth, false, detail::read_version_list);
+}
+
+/**
+ * Parses the answer to v1's create-job call (`POST /v1/{project_id}/training-jobs`).
+ * @param res the response, as the transport received it
+ * @return the new job's ids, a service failure, or a library error as for updates
+ */
+inline result<create_job_result> parse_create_job_response(const http_response& res)
+{
+    return detail::parse_answer<create_job_result>(res, max_list_response_depth, false, detail::read_created_job);
+}
+
+} // namespace modelarts
+
+#endif
