@@ -1,0 +1,18 @@
+/**
+ * @file modelarts.hpp
+ * The whole library: include this, or only the headers you use.
+ */
+#ifndef MODELARTS_MODELARTS_HPP
+#define MODELARTS_MODELARTS_HPP
+
+#include "modelarts/credentials.hpp"
+#include "modelarts/error.hpp"
+#include "modelarts/estimator.hpp"
+#include "modelarts/http.hpp"
+#include "modelarts/request.hpp"
+#include "modelarts/response.hpp"
+#include "modelarts/session.hpp"
+#include "modelarts/transport.hpp"
+#include "modelarts/validation.hpp"
+
+#endif

@@ -1,0 +1,125 @@
+/**
+ * @file session.hpp
+ * The SDK's `Session`: where the service is, who we are, and the transport that carries requests.
+ */
+#ifndef MODELARTS_SESSION_HPP
+#define MODELARTS_SESSION_HPP
+
+#include "modelarts/credentials.hpp"
+#include "modelarts/error.hpp"
+#include "modelarts/http.hpp"
+#include "modelarts/request.hpp"
+#include "modelarts/response.hpp"
+#include "modelarts/transport.hpp"
+
+#include <string>
+#include <utility>
+
+namespace modelarts {
+
+/** What a session needs to know: the service, the project and the credentials. */
+struct session_options {
+    std::string endpoint;    ///< e.g. "https://modelarts.cn-north-4.myhuaweicloud.com"
+    std::string project_id;  ///< the project to act in
+    credentials auth = no_credentials{};  ///< how to authenticate (default: none)
+};
+
+/**
+ * Facts about the last exchange that a library error would otherwise hide: when a response
+ * arrived but could not be understood, its status and request id are still here.
+ */
+struct diagnostics {
+    unsigned http_status = 0;  ///< status of the response, 0 when none arrived
+    std::string request_id;    ///< its `X-Request-Id`, when sent
+};
+
+/**
+ * A session: the configuration plus the transport. Estimators, jobs and versions refer to a
+ * session, which must outlive them. A session is not safe for concurrent use unless its
+ * transport is.
+ *
+ * @tparam Transport a type modelling `sync_transport`
+ */
+template <class Transport>
+class session {
+    static_assert(sync_transport<Transport>,
+                  "modelarts::session<T>: T must model modelarts::sync_transport, i.e. have a member "
+                  "send(const modelarts::http_request&) returning boost::system::result<modelarts::http_response>");
+
+public:
+    /**
+     * @param transport the HTTP stack to use, moved in
+     * @param options endpoint, project id and credentials; checked on each call, not here
+     */
+    session(Transport transport, session_options options)
+        : transport_(std::move(transport))
+        , config_{std::move(options.endpoint), std::move(options.project_id)}
+        , auth_(std::move(options.auth))
+    {
+    }
+
+    /** @return the endpoint and project id every request is built for */
+    const service_config& config() const noexcept { return config_; }
+
+    /** @return the transport */
+    Transport& transport() noexcept { return transport_; }
+
+    /**
+     * Adds the credentials to a request built by a request builder and sends it.
+     * @param req the request
+     * @return the response, whatever its status; or the credentials' or the transport's error
+     */
+    result<http_response> send(http_request req)
+    {
+        if (auto r = validate_credentials(auth_); !r) return r.error();
+        apply_credentials(req, auth_);
+        return transport_.send(req);
+    }
+
+private:
+    Transport transport_;
+    service_config config_;
+    credentials auth_;
+};
+
+namespace detail {
+
+inline void record(diagnostics* diag, const http_response& res)
+{
+    if (!diag) return;
+    diag->http_status = res.status;
+    diag->request_id.assign(res.headers.get("X-Request-Id"));
+}
+
+// The one path every way of updating takes: build, send, parse.
+template <class Transport>
+result<update_result> update_job_description(session<Transport>& s, std::string_view job_id, api_version api,
+                                             std::string_view description, diagnostics* diag)
+{
+    auto version = resolve_api_version(job_id, api);
+    if (!version) return version.error();
+    auto req = make_update_job_description_request(s.config(), job_id, description, *version);
+    if (!req) return req.error();
+    auto res = s.send(std::move(*req));
+    if (!res) return res.error();
+    record(diag, *res);
+    return parse_update_job_description_response(*res, *version);
+}
+
+template <class Transport>
+result<version_list> list_job_versions(session<Transport>& s, std::string_view job_id, const version_list_paging& paging,
+                                       diagnostics* diag)
+{
+    auto req = make_list_job_versions_request(s.config(), job_id, paging);
+    if (!req) return req.error();
+    auto res = s.send(std::move(*req));
+    if (!res) return res.error();
+    record(diag, *res);
+    return parse_list_job_versions_response(*res);
+}
+
+} // namespace detail
+
+} // namespace modelarts
+
+#endif
