@@ -1,0 +1,311 @@
+/**
+ * @file testing/emulator.hpp
+ * A stand-in for the ModelArts service: a plain function from `http_request` to `http_response`
+ * with the service's behaviour, for tests and examples. It does no I/O and starts no thread; serve
+ * it over HTTP, or call it in-process through `in_process_transport`.
+ */
+#ifndef MODELARTS_TESTING_EMULATOR_HPP
+#define MODELARTS_TESTING_EMULATOR_HPP
+
+#include "modelarts/error.hpp"
+#include "modelarts/http.hpp"
+#include "modelarts/validation.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <charconv>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace modelarts::testing {
+
+/** How the emulator behaves. */
+struct emulator_options {
+    /** The project the emulated account owns; other projects answer ModelArts.2786. */
+    std::string project_id = "0123456789abcdef0123456789abcdef";
+    /** The `X-Auth-Token` required; empty lets requests without credentials through. */
+    std::string token;
+    /**
+     * Spelling of the message field in v1 failures: "error_message" (the current API pages) or
+     * "error_msg" (the older pages and the SDK). v2 and the gateway always use "error_msg".
+     */
+    std::string v1_error_message_field = "error_message";
+};
+
+/** A version of an emulated v1 job. */
+struct emulated_version {
+    std::int64_t version_id = 0;  ///< the version's id
+    std::string version_name;     ///< e.g. "V0001"
+};
+
+/**
+ * The emulated service. Not safe for concurrent use: a server serialises calls to `handle`.
+ *
+ * @code
+ * modelarts::testing::emulator em;   // v1 job 182626 with two versions, and one v2 job
+ * modelarts::session s{modelarts::testing::in_process_transport{em},
+ *                      {.endpoint = em.endpoint(), .project_id = em.project_id()}};
+ * modelarts::estimator{s, "182626"}.update_job_description("hello");
+ * assert(em.description("182626") == "hello");
+ * @endcode
+ */
+class emulator {
+public:
+    /** The v1 job every emulator starts with, as in the SDK's documentation. */
+    static constexpr std::int64_t sample_v1_job_id = 182626;
+    /** The v2 job every emulator starts with. */
+    static constexpr std::string_view sample_v2_job_id = "3faf5c03-aaa1-4cbe-879d-24b05d997347";
+
+    /** @param options project, token and error spelling */
+    explicit emulator(emulator_options options = {}) : options_(std::move(options))
+    {
+        add_v1_job(sample_v1_job_id, "job-182626", "first description",
+                   {{1108482, "V0001"}, {1108483, "V0002"}});
+        add_v2_job(std::string(sample_v2_job_id), "a v2 job");
+    }
+
+    /** @return the project id the emulator serves */
+    const std::string& project_id() const noexcept { return options_.project_id; }
+
+    /** @return an endpoint for requests to it; the in-process transport ignores the address */
+    std::string endpoint() const { return "http://modelarts.emulator.local"; }
+
+    /**
+     * Adds (or replaces) a v1 job.
+     * @param job_id positive id
+     * @param job_name name
+     * @param description initial description
+     * @param versions its versions, oldest first
+     */
+    void add_v1_job(std::int64_t job_id, std::string job_name, std::string description,
+                    std::vector<emulated_version> versions)
+    {
+        jobs_[std::to_string(job_id)] = job{std::move(job_name), std::move(description), std::move(versions), true};
+    }
+
+    /**
+     * Adds (or replaces) a v2 job.
+     * @param job_id a UUID
+     * @param description initial description
+     */
+    void add_v2_job(std::string job_id, std::string description)
+    {
+        jobs_[std::move(job_id)] = job{"", std::move(description), {}, false};
+    }
+
+    /**
+     * @param job_id a job's id, as in the request path
+     * @return its stored description, or nothing when there is no such job
+     */
+    std::optional<std::string> description(std::string_view job_id) const
+    {
+        auto it = jobs_.find(std::string(job_id));
+        if (it == jobs_.end()) return std::nullopt;
+        return it->second.description;
+    }
+
+    /** @return every request handled so far, in order */
+    const std::vector<http_request>& requests() const noexcept { return requests_; }
+
+    /** Forgets the requests handled so far. */
+    void clear_requests() noexcept { requests_.clear(); }
+
+    /**
+     * Answers a request as the service (and its API gateway) would.
+     * @param req any request
+     * @return the answer; never throws but for `std::bad_alloc`
+     */
+    http_response handle(const http_request& req)
+    {
+        requests_.push_back(req);
+        const std::string request_id = next_request_id();
+
+        std::string_view path = req.target, query;
+        if (auto q = path.find('?'); q != std::string_view::npos) query = path.substr(q + 1), path = path.substr(0, q);
+        auto parts = split(path);
+
+        // /{v1|v2}/{project}/training-jobs/{id}[/versions]
+        const bool routed = parts.size() >= 4 && parts[0].empty() == false && parts[2] == "training-jobs"
+                         && ((req.method == http_method::put && parts.size() == 4 && (parts[0] == "v1" || parts[0] == "v2"))
+                             || (req.method == http_method::get && parts.size() == 5 && parts[0] == "v1" && parts[4] == "versions"));
+        if (!routed) return gateway_error(404, "APIGW.0101", "The API does not exist or has not been published in the environment", request_id);
+        if (!options_.token.empty() && req.headers.get("X-Auth-Token") != options_.token)
+            return gateway_error(401, "APIGW.0301", "Incorrect IAM authentication information: verify the token", request_id);
+
+        const bool v2 = parts[0] == "v2";
+        if (!validate_project_id(parts[1]) || parts[1] != options_.project_id)
+            return service_error(v2, 404, "ModelArts.2786", "TokenProjectIDNotMatch: the project id does not match the token", request_id);
+        const bool id_ok = v2 ? is_v2_job_id(parts[3]) : is_v1_job_id(parts[3]);
+        auto it = id_ok ? jobs_.find(std::string(parts[3])) : jobs_.end();
+        if (it == jobs_.end() || it->second.v1 == v2)
+            return service_error(v2, 400, "ModelArts.2775", "TrainingJobNotFound: no training job " + std::string(parts[3]), request_id);
+
+        if (req.method == http_method::get) return list_versions(it->first, it->second, query, request_id);
+        return update_description(v2, it->second, req.body, request_id);
+    }
+
+private:
+    struct job {
+        std::string name;
+        std::string description;
+        std::vector<emulated_version> versions;
+        bool v1 = true;
+    };
+
+    static constexpr std::size_t max_body_size = 12 * 1024 * 1024;
+
+    static std::vector<std::string_view> split(std::string_view path)
+    {
+        std::vector<std::string_view> out;
+        if (path.empty() || path.front() != '/') return out;
+        path.remove_prefix(1);
+        for (;;) {
+            auto slash = path.find('/');
+            out.push_back(path.substr(0, slash));
+            if (slash == std::string_view::npos) return out;
+            path.remove_prefix(slash + 1);
+        }
+    }
+
+    std::string next_request_id()
+    {
+        char buf[33];
+        std::snprintf(buf, sizeof buf, "%016llx%016llx", 0x6d6f64656c617274ULL, static_cast<unsigned long long>(++counter_));
+        return buf;
+    }
+
+    static http_response reply(unsigned status, std::string body, const std::string& request_id)
+    {
+        http_response res;
+        res.status = status;
+        res.headers.set("Content-Type", "application/json");
+        res.headers.set("X-Request-Id", request_id);
+        res.body = std::move(body);
+        return res;
+    }
+
+    static http_response gateway_error(unsigned status, std::string_view code, std::string_view msg,
+                                       const std::string& request_id)
+    {
+        boost::json::object o{{"error_code", code}, {"error_msg", msg}, {"request_id", request_id}};
+        return reply(status, boost::json::serialize(o), request_id);
+    }
+
+    http_response service_error(bool v2, unsigned status, std::string_view code, std::string_view msg,
+                                const std::string& request_id) const
+    {
+        boost::json::object o;
+        if (v2) {
+            o = {{"error_code", code}, {"error_msg", msg}, {"error_solution", "Check the request against the API reference."}};
+        } else {
+            o = {{"is_success", false}, {"error_code", code}};
+            o[options_.v1_error_message_field] = msg;
+        }
+        return reply(status, boost::json::serialize(o), request_id);
+    }
+
+    http_response update_description(bool v2, job& j, std::string_view body, const std::string& request_id)
+    {
+        if (body.size() > max_body_size)
+            return service_error(v2, 413, "ModelArts.4104", "The request body is larger than 12 MB", request_id);
+        boost::system::error_code ec;
+        auto value = boost::json::parse(boost::json::string_view(body.data(), body.size()), ec);
+        if (ec || !value.is_object())
+            return service_error(v2, 400, "ModelArts.2787", "InvalidJsonBody: the body is not a JSON object", request_id);
+        const char* field = v2 ? "description" : "job_desc";
+        auto* desc = value.get_object().if_contains(field);
+        if (!desc || !desc->is_string())
+            return service_error(v2, 400, "ModelArts.2788", std::string("InvalidParam: ") + field + " must be a string", request_id);
+        std::string_view text(desc->get_string().data(), desc->get_string().size());
+        if (!validate_description(text))
+            return service_error(v2, 400, "ModelArts.2788",
+                                 std::string("InvalidParam: ") + field + " must be 0 to 256 characters", request_id);
+        j.description.assign(text);
+        return reply(200, v2 ? "null" : R"({"is_success":true})", request_id);
+    }
+
+    http_response list_versions(const std::string& job_id, const job& j, std::string_view query,
+                                const std::string& request_id) const
+    {
+        std::int64_t per_page = 10, page = 0;
+        while (!query.empty()) {
+            auto amp = query.find('&');
+            auto pair = query.substr(0, amp);
+            query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+            auto eq = pair.find('=');
+            auto name = pair.substr(0, eq), text = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+            std::int64_t v = -1;
+            auto [p, err] = std::from_chars(text.data(), text.data() + text.size(), v);
+            bool number = err == std::errc{} && p == text.data() + text.size();
+            if (name == "per_page" && number && v >= 1 && v <= 1000) per_page = v;
+            else if (name == "page" && number && v >= 0) page = v;
+            else
+                return service_error(false, 400, "ModelArts.0104", "Parameter error: per_page is 1 to 1000, page 0 or more", request_id);
+        }
+        std::size_t first = 0, count = j.versions.size();
+        if (page > 0) {
+            first = static_cast<std::size_t>((page - 1) * per_page);
+            first = first < j.versions.size() ? first : j.versions.size();
+            count = std::min<std::size_t>(static_cast<std::size_t>(per_page), j.versions.size() - first);
+        }
+        const std::int64_t id = std::stoll(job_id);
+        boost::json::array versions;
+        for (std::size_t i = first; i < first + count; ++i) {
+            const auto& v = j.versions[i];
+            versions.push_back(boost::json::object{
+                {"job_id", id}, {"version_id", v.version_id}, {"version_name", v.version_name},
+                {"pre_version_id", i == 0 ? 0 : j.versions[i - 1].version_id}, {"engine_type", 1},
+                {"engine_name", "TensorFlow"}, {"engine_id", 1}, {"engine_version", "TF-1.8.0-python2.7"},
+                {"status", 10}, {"create_time", 1524189990635 + static_cast<std::int64_t>(i) * 60000},
+                {"duration", 532}, {"spec_id", 1}, {"core", 2}, {"cpu", 8}, {"gpu_num", 1}, {"gpu_type", "P100"},
+                {"parameter", boost::json::array{boost::json::object{{"label", "learning_rate"}, {"value", "0.01"}}}},
+                {"data_url", "/usr/data/"}, {"train_url", "/usr/train/"}, {"log_url", "/usr/log/"},
+                {"dataset_id", ""}, {"dataset_version_id", ""}, {"pool_id", "pool9928813f"},
+                {"model_metric_list", "{}"}, {"system_metric_list", boost::json::object{}}});
+        }
+        boost::json::object o{{"is_success", true},
+                              {"job_id", id},
+                              {"job_name", j.name},
+                              {"job_desc", j.description},
+                              {"version_count", j.versions.size()},
+                              {"versions", std::move(versions)}};
+        return reply(200, boost::json::serialize(o), request_id);
+    }
+
+    emulator_options options_;
+    std::map<std::string, job, std::less<>> jobs_;
+    std::vector<http_request> requests_;
+    std::uint64_t counter_ = 0;
+};
+
+/**
+ * A `sync_transport` that hands each request straight to an emulator, in the same thread.
+ * The emulator must outlive the transport.
+ */
+class in_process_transport {
+public:
+    /** @param em the emulator to call */
+    explicit in_process_transport(emulator& em) noexcept : emulator_(&em) {}
+
+    /**
+     * @param req the request
+     * @return the emulator's answer; never an error
+     */
+    result<http_response> send(const http_request& req) { return emulator_->handle(req); }
+
+private:
+    emulator* emulator_;
+};
+
+} // namespace modelarts::testing
+
+#endif
