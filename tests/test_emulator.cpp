@@ -1,0 +1,198 @@
+#include "modelarts/testing/emulator.hpp"
+
+#include "modelarts/request.hpp"
+#include "modelarts/response.hpp"
+#include "modelarts/transport.hpp"
+
+#include <doctest/doctest.h>
+
+#include <boost/json/parse.hpp>
+
+#include <set>
+#include <string>
+
+using namespace modelarts;
+using modelarts::testing::emulator;
+
+namespace {
+
+http_request put(const std::string& target, std::string body, std::string token = "tok")
+{
+    http_request r{http_method::put, {}, target, {{"X-Auth-Token", token}}, std::move(body)};
+    return r;
+}
+
+http_request get(const std::string& target, std::string token = "tok")
+{
+    return {http_method::get, {}, target, {{"X-Auth-Token", token}}, ""};
+}
+
+boost::json::object json(const http_response& r) { return boost::json::parse(r.body).as_object(); }
+
+const std::string v1 = "/v1/0123456789abcdef0123456789abcdef/training-jobs/";
+const std::string v2 = "/v2/0123456789abcdef0123456789abcdef/training-jobs/";
+
+} // namespace
+
+TEST_CASE("the emulator starts with v1 job 182626 (two versions) and one v2 job")
+{
+    emulator em;
+    CHECK(em.description("182626") == "first description");
+    CHECK(em.description(emulator::sample_v2_job_id) == "a v2 job");
+    CHECK_FALSE(em.description("1"));
+    em.add_v1_job(42, "mine", "d", {{7, "V0001"}});
+    em.add_v2_job("00000000-0000-0000-0000-000000000001", "e");
+    CHECK(em.description("42") == "d");
+    CHECK(em.description("00000000-0000-0000-0000-000000000001") == "e");
+}
+
+TEST_CASE("v1 update: {\"is_success\":true}, and the description is stored")
+{
+    emulator em{{.token = "tok"}};
+    auto r = em.handle(put(v1 + "182626", R"({"job_desc":"new \u4e2d"})"));
+    CHECK(r.status == 200);
+    CHECK(r.body == R"({"is_success":true})");
+    CHECK(r.headers.get("Content-Type") == "application/json");
+    CHECK(r.headers.get("X-Request-Id").size() == 32);
+    CHECK(em.description("182626") == "new \xE4\xB8\xAD");
+}
+
+TEST_CASE("v2 update: body null, and the description is stored")
+{
+    emulator em{{.token = "tok"}};
+    auto r = em.handle(put(v2 + std::string(emulator::sample_v2_job_id), R"({"description":"two"})"));
+    CHECK(r.status == 200);
+    CHECK(r.body == "null");
+    CHECK(em.description(emulator::sample_v2_job_id) == "two");
+}
+
+TEST_CASE("the gateway answers unknown APIs with 404 APIGW.0101 and bad tokens with 401 APIGW.0301")
+{
+    emulator em{{.token = "tok"}};
+    for (auto req : {put("/v1/x", "{}"), put(v1 + "182626/extra", "{}"), get(v1 + "182626"),
+                     http_request{http_method::post, {}, v1 + "182626", {}, "{}"}, put("", "{}"), put("v1", "")}) {
+        CAPTURE(req.target);
+        auto r = em.handle(req);
+        CHECK(r.status == 404);
+        auto o = json(r);
+        CHECK(o.at("error_code") == "APIGW.0101");
+        CHECK(o.at("request_id").as_string() == r.headers.get("X-Request-Id"));
+        CHECK_FALSE(o.contains("is_success"));
+    }
+    for (auto req : {put(v1 + "182626", R"({"job_desc":"x"})", "wrong"), put(v1 + "182626", R"({"job_desc":"x"})", "")}) {
+        auto r = em.handle(req);
+        CHECK(r.status == 401);
+        CHECK(json(r).at("error_code") == "APIGW.0301");
+    }
+    CHECK(em.description("182626") == "first description");
+}
+
+TEST_CASE("without a configured token, requests without credentials pass")
+{
+    emulator em;
+    http_request req{http_method::put, {}, v1 + "182626", {}, R"({"job_desc":"open"})"};
+    CHECK(em.handle(req).status == 200);
+}
+
+TEST_CASE("service failures use the documented codes; v1 spells the message field as configured")
+{
+    emulator current{{.token = "tok"}};
+    auto r = current.handle(put(v1 + "999", R"({"job_desc":"x"})"));
+    CHECK(r.status == 400);
+    auto o = json(r);
+    CHECK(o.at("is_success") == false);
+    CHECK(o.at("error_code") == "ModelArts.2775");
+    CHECK(o.contains("error_message"));
+
+    emulator older{{.token = "tok", .v1_error_message_field = "error_msg"}};
+    o = json(older.handle(put(v1 + "999", R"({"job_desc":"x"})")));
+    CHECK(o.contains("error_msg"));
+    CHECK_FALSE(o.contains("error_message"));
+
+    // v2 failures carry error_solution and no is_success.
+    o = json(current.handle(put(v2 + "00000000-0000-0000-0000-000000000000", R"({"description":"x"})")));
+    CHECK(o.at("error_code") == "ModelArts.2775");
+    CHECK(o.contains("error_solution"));
+    CHECK_FALSE(o.contains("is_success"));
+
+    // A v1 job asked for through v2, and the other way round, is not found.
+    CHECK(json(current.handle(put(v2 + "182626", R"({"description":"x"})"))).at("error_code") == "ModelArts.2775");
+
+    r = current.handle(put("/v1/otherproject/training-jobs/182626", R"({"job_desc":"x"})"));
+    CHECK(r.status == 404);
+    CHECK(json(r).at("error_code") == "ModelArts.2786");
+}
+
+TEST_CASE("the emulator applies the service's limits to bodies")
+{
+    emulator em{{.token = "tok"}};
+    auto code = [&](std::string body) { return std::string(json(em.handle(put(v1 + "182626", std::move(body)))).at("error_code").as_string()); };
+    CHECK(code("{not json") == "ModelArts.2787");
+    CHECK(code("[]") == "ModelArts.2787");
+    CHECK(code(R"({"description":"v2 field on v1"})") == "ModelArts.2788");
+    CHECK(code(R"({"job_desc":5})") == "ModelArts.2788");
+    CHECK(code(R"({"job_desc":")" + std::string(257, 'x') + "\"}") == "ModelArts.2788");
+    CHECK(em.description("182626") == "first description");
+
+    std::string cjk;
+    for (int i = 0; i < 256; ++i) cjk += "\xE4\xB8\xAD";
+    CHECK(em.handle(put(v1 + "182626", R"({"job_desc":")" + cjk + "\"}")).status == 200);
+    CHECK(em.description("182626") == cjk);
+
+    auto big = em.handle(put(v1 + "182626", std::string(12 * 1024 * 1024 + 1, ' ')));
+    CHECK(big.status == 413);
+    CHECK(json(big).at("error_code") == "ModelArts.4104");
+}
+
+TEST_CASE("the version list pages as the service does")
+{
+    emulator em{{.token = "tok"}};
+    auto all = parse_list_job_versions_response(em.handle(get(v1 + "182626/versions")));
+    REQUIRE(all);
+    CHECK(all->is_success);
+    CHECK(all->job_id == 182626);
+    CHECK(all->job_desc == "first description");
+    REQUIRE(all->versions.size() == 2);
+    CHECK(all->versions[0].version_name == "V0001");
+
+    auto second = parse_list_job_versions_response(em.handle(get(v1 + "182626/versions?per_page=1&page=2")));
+    REQUIRE(second);
+    REQUIRE(second->versions.size() == 1);
+    CHECK(second->versions[0].version_name == "V0002");
+    CHECK(second->version_count == 2);
+
+    auto past = parse_list_job_versions_response(em.handle(get(v1 + "182626/versions?per_page=5&page=9")));
+    REQUIRE(past);
+    CHECK(past->versions.empty());
+
+    for (std::string q : {"?per_page=0", "?per_page=1001", "?page=-1", "?per_page=x", "?other=1"}) {
+        CAPTURE(q);
+        auto r = em.handle(get(v1 + "182626/versions" + q));
+        CHECK(r.status == 400);
+        CHECK(json(r).at("error_code") == "ModelArts.0104");
+    }
+}
+
+TEST_CASE("every answer has its own request id; the emulator logs the requests it handled")
+{
+    emulator em{{.token = "tok"}};
+    std::set<std::string> ids;
+    for (int i = 0; i < 50; ++i) ids.insert(std::string(em.handle(get(v1 + "182626/versions")).headers.get("X-Request-Id")));
+    CHECK(ids.size() == 50);
+    CHECK(em.requests().size() == 50);
+    em.clear_requests();
+    CHECK(em.requests().empty());
+}
+
+TEST_CASE("in_process_transport is a sync_transport over the emulator")
+{
+    static_assert(sync_transport<modelarts::testing::in_process_transport>);
+    emulator em;
+    modelarts::testing::in_process_transport t{em};
+    auto req = make_update_job_description_request({em.endpoint(), em.project_id()}, "182626", "via transport");
+    REQUIRE(req);
+    auto res = t.send(*req);
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(em.description("182626") == "via transport");
+}

@@ -1,0 +1,236 @@
+#include "modelarts/response.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace modelarts;
+
+namespace {
+http_response resp(unsigned status, std::string body, std::string request_id = "")
+{
+    http_response r{status, {}, std::move(body)};
+    if (!request_id.empty()) r.headers.set("X-Request-Id", request_id);
+    return r;
+}
+} // namespace
+
+TEST_CASE("v1 success: {\"is_success\":true}")
+{
+    auto r = parse_update_job_description_response(resp(200, R"({"is_success": true})", "req-1"), api_version::v1);
+    REQUIRE(r);
+    CHECK(r->is_success);
+    CHECK(r->error_code.empty());
+    CHECK(r->http_status == 200);
+    CHECK(r->request_id == "req-1");
+}
+
+TEST_CASE("v1 failure, with error_msg or with error_message")
+{
+    auto r = parse_update_job_description_response(
+        resp(400, R"({"is_success":false,"error_code":"ModelArts.2775","error_msg":"TrainingJobNotFound"})"),
+        api_version::v1);
+    REQUIRE(r);
+    CHECK_FALSE(r->is_success);
+    CHECK(r->error_code == "ModelArts.2775");
+    CHECK(r->error_msg == "TrainingJobNotFound");
+    CHECK(r->http_status == 400);
+
+    r = parse_update_job_description_response(
+        resp(400, R"({"is_success":false,"error_code":"ModelArts.0105","error_message":"Error string"})"),
+        api_version::v1);
+    REQUIRE(r);
+    CHECK_FALSE(r->is_success);
+    CHECK(r->error_code == "ModelArts.0105");
+    CHECK(r->error_msg == "Error string");
+}
+
+TEST_CASE("v2 success: body null, empty or white space")
+{
+    for (std::string body : {"null", "", " \r\n", "{}"}) {
+        CAPTURE(body);
+        auto r = parse_update_job_description_response(resp(200, body, "r2"), api_version::v2);
+        REQUIRE(r);
+        CHECK(r->is_success);
+        CHECK(r->request_id == "r2");
+    }
+}
+
+TEST_CASE("v2 failure: error_code, error_msg, error_solution and no is_success")
+{
+    auto r = parse_update_job_description_response(
+        resp(400, R"({"error_code":"ModelArts.2788","error_msg":"InvalidParam","error_solution":"Check it."})"),
+        api_version::v2);
+    REQUIRE(r);
+    CHECK_FALSE(r->is_success);
+    CHECK(r->error_code == "ModelArts.2788");
+    CHECK(r->error_msg == "InvalidParam");
+    CHECK(r->error_solution == "Check it.");
+}
+
+TEST_CASE("gateway failures, for either API, with the body's request_id when no header has one")
+{
+    for (auto api : {api_version::v1, api_version::v2}) {
+        auto r = parse_update_job_description_response(
+            resp(401, R"({"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information","request_id":"gw-9"})"),
+            api);
+        REQUIRE(r);
+        CHECK_FALSE(r->is_success);
+        CHECK(r->error_code == "APIGW.0301");
+        CHECK(r->error_msg == "Incorrect IAM authentication information");
+        CHECK(r->request_id == "gw-9");
+        CHECK(r->http_status == 401);
+    }
+    // The header wins over the body.
+    auto r = parse_update_job_description_response(resp(404, R"({"error_code":"APIG.0101","error_msg":"x","request_id":"b"})", "h"),
+                                                   api_version::v1);
+    REQUIRE(r);
+    CHECK(r->request_id == "h");
+}
+
+TEST_CASE("unknown fields are ignored")
+{
+    auto r = parse_update_job_description_response(
+        resp(200, R"({"is_success":true,"extra":{"nested":[1,2]},"another":"x"})"), api_version::v1);
+    REQUIRE(r);
+    CHECK(r->is_success);
+}
+
+TEST_CASE("a body that is not JSON is malformed_body: HTML, empty, truncated, invalid UTF-8")
+{
+    for (std::string body : {"<html><body>502 Bad Gateway</body></html>", "", "{\"is_success\":tr",
+                             "{\"is_success\":true", "\"\xFF\"", "{\"is_success\":true} trailing"}) {
+        CAPTURE(body);
+        auto r = parse_update_job_description_response(resp(502, body), api_version::v1);
+        REQUIRE_FALSE(r);
+        CHECK(r.error() == error::malformed_body);
+    }
+    CHECK(parse_update_job_description_response(resp(200, ""), api_version::v1).error() == error::malformed_body);
+    CHECK(parse_update_job_description_response(resp(502, ""), api_version::v2).error() == error::malformed_body);
+}
+
+TEST_CASE("JSON of the wrong shape is unexpected_shape")
+{
+    for (std::string body : {R"({"is_success":"true"})", R"([{"is_success":true}])", R"("ok")", "42", "null",
+                             R"({"is_success":1})", R"({})", R"({"is_success":true,"error_code":"X.1"})",
+                             R"({"error_code":5,"is_success":false})", R"({"is_success":false,"error_msg":[]})"}) {
+        CAPTURE(body);
+        auto r = parse_update_job_description_response(resp(200, body), api_version::v1);
+        REQUIRE_FALSE(r);
+        CHECK(r.error() == error::unexpected_shape);
+    }
+    // A failure status needs a failure body.
+    for (std::string body : {"null", R"({})", R"({"message":"nope"})", "[]"}) {
+        CAPTURE(body);
+        CHECK(parse_update_job_description_response(resp(500, body), api_version::v2).error() == error::unexpected_shape);
+    }
+}
+
+TEST_CASE("status and body that disagree are contradictory_status")
+{
+    CHECK(parse_update_job_description_response(resp(200, R"({"is_success":false,"error_code":"ModelArts.0101"})"),
+                                                api_version::v1)
+              .error()
+          == error::contradictory_status);
+    CHECK(parse_update_job_description_response(resp(200, R"({"error_code":"ModelArts.0101","error_msg":"x"})"),
+                                                api_version::v2)
+              .error()
+          == error::contradictory_status);
+    CHECK(parse_update_job_description_response(resp(500, R"({"is_success":true})"), api_version::v1).error()
+          == error::contradictory_status);
+    CHECK(parse_update_job_description_response(resp(302, R"({"is_success":true})"), api_version::v1).error()
+          == error::contradictory_status);
+}
+
+TEST_CASE("nesting deeper than the response needs is nesting_too_deep")
+{
+    CHECK(parse_update_job_description_response(resp(200, R"({"is_success":true,"x":[[[[1]]]]})"), api_version::v1)
+              .error()
+          == error::nesting_too_deep);
+    CHECK(parse_update_job_description_response(resp(200, std::string(100000, '[')), api_version::v1).error()
+          == error::nesting_too_deep);
+    // Shallow unknown nesting is fine.
+    CHECK(parse_update_job_description_response(resp(200, R"({"is_success":true,"x":[[1]]})"), api_version::v1));
+}
+
+TEST_CASE("the version list parses into typed versions; ids as numbers or numeric strings")
+{
+    const char* body = R"({
+      "is_success": true, "job_id": "10", "job_name": "TestModelArtsJob", "job_desc": "d",
+      "version_count": 2,
+      "versions": [
+        {"job_id": 10, "version_id": 10, "version_name": "V0001", "pre_version_id": 0, "engine_type": 1,
+         "engine_name": "TensorFlow", "engine_id": 1, "engine_version": "TF-1.4.0-python2.7", "status": 10,
+         "create_time": 1524189990635, "duration": 532, "spec_id": 1, "core": 2, "cpu": "8", "gpu_num": 1,
+         "gpu_type": "P100", "data_url": "/usr/data/", "train_url": "/usr/train/", "log_url": "/usr/log/",
+         "parameter": [{"label": "learning_rate", "value": "0.01"}, {"label": "epochs", "value": 10}],
+         "dataset_id": "", "pool_id": "pool9928813f", "model_metric_list": "{}",
+         "system_metric_list": {"cpuUsage": ["0"]}, "unknown_field": {"a": [1]}},
+        {"version_id": "11", "version_name": "V0002"}
+      ]})";
+    auto r = parse_list_job_versions_response(resp(200, body, "rl"));
+    REQUIRE(r);
+    CHECK(r->is_success);
+    CHECK(r->job_id == 10);
+    CHECK(r->job_name == "TestModelArtsJob");
+    CHECK(r->version_count == 2);
+    CHECK(r->request_id == "rl");
+    REQUIRE(r->versions.size() == 2);
+    const auto& v = r->versions[0];
+    CHECK(v.job_id == 10);
+    CHECK(v.version_id == 10);
+    CHECK(v.version_name == "V0001");
+    CHECK(v.engine_name == "TensorFlow");
+    CHECK(v.create_time == 1524189990635);
+    CHECK(v.core == "2");
+    CHECK(v.cpu == "8");
+    CHECK(v.gpu_type == "P100");
+    CHECK(v.pool_id == "pool9928813f");
+    REQUIRE(v.parameter.size() == 2);
+    CHECK(v.parameter[1].label == "epochs");
+    CHECK(v.parameter[1].value == "10");
+    CHECK(v.system_metric_list == R"({"cpuUsage":["0"]})");
+    CHECK(r->versions[1].version_id == 11);
+    CHECK(r->versions[1].job_id == 10);  // taken from the list
+}
+
+TEST_CASE("the version list: failures are values, odd shapes are errors")
+{
+    auto r = parse_list_job_versions_response(
+        resp(400, R"({"is_success":false,"error_code":"ModelArts.2775","error_message":"TrainingJobNotFound"})"));
+    REQUIRE(r);
+    CHECK_FALSE(r->is_success);
+    CHECK(r->error_msg == "TrainingJobNotFound");
+
+    for (std::string body : {R"({"is_success":true,"versions":{}})", R"({"is_success":true,"versions":[{"version_name":"V1"}]})",
+                             R"({"is_success":true,"versions":[{"version_id":"ten"}]})",
+                             R"({"is_success":true,"versions":[{"version_id":1,"parameter":"x"}]})",
+                             R"({"is_success":true,"job_id":true})", R"({"is_success":true,"versions":[{"version_id":18446744073709551615}]})"}) {
+        CAPTURE(body);
+        CHECK(parse_list_job_versions_response(resp(200, body)).error() == error::unexpected_shape);
+    }
+}
+
+TEST_CASE("the create-job answer parses, ids as numbers or as strings")
+{
+    auto r = parse_create_job_response(resp(200, R"({"is_success": true, "job_id": 567524, "job_name": "jobtest_TF",
+        "status": 1, "create_time": 1609121837000, "version_id": 1108482, "version_name": "V0001",
+        "resource_id": "jobaedef089"})"));
+    REQUIRE(r);
+    CHECK(r->job_id == 567524);
+    CHECK(r->version_id == 1108482);
+    CHECK(r->version_name == "V0001");
+    CHECK(r->status == 1);
+    CHECK(r->resource_id == "jobaedef089");
+
+    r = parse_create_job_response(resp(200, R"({"is_success": true, "job_id": "10", "job_name": "TestModelArtsJob",
+        "status": "1", "create_time": "1524189990635", "version_id": "10", "version_name": "V0001"})"));
+    REQUIRE(r);
+    CHECK(r->job_id == 10);
+    CHECK(r->version_id == 10);
+    CHECK(r->create_time == 1524189990635);
+
+    CHECK(parse_create_job_response(resp(200, R"({"is_success":true,"job_name":"x"})")).error() == error::unexpected_shape);
+    CHECK(parse_create_job_response(resp(200, R"({"is_success":true,"job_id":"1x","version_id":1})")).error()
+          == error::unexpected_shape);
+}
