@@ -29,8 +29,11 @@ TEST_CASE("every message names its field and, where there is one, the limit")
     const error all[] = {error::description_too_long, error::description_not_utf8, error::invalid_job_id,
                          error::job_id_api_mismatch,  error::versions_need_v1_job,  error::invalid_project_id,
                          error::invalid_endpoint,     error::invalid_token,         error::invalid_paging,
+                         error::unknown_region,
                          error::malformed_body,       error::unexpected_shape,      error::contradictory_status,
-                         error::nesting_too_deep,     error::transport_failure};
+                         error::nesting_too_deep,     error::transport_failure,     error::host_not_found,
+                         error::connection_refused,   error::connection_reset,      error::timeout,
+                         error::tls_failure};
     std::set<std::string> messages;
     for (auto e : all) {
         auto m = boost::system::error_code(e).message();
@@ -48,6 +51,8 @@ TEST_CASE("errors group into conditions: invalid input, bad response, transport"
     CHECK(boost::system::error_code(error::malformed_body) == condition::bad_response);
     CHECK(boost::system::error_code(error::contradictory_status) == condition::bad_response);
     CHECK(boost::system::error_code(error::transport_failure) == condition::transport);
+    CHECK(boost::system::error_code(error::tls_failure) == condition::transport);
+    CHECK(boost::system::error_code(error::timeout) == condition::transport);
     CHECK(boost::system::error_code(error::transport_failure) != condition::invalid_input);
     CHECK(modelarts::make_error_condition(condition::bad_response).message() == "bad response");
 }

@@ -30,6 +30,7 @@ enum class error {
     invalid_endpoint,          ///< endpoint not http(s)://host[:port]
     invalid_token,             ///< token empty or holding characters a header cannot carry
     invalid_paging,            ///< per_page outside 1..1000 or page negative
+    unknown_region,            ///< not a region with ModelArts: give the endpoint instead
 
     // A response that arrived but cannot be understood.
     malformed_body = 100,      ///< body is not JSON (HTML, empty, truncated, invalid UTF-8)
@@ -38,7 +39,12 @@ enum class error {
     nesting_too_deep,          ///< JSON nested deeper than the response needs
 
     // The exchange itself failed (issued by transports).
-    transport_failure = 200,   ///< the transport could not deliver the request
+    transport_failure = 200,   ///< the exchange failed for another reason
+    host_not_found,            ///< the endpoint's host name does not resolve
+    connection_refused,        ///< nothing listens at the endpoint
+    connection_reset,          ///< the connection closed before a whole response arrived
+    timeout,                   ///< no whole response within the time allowed
+    tls_failure,               ///< TLS handshake or certificate verification failed
 };
 
 /**
@@ -82,6 +88,8 @@ public:
             return "token: must be non-empty visible ASCII (no spaces or control characters)";
         case error::invalid_paging:
             return "per_page: must be 1 to 1000; page: must be 0 or more";
+        case error::unknown_region:
+            return "region: not a Huawei Cloud region with ModelArts (see modelarts::modelarts_regions); set the endpoint instead";
         case error::malformed_body:
             return "response body: not valid JSON";
         case error::unexpected_shape:
@@ -92,6 +100,16 @@ public:
             return "response body: nested deeper than the response needs";
         case error::transport_failure:
             return "transport: the request could not be delivered";
+        case error::host_not_found:
+            return "transport: the endpoint's host name does not resolve";
+        case error::connection_refused:
+            return "transport: connection refused (nothing listens at the endpoint)";
+        case error::connection_reset:
+            return "transport: connection closed before a whole response arrived";
+        case error::timeout:
+            return "transport: no whole response within the timeout";
+        case error::tls_failure:
+            return "transport: TLS handshake or certificate verification failed";
         }
         return "modelarts: unknown error";
     }

@@ -2,7 +2,8 @@
  * @file estimator.hpp
  * The SDK's three ways to update a job's description: through an `estimator`, a
  * `training_job`, or a `job_version` from `estimator::get_job_version_object_list()`. All three
- * take the same path and send byte-identical requests.
+ * take the same path and send byte-identical requests. Each call has an async twin, for
+ * sessions over an `async_transport`, completing with the same `result<T>`.
  */
 #ifndef MODELARTS_ESTIMATOR_HPP
 #define MODELARTS_ESTIMATOR_HPP
@@ -10,6 +11,7 @@
 #include "modelarts/error.hpp"
 #include "modelarts/response.hpp"
 #include "modelarts/session.hpp"
+#include "modelarts/transport.hpp"
 #include "modelarts/validation.hpp"
 
 #include <charconv>
@@ -54,6 +56,8 @@ public:
     const std::string& job_id() const noexcept { return job_id_; }
     /** @return the version's id (0 when unknown) */
     std::int64_t version_id() const noexcept { return version_id_; }
+    /** @return the session this job sends through */
+    session<Transport>& get_session() const noexcept { return *session_; }
 
     /**
      * Changes the job's description (the API is per job: every version shows it).
@@ -61,6 +65,7 @@ public:
      * @return the service's verdict, or the error that stopped the call
      */
     result<update_result> update_job_description(std::string_view description) const
+        requires sync_transport<Transport>
     {
         return detail::update_job_description(*session_, job_id_, api_, description, nullptr);
     }
@@ -73,8 +78,28 @@ public:
      * @return the service's verdict, or the error that stopped the call
      */
     result<update_result> update_job_description(std::string_view description, diagnostics& diag) const
+        requires sync_transport<Transport>
     {
         return detail::update_job_description(*session_, job_id_, api_, description, &diag);
+    }
+
+    /**
+     * Starts changing the job's description.
+     * @param description valid UTF-8, at most 256 code points (copied)
+     * @param token a callback `void(result<update_result>)`, called once: at once for refused
+     *        input, else from the transport's completion; or, with "modelarts/asio.hpp", any
+     *        Asio completion token (`use_awaitable`, `use_future`, ...)
+     * @return whatever the token makes of it (nothing for a callback)
+     */
+    template <class CompletionToken>
+    auto async_update_job_description(std::string_view description, CompletionToken&& token) const
+        requires async_transport<Transport>
+    {
+        return detail::initiate<void(result<update_result>)>(
+            [s = session_, id = job_id_, api = api_, text = std::string(description)](auto handler) {
+                detail::async_update_job_description(*s, id, api, text, std::move(handler));
+            },
+            std::forward<CompletionToken>(token), session_->transport());
     }
 
 private:
@@ -115,6 +140,7 @@ public:
      * @return the service's verdict, or the error that stopped the call
      */
     result<update_result> update_job_description(std::string_view description) const
+        requires sync_transport<Transport>
     {
         return job_.update_job_description(description);
     }
@@ -125,8 +151,22 @@ public:
      * @return the service's verdict, or the error that stopped the call
      */
     result<update_result> update_job_description(std::string_view description, diagnostics& diag) const
+        requires sync_transport<Transport>
     {
         return job_.update_job_description(description, diag);
+    }
+
+    /**
+     * Starts changing the job's description; see `training_job::async_update_job_description`.
+     * @param description valid UTF-8, at most 256 code points (copied)
+     * @param token a callback `void(result<update_result>)` or, with "modelarts/asio.hpp", an Asio token
+     * @return whatever the token makes of it
+     */
+    template <class CompletionToken>
+    auto async_update_job_description(std::string_view description, CompletionToken&& token) const
+        requires async_transport<Transport>
+    {
+        return job_.async_update_job_description(description, std::forward<CompletionToken>(token));
     }
 
 private:
@@ -156,6 +196,29 @@ struct job_version_object_list : service_status {
     auto end() const noexcept { return versions.end(); }
 };
 
+namespace detail {
+
+// Turns the parsed list into SDK-style objects of the job that was asked for.
+template <class Transport>
+result<job_version_object_list<Transport>> to_object_list(session<Transport>& s, std::string_view job_id,
+                                                         result<version_list> list)
+{
+    if (!list) return list.error();
+    job_version_object_list<Transport> out;
+    static_cast<service_status&>(out) = std::move(static_cast<service_status&>(*list));
+    out.version_count = list->version_count;
+    std::int64_t id = 0;  // the request went out, so the id is a valid int64 decimal
+    std::from_chars(job_id.data(), job_id.data() + job_id.size(), id);
+    out.versions.reserve(list->versions.size());
+    for (auto& v : list->versions) {
+        v.job_id = id;  // versions belong to the job asked for, whatever the body omits
+        out.versions.emplace_back(s, std::move(v));
+    }
+    return out;
+}
+
+} // namespace detail
+
 /**
  * The SDK's `Estimator(modelarts_session=session, job_id="182626")`.
  * @code
@@ -175,7 +238,7 @@ public:
      * @param api `automatic` to follow the id's form, or an explicit version
      */
     estimator(session<Transport>& s, std::string job_id, api_version api = api_version::automatic)
-        : job_(s, std::move(job_id), 0, api), session_(&s)
+        : job_(s, std::move(job_id), 0, api)
     {
     }
 
@@ -188,6 +251,7 @@ public:
      * @return the service's verdict, or the error that stopped the call
      */
     result<update_result> update_job_description(std::string_view description) const
+        requires sync_transport<Transport>
     {
         return job_.update_job_description(description);
     }
@@ -198,6 +262,7 @@ public:
      * @return the service's verdict, or the error that stopped the call
      */
     result<update_result> update_job_description(std::string_view description, diagnostics& diag) const
+        requires sync_transport<Transport>
     {
         return job_.update_job_description(description, diag);
     }
@@ -207,25 +272,47 @@ public:
      * @return the versions, a service failure (`is_success` false), or the error that stopped the call
      */
     result<job_version_object_list<Transport>> get_job_version_object_list() const
+        requires sync_transport<Transport>
     {
-        auto list = detail::list_job_versions(*session_, job_.job_id(), {}, nullptr);
-        if (!list) return list.error();
-        job_version_object_list<Transport> out;
-        static_cast<service_status&>(out) = std::move(static_cast<service_status&>(*list));
-        out.version_count = list->version_count;
-        out.versions.reserve(list->versions.size());
-        std::int64_t id = 0;  // the request went out, so the id is a valid int64 decimal
-        std::from_chars(job_id().data(), job_id().data() + job_id().size(), id);
-        for (auto& v : list->versions) {
-            v.job_id = id;  // versions belong to the job asked for, whatever the body omits
-            out.versions.emplace_back(*session_, std::move(v));
-        }
-        return out;
+        auto& s = job_.get_session();
+        return detail::to_object_list(s, job_id(), detail::list_job_versions(s, job_id(), {}, nullptr));
+    }
+
+    /**
+     * Starts changing the job's description; see `training_job::async_update_job_description`.
+     * @param description valid UTF-8, at most 256 code points (copied)
+     * @param token a callback `void(result<update_result>)` or, with "modelarts/asio.hpp", an Asio token
+     * @return whatever the token makes of it
+     */
+    template <class CompletionToken>
+    auto async_update_job_description(std::string_view description, CompletionToken&& token) const
+        requires async_transport<Transport>
+    {
+        return job_.async_update_job_description(description, std::forward<CompletionToken>(token));
+    }
+
+    /**
+     * Starts listing the job's versions.
+     * @param token a callback `void(result<job_version_object_list<Transport>>)` or, with
+     *        "modelarts/asio.hpp", an Asio token
+     * @return whatever the token makes of it
+     */
+    template <class CompletionToken>
+    auto async_get_job_version_object_list(CompletionToken&& token) const
+        requires async_transport<Transport>
+    {
+        auto* s = &job_.get_session();
+        return detail::initiate<void(result<job_version_object_list<Transport>>)>(
+            [s, id = job_id()](auto handler) {
+                detail::async_list_job_versions(*s, id, {}, [s, id, h = std::move(handler)](result<version_list> list) mutable {
+                    h(detail::to_object_list(*s, id, std::move(list)));
+                });
+            },
+            std::forward<CompletionToken>(token), s->transport());
     }
 
 private:
     training_job<Transport> job_;
-    session<Transport>* session_;
 };
 
 } // namespace modelarts

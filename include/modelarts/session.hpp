@@ -38,13 +38,15 @@ struct diagnostics {
  * session, which must outlive them. A session is not safe for concurrent use unless its
  * transport is.
  *
- * @tparam Transport a type modelling `sync_transport`
+ * @tparam Transport a type modelling `sync_transport` or `async_transport`
  */
 template <class Transport>
 class session {
-    static_assert(sync_transport<Transport>,
+    static_assert(sync_transport<Transport> || async_transport<Transport>,
                   "modelarts::session<T>: T must model modelarts::sync_transport, i.e. have a member "
-                  "send(const modelarts::http_request&) returning boost::system::result<modelarts::http_response>");
+                  "send(const modelarts::http_request&) returning boost::system::result<modelarts::http_response>, "
+                  "or modelarts::async_transport, i.e. have a member async_send(modelarts::http_request, handler) "
+                  "calling handler(boost::system::error_code, modelarts::http_response)");
 
 public:
     /**
@@ -70,10 +72,26 @@ public:
      * @return the response, whatever its status; or the credentials' or the transport's error
      */
     result<http_response> send(http_request req)
+        requires sync_transport<Transport>
     {
         if (auto r = validate_credentials(auth_); !r) return r.error();
         apply_credentials(req, auth_);
         return transport_.send(req);
+    }
+
+    /**
+     * Adds the credentials to a request and starts sending it. When the credentials are invalid
+     * the handler is called at once, before this returns, and nothing is sent.
+     * @param req the request
+     * @param handler called once as `handler(ec, response)`
+     */
+    template <class Handler>
+    void async_send(http_request req, Handler&& handler)
+        requires async_transport<Transport>
+    {
+        if (auto r = validate_credentials(auth_); !r) return std::forward<Handler>(handler)(r.error(), http_response{});
+        apply_credentials(req, auth_);
+        transport_.async_send(std::move(req), std::forward<Handler>(handler));
     }
 
 private:
@@ -116,6 +134,35 @@ result<version_list> list_job_versions(session<Transport>& s, std::string_view j
     if (!res) return res.error();
     record(diag, *res);
     return parse_list_job_versions_response(*res);
+}
+
+// The async twins: the same path, with the parse in the transport's completion. Refused input
+// completes at once, before anything is sent.
+template <class Transport, class Handler>
+void async_update_job_description(session<Transport>& s, std::string_view job_id, api_version api,
+                                  std::string_view description, Handler handler)
+{
+    auto version = resolve_api_version(job_id, api);
+    if (!version) return handler(result<update_result>(version.error()));
+    auto req = make_update_job_description_request(s.config(), job_id, description, *version);
+    if (!req) return handler(result<update_result>(req.error()));
+    s.async_send(std::move(*req), [h = std::move(handler), v = *version](boost::system::error_code ec,
+                                                                          http_response res) mutable {
+        if (ec) return h(result<update_result>(ec));
+        h(parse_update_job_description_response(res, v));
+    });
+}
+
+template <class Transport, class Handler>
+void async_list_job_versions(session<Transport>& s, std::string_view job_id, const version_list_paging& paging,
+                             Handler handler)
+{
+    auto req = make_list_job_versions_request(s.config(), job_id, paging);
+    if (!req) return handler(result<version_list>(req.error()));
+    s.async_send(std::move(*req), [h = std::move(handler)](boost::system::error_code ec, http_response res) mutable {
+        if (ec) return h(result<version_list>(ec));
+        h(parse_list_job_versions_response(res));
+    });
 }
 
 } // namespace detail
