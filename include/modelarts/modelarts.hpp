@@ -9,6 +9,7 @@
 #include "modelarts/error.hpp"
 #include "modelarts/estimator.hpp"
 #include "modelarts/http.hpp"
+#include "modelarts/region.hpp"
 #include "modelarts/request.hpp"
 #include "modelarts/response.hpp"
 #include "modelarts/session.hpp"
