@@ -39,6 +39,8 @@ struct emulator_options {
      * "error_msg" (the older pages and the SDK). v2 and the gateway always use "error_msg".
      */
     std::string v1_error_message_field = "error_message";
+    /** Keep every request handled, for `requests()`; a long-running server turns this off. */
+    bool keep_requests = true;
 };
 
 /** A version of an emulated v1 job. */
@@ -126,7 +128,7 @@ public:
      */
     http_response handle(const http_request& req)
     {
-        requests_.push_back(req);
+        if (options_.keep_requests) requests_.push_back(req);
         const std::string request_id = next_request_id();
 
         std::string_view path = req.target, query;
@@ -137,7 +139,7 @@ public:
         const bool routed = parts.size() >= 4 && parts[0].empty() == false && parts[2] == "training-jobs"
                          && ((req.method == http_method::put && parts.size() == 4 && (parts[0] == "v1" || parts[0] == "v2"))
                              || (req.method == http_method::get && parts.size() == 5 && parts[0] == "v1" && parts[4] == "versions"));
-        if (!routed) return gateway_error(404, "APIGW.0101", "The API does not exist or has not been published in the environment", request_id);
+        if (!routed) return gateway_error(404, "APIGW.0101", unknown_api_message, request_id);
         if (!options_.token.empty() && req.headers.get("X-Auth-Token") != options_.token)
             return gateway_error(401, "APIGW.0301", "Incorrect IAM authentication information: verify the token", request_id);
 
@@ -153,7 +155,17 @@ public:
         return update_description(v2, it->second, req.body, request_id);
     }
 
+    /**
+     * Answers a request that cannot even be expressed as an `http_request` (a method other than
+     * GET, PUT or POST), as the gateway does: 404 APIGW.0101.
+     * @return the answer
+     */
+    http_response answer_unknown_api() { return gateway_error(404, "APIGW.0101", unknown_api_message, next_request_id()); }
+
 private:
+    static constexpr std::string_view unknown_api_message =
+        "The API does not exist or has not been published in the environment";
+
     struct job {
         std::string name;
         std::string description;
