@@ -1,0 +1,93 @@
+// modelarts::examples::httplib_transport: a sync_transport over cpp-httplib. One client per
+// endpoint, kept alive between calls; for https, peer and host verification are on.
+#ifndef MODELARTS_EXAMPLES_HTTPLIB_TRANSPORT_HPP
+#define MODELARTS_EXAMPLES_HTTPLIB_TRANSPORT_HPP
+
+#include "modelarts/error.hpp"
+#include "modelarts/http.hpp"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+
+namespace modelarts::examples {
+
+/// Settings of `httplib_transport`.
+struct httplib_transport_options {
+    std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
+    std::chrono::milliseconds read_timeout{std::chrono::seconds(60)};
+    std::string ca_file = {};  ///< PEM bundle to trust instead of the system's (empty: the system's)
+};
+
+class httplib_transport {
+public:
+    using options = httplib_transport_options;
+
+    explicit httplib_transport(options opts = {}) : options_(std::move(opts)) {}
+
+    modelarts::result<http_response> send(const http_request& req)
+    {
+        httplib::Client& client = client_for(req.destination);
+        httplib::Request out;
+        out.method = std::string(to_string(req.method));
+        out.path = req.target;
+        for (const auto& h : req.headers) out.headers.emplace(h.name, h.value);
+        out.body = req.body;
+
+        const auto start = std::chrono::steady_clock::now();
+        httplib::Result r = client.send(out);
+        if (!r) {
+            // cpp-httplib reports a read timeout as a plain read error: tell them apart by the clock.
+            if (r.error() == httplib::Error::Read && std::chrono::steady_clock::now() - start >= options_.read_timeout)
+                return error::timeout;
+            return to_error(r.error());
+        }
+        http_response res;
+        res.status = static_cast<unsigned>(r->status);
+        for (const auto& [name, value] : r->headers) res.headers.add(name, value);
+        res.body = std::move(r->body);
+        return res;
+    }
+
+    /// Maps cpp-httplib's errors to the library's transport errors.
+    static boost::system::error_code to_error(httplib::Error e)
+    {
+        switch (e) {
+        case httplib::Error::Connection: return error::connection_refused;  // also unresolvable hosts
+        case httplib::Error::ConnectionTimeout: return error::timeout;
+        case httplib::Error::Read:
+        case httplib::Error::Write: return error::connection_reset;
+        case httplib::Error::SSLConnection:
+        case httplib::Error::SSLLoadingCerts:
+        case httplib::Error::SSLServerVerification: return error::tls_failure;
+        default: return error::transport_failure;
+        }
+    }
+
+private:
+    httplib::Client& client_for(const endpoint& ep)
+    {
+        if (client_ && client_url_ == ep.url()) return *client_;
+        client_url_ = ep.url();
+        client_ = std::make_unique<httplib::Client>(client_url_);
+        client_->set_keep_alive(true);
+        client_->set_follow_location(false);
+        client_->set_connection_timeout(options_.connect_timeout);
+        client_->set_read_timeout(options_.read_timeout);
+        client_->set_write_timeout(options_.read_timeout);
+        client_->enable_server_certificate_verification(true);
+        if (!options_.ca_file.empty()) client_->set_ca_cert_path(options_.ca_file);
+        return *client_;
+    }
+
+    options options_;
+    std::string client_url_;
+    std::unique_ptr<httplib::Client> client_;
+};
+
+} // namespace modelarts::examples
+
+#endif

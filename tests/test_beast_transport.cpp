@@ -1,0 +1,190 @@
+#include "transports/beast_transport.hpp"
+
+#include "net_support.hpp"
+
+#include "modelarts/asio.hpp"
+#include "modelarts/modelarts.hpp"
+
+#include <doctest/doctest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <thread>
+
+using namespace modelarts;
+using modelarts::examples::beast_transport;
+using modelarts::examples::beast_transport_options;
+namespace asio = boost::asio;
+
+namespace {
+
+session<beast_transport> make_session(asio::io_context& io, const std::string& endpoint, beast_transport_options opts = {},
+                                      std::string token = "tok")
+{
+    return session<beast_transport>{beast_transport{io.get_executor(), std::move(opts)},
+                                    {.endpoint = endpoint,
+                                     .project_id = "0123456789abcdef0123456789abcdef",
+                                     .auth = token_credentials{std::move(token)}}};
+}
+
+std::string stored(examples::emulator_server& server, const char* job)
+{
+    return server.with_emulator([&](testing::emulator& em) { return em.description(job).value_or("(none)"); });
+}
+
+// Runs a coroutine to completion on `io`; false if it did not finish (a REQUIRE failed in it).
+template <class F>
+bool run(asio::io_context& io, F f)
+{
+    bool finished = false;
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> { co_await f(); finished = true; }, asio::detached);
+    io.run();
+    io.restart();
+    return finished;
+}
+
+void three_ways(bool https)
+{
+    auto server = net_support::start_emulator(https);
+    asio::io_context io;
+    auto s = make_session(io, server->endpoint(), {.ca_file = https ? net_support::ca_file() : ""});
+    CHECK(run(io, [&]() -> asio::awaitable<void> {
+        estimator est{s, "182626"};
+        auto r = co_await est.async_update_job_description("coroutine", asio::use_awaitable);
+        REQUIRE(r.has_value());
+        CHECK(r->is_success);
+        CHECK(r->request_id.size() == 32);
+        r = co_await training_job{s, "182626"}.async_update_job_description("job", asio::use_awaitable);
+        CHECK(r->is_success);
+        auto list = co_await est.async_get_job_version_object_list(asio::use_awaitable);
+        REQUIRE(list.has_value());
+        REQUIRE(list->size() == 2);
+        r = co_await (*list)[0].async_update_job_description("version", asio::use_awaitable);
+        CHECK(r->is_success);
+    }));
+    CHECK(stored(*server, "182626") == "version");
+    CHECK(s.transport().connections_opened() == 1);
+    CHECK(server->connections_accepted() == 1);
+}
+
+} // namespace
+
+TEST_CASE("beast_transport is an async_transport with an executor")
+{
+    static_assert(async_transport<beast_transport>);
+    static_assert(!sync_transport<beast_transport>);
+    CHECK(async_transport<beast_transport>);
+}
+
+TEST_CASE("beast: the three ways over http with coroutines, one kept-alive connection")
+{
+    three_ways(false);
+}
+
+TEST_CASE("beast: the three ways over https (SNI, peer and host verified)")
+{
+    three_ways(true);
+}
+
+TEST_CASE("beast: callbacks and futures work as well as coroutines")
+{
+    auto server = net_support::start_emulator();
+    asio::io_context io;
+    auto s = make_session(io, server->endpoint());
+    std::optional<result<update_result>> got;
+    estimator{s, "182626"}.async_update_job_description("callback", [&](result<update_result> r) { got = r; });
+    io.run();
+    io.restart();
+    REQUIRE(got);
+    CHECK((*got)->is_success);
+
+    auto guard = asio::make_work_guard(io);
+    std::thread runner([&] { io.run(); });
+    auto f = estimator{s, "182626"}.async_update_job_description("future", asio::use_future);
+    auto r = f.get();
+    guard.reset();
+    runner.join();
+    CHECK(r->is_success);
+    CHECK(stored(*server, "182626") == "future");
+}
+
+TEST_CASE("beast: requests at once open connections as needed; the emulator serves them all")
+{
+    auto server = net_support::start_emulator();
+    asio::io_context io;
+    auto s = make_session(io, server->endpoint());
+    int ok = 0;
+    for (int i = 0; i < 8; ++i)
+        estimator{s, "182626"}.async_update_job_description("parallel " + std::to_string(i),
+                                                            [&](result<update_result> r) { ok += r && r->is_success; });
+    io.run();
+    CHECK(ok == 8);
+    CHECK(s.transport().connections_opened() >= 2);
+    CHECK(s.transport().connections_opened() <= 8);
+}
+
+TEST_CASE("beast: service failures are answers; transport failures have their own codes")
+{
+    auto server = net_support::start_emulator();
+    asio::io_context io;
+    net_support::silent_listener silent;
+    net_support::hangup_server hangup;
+    auto https_server = net_support::start_emulator(true);
+    CHECK(run(io, [&]() -> asio::awaitable<void> {
+        auto wrong_token = make_session(io, server->endpoint(), {}, "wrong");
+        auto r = co_await estimator{wrong_token, "182626"}.async_update_job_description("x", asio::use_awaitable);
+        REQUIRE(r.has_value());
+        CHECK(r->error_code == "APIGW.0301");
+
+        auto refused = make_session(io, "http://127.0.0.1:" + std::to_string(net_support::closed_port()));
+        r = co_await estimator{refused, "182626"}.async_update_job_description("x", asio::use_awaitable);
+        CHECK(r.error() == error::connection_refused);
+
+        auto slow = make_session(io, silent.url(), {.timeout = std::chrono::milliseconds(300)});
+        r = co_await estimator{slow, "182626"}.async_update_job_description("x", asio::use_awaitable);
+        CHECK(r.error() == error::timeout);
+
+        auto reset = make_session(io, hangup.url());
+        r = co_await estimator{reset, "182626"}.async_update_job_description("x", asio::use_awaitable);
+        CHECK(r.error() == error::connection_reset);
+
+        auto untrusted = make_session(io, https_server->endpoint());  // the system's CAs do not know ours
+        r = co_await estimator{untrusted, "182626"}.async_update_job_description("x", asio::use_awaitable);
+        CHECK(r.error() == error::tls_failure);
+
+        auto wrong_name = make_session(io, "https://localhost:" + std::to_string(https_server->port()),
+                                       {.ca_file = net_support::ca_file()});
+        r = co_await estimator{wrong_name, "182626"}.async_update_job_description("x", asio::use_awaitable);
+        CHECK(r.error() == error::tls_failure);
+    }));
+}
+
+TEST_CASE("beast: a kept connection the server has closed is replaced, once, without an error")
+{
+    auto server = net_support::start_emulator();
+    asio::io_context io;
+    auto s = make_session(io, server->endpoint());
+    CHECK(run(io, [&]() -> asio::awaitable<void> {
+        auto r = co_await estimator{s, "182626"}.async_update_job_description("first", asio::use_awaitable);
+        CHECK(r->is_success);
+    }));
+    // Restart the server on the same port: the kept connection is now dead.
+    const auto port = server->port();
+    server.reset();
+    modelarts::examples::emulator_server_options opts;
+    opts.port = port;
+    opts.emulator.token = "tok";
+    modelarts::examples::emulator_server again(opts);
+    again.start();
+    CHECK(run(io, [&]() -> asio::awaitable<void> {
+        auto r = co_await estimator{s, "182626"}.async_update_job_description("second", asio::use_awaitable);
+        REQUIRE(r.has_value());
+        CHECK(r->is_success);
+    }));
+    CHECK(s.transport().connections_opened() == 2);
+    CHECK(stored(again, "182626") == "second");
+}

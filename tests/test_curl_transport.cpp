@@ -1,0 +1,74 @@
+#include "transports/curl_transport.hpp"
+
+#include "sync_transport_suite.hpp"
+
+#include <cstdlib>
+
+using modelarts::examples::curl_transport;
+using modelarts::examples::curl_transport_options;
+
+namespace {
+
+// A transport whose timeouts are all `timeout`, trusting `ca_file` (or the system's CAs).
+curl_transport make(const std::string& ca_file, std::chrono::milliseconds timeout)
+{
+    return curl_transport{curl_transport_options{.connect_timeout = timeout, .total_timeout = timeout, .ca_file = ca_file}};
+}
+
+} // namespace
+
+TEST_CASE("curl_transport is a sync_transport")
+{
+    static_assert(modelarts::sync_transport<curl_transport>);
+    CHECK(modelarts::sync_transport<curl_transport>);
+}
+
+TEST_CASE("curl: the three ways over http, one kept-alive connection")
+{
+    sync_transport_suite::three_ways(curl_transport{}, false);
+}
+
+TEST_CASE("curl: the three ways over https")
+{
+    sync_transport_suite::three_ways(make(net_support::ca_file(), std::chrono::seconds(10)), true);
+}
+
+TEST_CASE("curl: service and gateway failures are answers, not transport errors")
+{
+    sync_transport_suite::failures_are_answers(curl_transport{});
+}
+
+TEST_CASE("curl: TLS peer and host verification are always on")
+{
+    sync_transport_suite::tls_is_verified<curl_transport>(make);
+}
+
+TEST_CASE("curl: refused, timed out and reset exchanges are told apart")
+{
+    sync_transport_suite::transport_failures<curl_transport>(make);
+}
+
+TEST_CASE("curl: the second call reuses the first call's connection")
+{
+    auto server = net_support::start_emulator();
+    auto s = sync_transport_suite::make_session(curl_transport{}, server->endpoint());
+    REQUIRE(modelarts::estimator{s, "182626"}.update_job_description("one").has_value());
+    CHECK(s.transport().last_new_connections() == 1);
+    REQUIRE(modelarts::estimator{s, "182626"}.update_job_description("two").has_value());
+    CHECK(s.transport().last_new_connections() == 0);
+}
+
+TEST_CASE("curl: proxies come from the environment, as curl reads them")
+{
+    auto server = net_support::start_emulator();
+    net_support::hangup_server proxy;  // a "proxy" that hangs up shows the request went to it
+    ::setenv("http_proxy", proxy.url().c_str(), 1);
+    ::setenv("no_proxy", "", 1);
+    auto s = sync_transport_suite::make_session(make(std::string(), std::chrono::seconds(5)), server->endpoint());
+    auto r = modelarts::estimator{s, "182626"}.update_job_description("via proxy");
+    ::unsetenv("http_proxy");
+    ::unsetenv("no_proxy");
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error() == modelarts::error::connection_reset);
+    CHECK(server->connections_accepted() == 0);
+}
