@@ -1,0 +1,144 @@
+// modelarts-update-job-description: update a training job's description, as the SDK's
+// Estimator(...).update_job_description(description=...) does, over real HTTP (libcurl).
+//
+//   modelarts-update-job-description --job-id ID --description TEXT
+//       [--endpoint URL] [--project-id ID] [--via estimator|job|version] [--timeout SECONDS]
+//
+// Endpoint: --endpoint, else MODELARTS_ENDPOINT, else HUAWEICLOUD_SDK_REGION's; with none of
+// them, an emulator started in this process on loopback. Project: --project-id, else
+// HUAWEICLOUD_SDK_PROJECT_ID. Token: MODELARTS_AUTH_TOKEN, sent as X-Auth-Token.
+//
+// stdout: one line of JSON, the SDK's result. Exit status: 0 success; 1 failure reported by the
+// service or gateway; 2 bad arguments, refused input (nothing sent), transport failure or an
+// answer that is not the API's (a message on stderr, nothing on stdout).
+#include "emulator_server.hpp"
+#include "transports/curl_transport.hpp"
+
+#include "modelarts/modelarts.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace {
+
+constexpr std::string_view program = "modelarts-update-job-description";
+
+struct arguments {
+    std::optional<std::string> job_id, description, endpoint, project_id;
+    std::string via = "estimator";
+    unsigned timeout_seconds = 60;
+};
+
+int usage(std::ostream& os, int status)
+{
+    os << "usage: " << program << " --job-id ID --description TEXT\n"
+       << "           [--endpoint URL] [--project-id ID] [--via estimator|job|version] [--timeout SECONDS]\n"
+       << "Environment: MODELARTS_ENDPOINT, HUAWEICLOUD_SDK_REGION, HUAWEICLOUD_SDK_PROJECT_ID, MODELARTS_AUTH_TOKEN.\n"
+       << "With no endpoint and no region, runs against an emulator started in-process on loopback.\n";
+    return status;
+}
+
+int fail(std::string_view what)
+{
+    std::cerr << program << ": " << what << '\n';
+    return 2;
+}
+
+std::optional<std::string> env(const char* name)
+{
+    const char* v = std::getenv(name);
+    if (!v || !*v) return std::nullopt;
+    return std::string(v);
+}
+
+// Prints the verdict and turns it into the exit status.
+int report(const modelarts::result<modelarts::update_result>& r)
+{
+    if (!r) return fail(r.error().message());
+    std::cout << *r << std::endl;
+    return r->is_success ? 0 : 1;
+}
+
+template <class Transport>
+int update(modelarts::session<Transport>& session, const arguments& args)
+{
+    modelarts::estimator estimator{session, *args.job_id};
+    if (args.via == "estimator") return report(estimator.update_job_description(*args.description));
+    if (args.via == "job") return report(modelarts::training_job{session, *args.job_id}.update_job_description(*args.description));
+
+    auto versions = estimator.get_job_version_object_list();
+    if (!versions) return fail(versions.error().message());
+    if (!versions->is_success) {
+        std::cout << static_cast<const modelarts::service_status&>(*versions) << std::endl;
+        return 1;
+    }
+    if (versions->empty()) return fail("the job has no versions to update through (--via version)");
+    return report((*versions)[0].update_job_description(*args.description));
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    arguments args;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--help" || arg == "-h") return usage(std::cout, 0);
+        if (i + 1 >= argc) return usage(std::cerr, 2);
+        std::string value = argv[++i];
+        if (arg == "--job-id") args.job_id = value;
+        else if (arg == "--description") args.description = value;
+        else if (arg == "--endpoint") args.endpoint = value;
+        else if (arg == "--project-id") args.project_id = value;
+        else if (arg == "--via" && (value == "estimator" || value == "job" || value == "version")) args.via = value;
+        else if (arg == "--timeout") {
+            auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), args.timeout_seconds);
+            if (ec != std::errc{} || p != value.data() + value.size() || args.timeout_seconds == 0)
+                return fail("--timeout: must be a whole number of seconds, 1 or more");
+        } else
+            return usage(std::cerr, 2);
+    }
+    if (!args.job_id || !args.description) return usage(std::cerr, 2);
+
+    const auto token = env("MODELARTS_AUTH_TOKEN");
+    if (!args.endpoint) args.endpoint = env("MODELARTS_ENDPOINT");
+    if (!args.endpoint) {
+        if (auto region = env("HUAWEICLOUD_SDK_REGION")) {
+            auto url = modelarts::modelarts_endpoint(*region);
+            if (!url) return fail(url.error().message());
+            args.endpoint = *url;
+        }
+    }
+    if (!args.project_id) args.project_id = env("HUAWEICLOUD_SDK_PROJECT_ID");
+
+    std::unique_ptr<modelarts::examples::emulator_server> emulator;
+    if (!args.endpoint) {
+        modelarts::examples::emulator_server::options opts;
+        opts.emulator.token = token.value_or("");
+        if (args.project_id) opts.emulator.project_id = *args.project_id;
+        try {
+            emulator = std::make_unique<modelarts::examples::emulator_server>(opts);
+        } catch (const std::exception& e) {
+            return fail(std::string("cannot start the embedded emulator: ") + e.what());
+        }
+        emulator->start();
+        args.endpoint = emulator->endpoint();
+        args.project_id = opts.emulator.project_id;
+        std::cerr << program << ": no endpoint or region given; using the embedded emulator at " << *args.endpoint << '\n';
+    }
+    if (!args.project_id) return fail("project_id: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID");
+
+    modelarts::examples::curl_transport::options topts;
+    topts.total_timeout = std::chrono::seconds(args.timeout_seconds);
+    topts.connect_timeout = std::min<std::chrono::milliseconds>(topts.connect_timeout, topts.total_timeout);
+    modelarts::credentials auth = modelarts::no_credentials{};
+    if (token) auth = modelarts::token_credentials{*token};
+    modelarts::session session{modelarts::examples::curl_transport{topts},
+                               {.endpoint = *args.endpoint, .project_id = *args.project_id, .auth = std::move(auth)}};
+    return update(session, args);
+}

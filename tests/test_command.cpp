@@ -1,0 +1,176 @@
+// The programs, run as a user runs them: modelarts-update-job-description and modelarts-emulator.
+#include "net_support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+
+namespace {
+
+struct outcome {
+    int status = -1;
+    std::string out, err;
+};
+
+std::string quote(const std::string& s)
+{
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+std::string slurp(const std::string& path)
+{
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Runs the command with `env` (NAME=value words) and `args`, in a clean environment.
+outcome run(const std::string& env, const std::vector<std::string>& args)
+{
+    const std::string out = "command.out", err = "command.err";
+    std::string line = "env -i PATH=/usr/bin:/bin " + env + ' ' + quote(std::getenv("MODELARTS_COMMAND"));
+    for (const auto& a : args) line += ' ' + quote(a);
+    line += " >" + out + " 2>" + err;
+    int rc = std::system(line.c_str());
+    return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(out), slurp(err)};
+}
+
+const std::regex success_line(R"(\{"is_success":true,"request_id":"[0-9a-f]{32}"\}\n)");
+
+} // namespace
+
+TEST_CASE("with no endpoint or region, the command updates through an embedded emulator, each way")
+{
+    for (std::string via : {"estimator", "job", "version"}) {
+        CAPTURE(via);
+        auto r = run("", {"--job-id", "182626", "--description", "hello", "--via", via});
+        CHECK(r.status == 0);
+        CHECK(std::regex_match(r.out, success_line));
+        CHECK(r.err.find("embedded emulator at http://127.0.0.1:") != std::string::npos);
+    }
+}
+
+TEST_CASE("a failure reported by the service prints the SDK's result and exits 1")
+{
+    auto r = run("", {"--job-id", "999999", "--description", "x"});
+    CHECK(r.status == 1);
+    CHECK(r.out.starts_with(R"({"is_success":false,"error_code":"ModelArts.2775","error_msg":")"));
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+}
+
+TEST_CASE("bad arguments and refused input exit 2 with a message, and print nothing on stdout")
+{
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {},
+             {"--job-id", "182626"},
+             {"--job-id", "182626", "--description", "x", "--via", "other"},
+             {"--job-id", "182626", "--description", "x", "--timeout", "0"},
+             {"--job-id", "182626", "--description", "x", "--unknown", "y"},
+             {"--job-id", "18x", "--description", "x"},
+             {"--job-id", "182626", "--description", std::string(257, 'x')},
+             {"--job-id", "182626", "--description", "\xC0\xAF"},
+             {"--job-id", "3faf5c03-aaa1-4cbe-879d-24b05d997347", "--description", "x", "--via", "version"},
+         }) {
+        auto r = run("", args);
+        CAPTURE(r.err);
+        CHECK(r.status == 2);
+        CHECK(r.out.empty());
+        CHECK_FALSE(r.err.empty());
+    }
+    auto r = run("", {"--job-id", "182626", "--description", std::string(257, 'x')});
+    CHECK(r.err.find("description: longer than 256") != std::string::npos);
+}
+
+TEST_CASE("an explicit endpoint, project and token: over HTTP to a running emulator")
+{
+    auto server = net_support::start_emulator(false, "secret-token-1");
+    const std::string project = "0123456789abcdef0123456789abcdef";
+    auto r = run("MODELARTS_AUTH_TOKEN=secret-token-1",
+                 {"--endpoint", server->endpoint(), "--project-id", project, "--job-id", "182626", "--description", "direct"});
+    CHECK(r.status == 0);
+    CHECK(std::regex_match(r.out, success_line));
+    CHECK(r.err.empty());
+    CHECK(server->with_emulator([](auto& em) { return *em.description("182626"); }) == "direct");
+
+    // From the environment: MODELARTS_ENDPOINT and HUAWEICLOUD_SDK_PROJECT_ID.
+    r = run("MODELARTS_AUTH_TOKEN=secret-token-1 MODELARTS_ENDPOINT=" + server->endpoint() + " HUAWEICLOUD_SDK_PROJECT_ID=" + project,
+            {"--job-id", "182626", "--description", "from env", "--via", "version"});
+    CHECK(r.status == 0);
+    CHECK(server->with_emulator([](auto& em) { return *em.description("182626"); }) == "from env");
+
+    // A wrong token is the gateway's failure: exit 1, and the token is not echoed.
+    r = run("MODELARTS_AUTH_TOKEN=wrong-secret-2 MODELARTS_ENDPOINT=" + server->endpoint() + " HUAWEICLOUD_SDK_PROJECT_ID=" + project,
+            {"--job-id", "182626", "--description", "x"});
+    CHECK(r.status == 1);
+    CHECK(r.out.find("APIGW.0301") != std::string::npos);
+    CHECK((r.out + r.err).find("wrong-secret-2") == std::string::npos);
+}
+
+TEST_CASE("transport failures exit 2; an unknown region or a missing project id too")
+{
+    auto r = run("", {"--endpoint", "http://127.0.0.1:" + std::to_string(net_support::closed_port()), "--project-id", "p",
+                      "--job-id", "182626", "--description", "x"});
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("connection refused") != std::string::npos);
+
+    net_support::silent_listener silent;
+    const auto start = std::chrono::steady_clock::now();
+    r = run("", {"--endpoint", silent.url(), "--project-id", "p", "--job-id", "182626", "--description", "x", "--timeout", "1"});
+    CHECK(r.status == 2);
+    CHECK(r.err.find("timeout") != std::string::npos);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+
+    r = run("HUAWEICLOUD_SDK_REGION=mars-north-1", {"--job-id", "182626", "--description", "x"});
+    CHECK(r.status == 2);
+    CHECK(r.err.find("region") != std::string::npos);
+
+    r = run("MODELARTS_ENDPOINT=http://127.0.0.1:1", {"--job-id", "182626", "--description", "x"});
+    CHECK(r.status == 2);
+    CHECK(r.err.find("project_id") != std::string::npos);
+}
+
+TEST_CASE("modelarts-emulator: prints its port, serves the command, stops cleanly on SIGTERM")
+{
+    const std::string log = "emulator.out";
+    std::string line = "exec " + quote(std::getenv("MODELARTS_EMULATOR")) + " --port 0 --token t1 >" + log + " 2>&1 & echo $!";
+    FILE* p = ::popen(line.c_str(), "r");
+    REQUIRE(p);
+    int pid = 0;
+    REQUIRE(std::fscanf(p, "%d", &pid) == 1);
+    ::pclose(p);
+
+    std::smatch m;
+    std::string text;
+    const std::regex listening(R"(listening on (http://127\.0\.0\.1:[0-9]+))");
+    for (int i = 0; i < 100 && !std::regex_search(text = slurp(log), m, listening); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    REQUIRE(m.size() == 2);
+    const std::string endpoint = m[1];
+
+    auto r = run("MODELARTS_AUTH_TOKEN=t1", {"--endpoint", endpoint, "--project-id", "0123456789abcdef0123456789abcdef",
+                                             "--job-id", "182626", "--description", "served"});
+    CHECK(r.status == 0);
+
+    REQUIRE(::kill(pid, SIGTERM) == 0);
+    bool stopped = false;
+    for (int i = 0; i < 100 && !stopped; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        stopped = slurp(log).find("stopped") != std::string::npos;
+    }
+    CHECK(stopped);
+    if (!stopped) ::kill(pid, SIGKILL);
+}
