@@ -1,0 +1,273 @@
+/**
+ * @file signer.hpp
+ * AK/SK request signing, `SDK-HMAC-SHA256`, as Huawei Cloud's API gateway checks it. Pure
+ * functions: the time comes in as an argument.
+ */
+#ifndef MODELARTS_SIGNER_HPP
+#define MODELARTS_SIGNER_HPP
+
+#include "modelarts/detail/sha256.hpp"
+#include "modelarts/error.hpp"
+#include "modelarts/http.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace modelarts {
+
+/** The signing algorithm's name, as it starts the string to sign and the Authorization header. */
+inline constexpr std::string_view signing_algorithm = "SDK-HMAC-SHA256";
+
+namespace signing {
+
+namespace detail {
+
+inline bool unreserved(char c) noexcept
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+        || c == '.' || c == '~';
+}
+
+inline void percent_encode(std::string& out, std::string_view s)
+{
+    static constexpr char hex[] = "0123456789ABCDEF";
+    for (char c : s) {
+        if (unreserved(c)) {
+            out.push_back(c);
+        } else {
+            const auto b = static_cast<unsigned char>(c);
+            out.push_back('%');
+            out.push_back(hex[b >> 4]);
+            out.push_back(hex[b & 0xF]);
+        }
+    }
+}
+
+// Reads `n` decimal digits at `at`.
+inline bool read_digits(std::string_view text, std::size_t at, std::size_t n, int& out) noexcept
+{
+    if (at + n > text.size()) return false;
+    auto [p, ec] = std::from_chars(text.data() + at, text.data() + at + n, out);
+    return ec == std::errc{} && p == text.data() + at + n;
+}
+
+// A UTC civil time, when every field is in range (a leap second reads as the next second).
+inline std::optional<std::chrono::system_clock::time_point> civil_time(int y, int mo, int d, int h, int mi, int s) noexcept
+{
+    using namespace std::chrono;
+    const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+    if (!ymd.ok() || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return std::nullopt;
+    return sys_days{ymd} + hours{h} + minutes{mi} + seconds{s};
+}
+
+inline std::string_view trim(std::string_view s) noexcept
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+} // namespace detail
+
+/**
+ * @param path the path part of a request target
+ * @return each segment percent-encoded (unreserved bytes kept, others `%XX`), with a `/`
+ *         appended when the path does not end in one
+ */
+inline std::string canonical_uri(std::string_view path)
+{
+    std::string out;
+    out.reserve(path.size() + 8);
+    std::size_t start = 0;
+    for (;;) {
+        auto slash = path.find('/', start);
+        detail::percent_encode(out, path.substr(start, slash - start));
+        if (slash == std::string_view::npos) break;
+        out.push_back('/');
+        start = slash + 1;
+    }
+    if (out.empty() || out.back() != '/') out.push_back('/');
+    return out;
+}
+
+/**
+ * @param query the query part of a request target, without `?`
+ * @return the parameters sorted by name, then value, each encoded, joined as `k=v&k=v`
+ */
+inline std::string canonical_query(std::string_view query)
+{
+    std::vector<std::pair<std::string, std::string>> params;
+    while (!query.empty()) {
+        auto amp = query.find('&');
+        auto pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        if (pair.empty()) continue;
+        auto eq = pair.find('=');
+        std::pair<std::string, std::string> p;
+        detail::percent_encode(p.first, pair.substr(0, eq));
+        if (eq != std::string_view::npos) detail::percent_encode(p.second, pair.substr(eq + 1));
+        params.push_back(std::move(p));
+    }
+    std::sort(params.begin(), params.end());
+    std::string out;
+    for (const auto& [k, v] : params) {
+        if (!out.empty()) out.push_back('&');
+        out.append(k).append(1, '=').append(v);
+    }
+    return out;
+}
+
+/**
+ * The headers an official signer signs, those present of: content-type, host, x-project-id,
+ * x-sdk-date, x-security-token.
+ * @param req a request
+ * @return their lower-case names, sorted
+ */
+inline std::vector<std::string> default_signed_headers(const http_request& req)
+{
+    std::vector<std::string> names;
+    for (std::string_view n : {"content-type", "host", "x-project-id", "x-sdk-date", "x-security-token"})
+        if (req.headers.contains(n)) names.emplace_back(n);
+    return names;
+}
+
+/**
+ * The canonical request of §3: method, canonical URI, canonical query, canonical headers,
+ * signed headers and the body's hash (or `X-Sdk-Content-Sha256`), joined by newlines.
+ * @param req the request
+ * @param signed_headers lower-case names of the headers to sign, sorted
+ * @return the canonical request
+ */
+inline std::string canonical_request(const http_request& req, const std::vector<std::string>& signed_headers)
+{
+    std::string_view target = req.target, path = target, query;
+    if (auto q = target.find('?'); q != std::string_view::npos) path = target.substr(0, q), query = target.substr(q + 1);
+    std::string out;
+    out.reserve(256 + req.target.size());
+    out.append(to_string(req.method)).append(1, '\n');
+    out.append(canonical_uri(path)).append(1, '\n');
+    out.append(canonical_query(query)).append(1, '\n');
+    std::string joined;
+    for (const auto& name : signed_headers) {
+        out.append(name).append(1, ':').append(detail::trim(req.headers.get(name))).append(1, '\n');
+        if (!joined.empty()) joined.push_back(';');
+        joined.append(name);
+    }
+    out.append(1, '\n').append(joined).append(1, '\n');
+    if (auto content_hash = req.headers.find("X-Sdk-Content-Sha256"))
+        out.append(*content_hash);
+    else
+        out.append(modelarts::detail::to_hex(modelarts::detail::sha256::hash(req.body)));
+    return out;
+}
+
+/**
+ * @param canonical the canonical request
+ * @param sdk_date the `X-Sdk-Date` value
+ * @return `SDK-HMAC-SHA256\n{date}\n{hex(sha256(canonical))}`
+ */
+inline std::string string_to_sign(std::string_view canonical, std::string_view sdk_date)
+{
+    std::string out(signing_algorithm);
+    out.append(1, '\n').append(sdk_date).append(1, '\n');
+    out.append(modelarts::detail::to_hex(modelarts::detail::sha256::hash(canonical)));
+    return out;
+}
+
+/**
+ * @param secret_key the SK
+ * @param to_sign the string to sign
+ * @return hex(hmac_sha256(SK, string to sign))
+ */
+inline std::string signature(std::string_view secret_key, std::string_view to_sign)
+{
+    return modelarts::detail::to_hex(modelarts::detail::hmac_sha256(secret_key, to_sign));
+}
+
+/**
+ * @param t a time
+ * @return it as `X-Sdk-Date` writes it: UTC, `YYYYMMDDTHHMMSSZ`
+ */
+inline std::string format_sdk_date(std::chrono::system_clock::time_point t)
+{
+    using namespace std::chrono;
+    const auto day = floor<days>(t);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{floor<seconds>(t - day)};
+    char buf[17];
+    auto put = [&](int at, int value, int width) {
+        for (int i = width - 1; i >= 0; --i, value /= 10) buf[at + i] = static_cast<char>('0' + value % 10);
+    };
+    put(0, static_cast<int>(ymd.year()), 4);
+    put(4, static_cast<int>(static_cast<unsigned>(ymd.month())), 2);
+    put(6, static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
+    buf[8] = 'T';
+    put(9, static_cast<int>(hms.hours().count()), 2);
+    put(11, static_cast<int>(hms.minutes().count()), 2);
+    put(13, static_cast<int>(hms.seconds().count()), 2);
+    buf[15] = 'Z';
+    return std::string(buf, 16);
+}
+
+/**
+ * @param text an `X-Sdk-Date` value
+ * @return the time it names, or nothing when it is not `YYYYMMDDTHHMMSSZ`
+ */
+inline std::optional<std::chrono::system_clock::time_point> parse_sdk_date(std::string_view text)
+{
+    if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return std::nullopt;
+    int y, mo, d, h, mi, s;
+    using detail::read_digits;
+    if (!read_digits(text, 0, 4, y) || !read_digits(text, 4, 2, mo) || !read_digits(text, 6, 2, d)
+        || !read_digits(text, 9, 2, h) || !read_digits(text, 11, 2, mi) || !read_digits(text, 13, 2, s))
+        return std::nullopt;
+    return detail::civil_time(y, mo, d, h, mi, s);
+}
+
+/**
+ * @param access_key the AK
+ * @param signed_headers the signed header names
+ * @param sig the signature
+ * @return the `Authorization` header value
+ */
+inline std::string authorization(std::string_view access_key, const std::vector<std::string>& signed_headers,
+                                 std::string_view sig)
+{
+    std::string out(signing_algorithm);
+    out.append(" Access=").append(access_key).append(", SignedHeaders=");
+    for (std::size_t i = 0; i < signed_headers.size(); ++i) out.append(i ? ";" : "").append(signed_headers[i]);
+    out.append(", Signature=").append(sig);
+    return out;
+}
+
+/**
+ * Signs a finished request: sets `X-Sdk-Date` (and `X-Security-Token` for temporary
+ * credentials), then `Authorization`.
+ * @param req the request, with every other header already in place
+ * @param access_key the AK
+ * @param secret_key the SK
+ * @param security_token the temporary credentials' token, or empty
+ * @param now the signing time
+ */
+inline void sign(http_request& req, std::string_view access_key, std::string_view secret_key,
+                 std::string_view security_token, std::chrono::system_clock::time_point now)
+{
+    const std::string date = format_sdk_date(now);
+    req.headers.set("X-Sdk-Date", date);
+    if (!security_token.empty()) req.headers.set("X-Security-Token", security_token);
+    const auto names = default_signed_headers(req);
+    const auto sig = signature(secret_key, string_to_sign(canonical_request(req, names), date));
+    req.headers.set("Authorization", authorization(access_key, names, sig));
+}
+
+} // namespace signing
+
+} // namespace modelarts
+
+#endif
