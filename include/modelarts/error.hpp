@@ -31,6 +31,10 @@ enum class error {
     invalid_token,             ///< token empty or holding characters a header cannot carry
     invalid_paging,            ///< per_page outside 1..1000 or page negative
     unknown_region,            ///< not a region with ModelArts: give the endpoint instead
+    invalid_access_key,        ///< AK empty or not visible ASCII
+    invalid_secret_key,        ///< SK empty
+    invalid_user,              ///< user name or password empty, or not UTF-8
+    incomplete_credentials,    ///< half a pair in the environment: an AK without its SK, a user without a password
 
     // A response that arrived but cannot be understood.
     malformed_body = 100,      ///< body is not JSON (HTML, empty, truncated, invalid UTF-8)
@@ -90,6 +94,15 @@ public:
             return "per_page: must be 1 to 1000; page: must be 0 or more";
         case error::unknown_region:
             return "region: not a Huawei Cloud region with ModelArts (see modelarts::modelarts_regions); set the endpoint instead";
+        case error::invalid_access_key:
+            return "access_key: must be non-empty visible ASCII";
+        case error::invalid_secret_key:
+            return "secret_key: must not be empty";
+        case error::invalid_user:
+            return "username/password: both must be non-empty UTF-8";
+        case error::incomplete_credentials:
+            return "credentials: half a pair is set (HUAWEICLOUD_SDK_AK needs HUAWEICLOUD_SDK_SK and the other way round; "
+                   "MODELARTS_USERNAME needs MODELARTS_PASSWORD and the other way round)";
         case error::malformed_body:
             return "response body: not valid JSON";
         case error::unexpected_shape:

@@ -205,6 +205,7 @@ struct http_request {
     std::string target;                     ///< origin-form path and query, e.g. "/v1/p/training-jobs/1"
     http_headers headers;                   ///< header fields, in sending order
     std::string body;                       ///< body bytes (empty for GET)
+    bool secret_body = false;               ///< the body holds a secret (IAM's password): never printed
 
     /** @return the full URL, `scheme://host[:port]target`, for transports that want one */
     std::string url() const { return destination.url() + target; }
@@ -242,14 +243,17 @@ inline std::ostream& operator<<(std::ostream& os, const http_headers& h)
 
 /**
  * Prints a request as it would go on the wire, with the values of secret headers
- * (Authorization, X-Auth-Token, X-Security-Token, X-Subject-Token) replaced by `***`.
+ * (Authorization, X-Auth-Token, X-Security-Token, X-Subject-Token) replaced by `***`, and a
+ * secret body (IAM's, which holds the password) by `*** (N bytes)`.
  * @param os stream
  * @param req request
  * @return os
  */
 inline std::ostream& operator<<(std::ostream& os, const http_request& req)
 {
-    return os << to_string(req.method) << ' ' << req.target << " HTTP/1.1\r\n" << req.headers << "\r\n" << req.body;
+    os << to_string(req.method) << ' ' << req.target << " HTTP/1.1\r\n" << req.headers << "\r\n";
+    if (req.secret_body) return os << "*** (" << req.body.size() << " bytes)";
+    return os << req.body;
 }
 
 /**

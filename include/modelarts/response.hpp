@@ -132,7 +132,8 @@ namespace detail {
  * Reads the parts every answer shares and decides success. The rules:
  * 2xx saying failure and non-2xx saying success are `contradictory_status`; a non-2xx that is
  * not a documented failure body is `unexpected_shape`; a 2xx with neither `is_success` nor an
- * error succeeds only where `empty_success` (v2's `null` body) allows.
+ * error succeeds only where `empty_success` (v2's `null` body, IAM) allows. Failures may use the
+ * service's, the gateway's or IAM's (`{"error":{"code","message"}}`) spelling.
  * @param body the parsed body (null when the body was empty)
  */
 inline result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
@@ -156,6 +157,11 @@ inline result<void> read_status(const http_response& res, const boost::json::val
         || !read_text(*o, "request_id", body_request_id))
         return error::unexpected_shape;
     if (out.error_msg.empty() && !read_text(*o, "error_message", out.error_msg)) return error::unexpected_shape;
+    if (auto* e = o->if_contains("error"); e && out.error_code.empty()) {  // IAM: {"error":{"code","message"}}
+        auto* eo = e->if_object();
+        if (!eo || !read_string(*eo, "code", out.error_code) || !read_text(*eo, "message", out.error_msg))
+            return error::unexpected_shape;
+    }
     if (out.request_id.empty()) out.request_id = std::move(body_request_id);
 
     const bool says_failure = (has_is_success && !is_success) || !out.error_code.empty();
@@ -219,16 +225,27 @@ inline bool read_version(const boost::json::value& v, job_version_info& out)
 namespace detail {
 
 // The path every answer takes: body → JSON → verdict → (on success) the operation's own fields.
+// `bare_success`: a 2xx needs no `is_success` (v2 updates, IAM).
 template <class Result, class ReadFields>
-result<Result> parse_answer(const http_response& res, unsigned max_depth, bool empty_success, ReadFields read_fields)
+result<Result> parse_answer(const http_response& res, unsigned max_depth, bool bare_success, ReadFields read_fields)
 {
     const bool ok = res.status >= 200 && res.status < 300;
-    auto body = parse_body(res.body, max_depth, empty_success && ok);
+    auto body = parse_body(res.body, max_depth, bare_success && ok);
     if (!body) return body.error();
     Result out;
-    if (auto r = read_status(res, *body, empty_success, out); !r) return r.error();
-    if (out.is_success && body->is_object() && !read_fields(body->get_object(), out)) return error::unexpected_shape;
+    if (auto r = read_status(res, *body, bare_success, out); !r) return r.error();
+    if (out.is_success && !read_fields(*body, out)) return error::unexpected_shape;
     return out;
+}
+
+// Adapts a reader of an object's fields to parse_answer: a body that is no object has none.
+template <class Result, class ReadObject>
+auto object_fields(ReadObject read)
+{
+    return [read](const boost::json::value& v, Result& out) {
+        auto* o = v.if_object();
+        return o && read(*o, out);
+    };
 }
 
 inline bool read_version_list(const boost::json::object& o, version_list& out)
@@ -271,7 +288,7 @@ inline bool read_created_job(const boost::json::object& o, create_job_result& ou
 inline result<update_result> parse_update_job_description_response(const http_response& res, api_version api)
 {
     return detail::parse_answer<update_result>(res, max_update_response_depth, api == api_version::v2,
-                                               [](const boost::json::object&, update_result&) { return true; });
+                                               [](const boost::json::value&, update_result&) { return true; });
 }
 
 /**
@@ -281,7 +298,8 @@ inline result<update_result> parse_update_job_description_response(const http_re
  */
 inline result<version_list> parse_list_job_versions_response(const http_response& res)
 {
-    return detail::parse_answer<version_list>(res, max_list_response_depth, false, detail::read_version_list);
+    return detail::parse_answer<version_list>(res, max_list_response_depth, false,
+                                              detail::object_fields<version_list>(detail::read_version_list));
 }
 
 /**
@@ -291,7 +309,8 @@ inline result<version_list> parse_list_job_versions_response(const http_response
  */
 inline result<create_job_result> parse_create_job_response(const http_response& res)
 {
-    return detail::parse_answer<create_job_result>(res, max_list_response_depth, false, detail::read_created_job);
+    return detail::parse_answer<create_job_result>(res, max_list_response_depth, false,
+                                                   detail::object_fields<create_job_result>(detail::read_created_job));
 }
 
 } // namespace modelarts

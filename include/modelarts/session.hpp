@@ -8,20 +8,32 @@
 #include "modelarts/credentials.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
+#include "modelarts/iam.hpp"
 #include "modelarts/request.hpp"
 #include "modelarts/response.hpp"
 #include "modelarts/transport.hpp"
 
+#include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 
 namespace modelarts {
+
+/** The time source of a session: signing dates and token expiry. Empty means the system clock. */
+using clock_function = std::function<std::chrono::system_clock::time_point()>;
+
+/** How long before an IAM token expires a session fetches a new one. */
+inline constexpr std::chrono::minutes token_refresh_margin{30};
 
 /** What a session needs to know: the service, the project and the credentials. */
 struct session_options {
     std::string endpoint;    ///< e.g. "https://modelarts.cn-north-4.myhuaweicloud.com"
     std::string project_id;  ///< the project to act in
     credentials auth = no_credentials{};  ///< how to authenticate (default: none)
+    clock_function clock = {};            ///< for tests: a fixed time; empty: the system clock
 };
 
 /**
@@ -57,6 +69,7 @@ public:
         : transport_(std::move(transport))
         , config_{std::move(options.endpoint), std::move(options.project_id)}
         , auth_(std::move(options.auth))
+        , clock_(std::move(options.clock))
     {
     }
 
@@ -67,7 +80,9 @@ public:
     Transport& transport() noexcept { return transport_; }
 
     /**
-     * Adds the credentials to a request built by a request builder and sends it.
+     * Adds the credentials to a request built by a request builder and sends it. With password
+     * credentials it first gets a token from IAM through the same transport, unless it holds one
+     * that is good for `token_refresh_margin` more; when IAM refuses, IAM's answer is the answer.
      * @param req the request
      * @return the response, whatever its status; or the credentials' or the transport's error
      */
@@ -75,13 +90,23 @@ public:
         requires sync_transport<Transport>
     {
         if (auto r = validate_credentials(auth_); !r) return r.error();
-        apply_credentials(req, auth_);
+        if (auto* user = std::get_if<password_credentials>(&auth_); user && !token_fresh()) {
+            auto login = make_iam_token_request(*user, config_.project_id);
+            if (!login) return login.error();
+            auto answer = transport_.send(*login);
+            if (!answer) return answer.error();
+            auto token = parse_iam_token_response(*answer);
+            if (!token) return token.error();
+            if (!token->is_success) return answer;  // IAM's refusal is what the caller sees
+            token_ = std::move(*token);
+        }
+        authenticate(req);
         return transport_.send(req);
     }
 
     /**
-     * Adds the credentials to a request and starts sending it. When the credentials are invalid
-     * the handler is called at once, before this returns, and nothing is sent.
+     * As `send`, without blocking. When the credentials are invalid the handler is called at
+     * once, before this returns, and nothing is sent.
      * @param req the request
      * @param handler called once as `handler(ec, response)`
      */
@@ -90,14 +115,45 @@ public:
         requires async_transport<Transport>
     {
         if (auto r = validate_credentials(auth_); !r) return std::forward<Handler>(handler)(r.error(), http_response{});
-        apply_credentials(req, auth_);
-        transport_.async_send(std::move(req), std::forward<Handler>(handler));
+        auto* user = std::get_if<password_credentials>(&auth_);
+        if (!user || token_fresh()) {
+            authenticate(req);
+            return transport_.async_send(std::move(req), std::forward<Handler>(handler));
+        }
+        auto login = make_iam_token_request(*user, config_.project_id);
+        if (!login) return std::forward<Handler>(handler)(login.error(), http_response{});
+        transport_.async_send(std::move(*login), [this, req = std::move(req), h = std::forward<Handler>(handler)](
+                                                     boost::system::error_code ec, http_response answer) mutable {
+            if (ec) return h(ec, http_response{});
+            auto token = parse_iam_token_response(answer);
+            if (!token) return h(token.error(), http_response{});
+            if (!token->is_success) return h(boost::system::error_code{}, std::move(answer));
+            token_ = std::move(*token);
+            authenticate(req);
+            transport_.async_send(std::move(req), std::move(h));
+        });
     }
 
+    /** @return the session's current time: its clock's, or the system's */
+    std::chrono::system_clock::time_point now() const { return clock_ ? clock_() : std::chrono::system_clock::now(); }
+
 private:
+    bool token_fresh() const { return token_ && now() + token_refresh_margin < token_->expires_at; }
+
+    // The last step before a request leaves: the token, or the signature over everything else.
+    void authenticate(http_request& req) const
+    {
+        if (std::holds_alternative<password_credentials>(auth_))
+            req.headers.set("X-Auth-Token", token_->token);
+        else
+            apply_credentials(req, auth_, now());
+    }
+
     Transport transport_;
     service_config config_;
     credentials auth_;
+    clock_function clock_;
+    std::optional<iam_token> token_;  // password sessions: the token IAM gave
 };
 
 namespace detail {
