@@ -6,13 +6,16 @@
 #define MODELARTS_MODELARTS_HPP
 
 #include "modelarts/credentials.hpp"
+#include "modelarts/environment.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/estimator.hpp"
 #include "modelarts/http.hpp"
+#include "modelarts/iam.hpp"
 #include "modelarts/region.hpp"
 #include "modelarts/request.hpp"
 #include "modelarts/response.hpp"
 #include "modelarts/session.hpp"
+#include "modelarts/signer.hpp"
 #include "modelarts/transport.hpp"
 #include "modelarts/validation.hpp"
 
