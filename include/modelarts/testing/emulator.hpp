@@ -9,6 +9,8 @@
 
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
+#include "modelarts/iam.hpp"
+#include "modelarts/signer.hpp"
 #include "modelarts/validation.hpp"
 
 #include <boost/json/array.hpp>
@@ -17,9 +19,12 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,12 +33,25 @@
 
 namespace modelarts::testing {
 
+/** An access key the emulator knows. */
+struct emulated_access_key {
+    std::string secret_key;           ///< the SK it signs with
+    std::string security_token = {};  ///< for temporary credentials: the X-Security-Token required
+};
+
+/** An IAM user the emulator knows. */
+struct emulated_user {
+    std::string name;          ///< user name
+    std::string password;      ///< password
+    std::string account = {};  ///< account (domain) name; empty: the user's own name
+};
+
 /** How the emulator behaves. */
 struct emulator_options {
     /** The project the emulated account owns; other projects answer ModelArts.2786. */
     std::string project_id = "0123456789abcdef0123456789abcdef";
     /** The `X-Auth-Token` required; empty lets requests without credentials through. */
-    std::string token;
+    std::string token = {};
     /**
      * Spelling of the message field in v1 failures: "error_message" (the current API pages) or
      * "error_msg" (the older pages and the SDK). v2 and the gateway always use "error_msg".
@@ -41,6 +59,12 @@ struct emulator_options {
     std::string v1_error_message_field = "error_message";
     /** Keep every request handled, for `requests()`; a long-running server turns this off. */
     bool keep_requests = true;
+    /** Access keys whose `SDK-HMAC-SHA256` signatures are accepted, by AK. */
+    std::map<std::string, emulated_access_key> access_keys = {};
+    /** Users IAM's token call (`POST /v3/auth/tokens`) accepts; the tokens it issues last 24 hours. */
+    std::vector<emulated_user> users = {};
+    /** The emulator's time, for signature dates and token expiry; empty: the system clock. */
+    std::function<std::chrono::system_clock::time_point()> clock = {};
 };
 
 /** A version of an emulated v1 job. */
@@ -133,6 +157,7 @@ public:
 
         std::string_view path = req.target, query;
         if (auto q = path.find('?'); q != std::string_view::npos) query = path.substr(q + 1), path = path.substr(0, q);
+        if (req.method == http_method::post && path == "/v3/auth/tokens") return issue_token(req, request_id);
         auto parts = split(path);
 
         // /{v1|v2}/{project}/training-jobs/{id}[/versions]
@@ -140,8 +165,8 @@ public:
                          && ((req.method == http_method::put && parts.size() == 4 && (parts[0] == "v1" || parts[0] == "v2"))
                              || (req.method == http_method::get && parts.size() == 5 && parts[0] == "v1" && parts[4] == "versions"));
         if (!routed) return gateway_error(404, "APIGW.0101", unknown_api_message, request_id);
-        if (!options_.token.empty() && req.headers.get("X-Auth-Token") != options_.token)
-            return gateway_error(401, "APIGW.0301", "Incorrect IAM authentication information: verify the token", request_id);
+        if (auto refusal = check_credentials(req); !refusal.empty())
+            return gateway_error(401, "APIGW.0301", "Incorrect IAM authentication information: " + refusal, request_id);
 
         const bool v2 = parts[0] == "v2";
         if (!validate_project_id(parts[1]) || parts[1] != options_.project_id)
@@ -174,6 +199,109 @@ private:
     };
 
     static constexpr std::size_t max_body_size = 12 * 1024 * 1024;
+    static constexpr std::chrono::minutes max_clock_skew{15};
+    static constexpr std::chrono::hours token_lifetime{24};
+
+    std::chrono::system_clock::time_point now() const
+    {
+        return options_.clock ? options_.clock() : std::chrono::system_clock::now();
+    }
+
+    // Why the gateway refuses the request's credentials; empty when it accepts them.
+    std::string check_credentials(const http_request& req) const
+    {
+        if (auto authz = req.headers.find("Authorization"); authz && authz->starts_with(signing_algorithm))
+            return check_signature(req, *authz);
+        if (auto token = req.headers.find("X-Auth-Token")) {
+            if (!options_.token.empty() && *token == options_.token) return {};
+            auto issued = issued_tokens_.find(std::string(*token));
+            if (issued == issued_tokens_.end()) return "unknown token";
+            return now() < issued->second ? std::string() : "token expired";
+        }
+        const bool open = options_.token.empty() && options_.access_keys.empty() && options_.users.empty();
+        return open ? std::string() : "no credentials";
+    }
+
+    std::string check_signature(const http_request& req, std::string_view authz) const
+    {
+        // SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b;c, Signature=hex
+        auto field = [&](std::string_view name) -> std::string_view {
+            auto at = authz.find(name);
+            if (at == std::string_view::npos) return {};
+            auto value = authz.substr(at + name.size());
+            return value.substr(0, value.find(','));
+        };
+        const std::string_view ak = field("Access="), names = field("SignedHeaders="), sig = field("Signature=");
+        auto key = options_.access_keys.find(std::string(ak));
+        if (key == options_.access_keys.end()) return "unknown access key";
+        std::vector<std::string> signed_headers;
+        for (std::size_t start = 0; start <= names.size();) {
+            auto end = std::min(names.find(';', start), names.size());
+            signed_headers.emplace_back(names.substr(start, end - start));
+            start = end + 1;
+        }
+        auto has = [&](std::string_view n) {
+            return std::find(signed_headers.begin(), signed_headers.end(), n) != signed_headers.end();
+        };
+        if (!has("x-sdk-date")) return "x-sdk-date is not signed";
+        const auto date = signing::parse_sdk_date(req.headers.get("X-Sdk-Date"));
+        if (!date) return "bad X-Sdk-Date";
+        const auto skew = *date > now() ? *date - now() : now() - *date;
+        if (skew > max_clock_skew) return "X-Sdk-Date is more than 15 minutes off";
+        if (!key->second.security_token.empty()
+            && (!has("x-security-token") || req.headers.get("X-Security-Token") != key->second.security_token))
+            return "bad security token";
+        const auto expected = signing::signature(
+            key->second.secret_key, signing::string_to_sign(signing::canonical_request(req, signed_headers),
+                                                            req.headers.get("X-Sdk-Date")));
+        return expected == sig ? std::string() : "signature does not match";
+    }
+
+    // IAM's POST /v3/auth/tokens: a token for a known user and password, scoped to our project.
+    http_response issue_token(const http_request& req, const std::string& request_id)
+    {
+        auto refuse = [&](unsigned status, int code, std::string_view message, std::string_view title) {
+            boost::json::object o{{"error", {{"code", code}, {"message", message}, {"title", title}}}};
+            return reply(status, boost::json::serialize(o), request_id);
+        };
+        boost::system::error_code ec;
+        auto body = boost::json::parse(boost::json::string_view(req.body.data(), req.body.size()), ec);
+        const boost::json::value* user = nullptr;
+        const boost::json::value* project = nullptr;
+        if (!ec) {
+            user = body.find_pointer("/auth/identity/password/user", ec);
+            project = body.find_pointer("/auth/scope/project/id", ec);
+        }
+        auto text = [](const boost::json::value* v, std::string_view key) -> std::string {
+            auto* o = v ? v->if_object() : nullptr;
+            auto* f = o ? o->if_contains(key) : nullptr;
+            return f && f->is_string() ? std::string(f->get_string()) : std::string();
+        };
+        if (!user || !project || !project->is_string()) return refuse(400, 400, "The request body is invalid.", "Bad Request");
+        const std::string name = text(user, "name"), password = text(user, "password");
+        auto* domain = user->as_object().if_contains("domain");
+        const std::string account = text(domain, "name");
+        const auto known = std::find_if(options_.users.begin(), options_.users.end(), [&](const emulated_user& u) {
+            return u.name == name && u.password == password && (u.account.empty() ? u.name : u.account) == account;
+        });
+        if (known == options_.users.end()) return refuse(401, 401, "The username or password is wrong.", "Unauthorized");
+        if (project->get_string() != options_.project_id)
+            return refuse(401, 401, "The project does not belong to the account.", "Unauthorized");
+
+        char token[41];
+        std::snprintf(token, sizeof token, "MIIE%020llu%016llx", static_cast<unsigned long long>(++counter_), 0x49414dULL);
+        const auto issued = now();
+        issued_tokens_[token] = issued + token_lifetime;
+        boost::json::object o{{"token",
+                               {{"expires_at", format_iso8601_utc(issued + token_lifetime)},
+                                {"issued_at", format_iso8601_utc(issued)},
+                                {"methods", {"password"}},
+                                {"project", {{"id", options_.project_id}}},
+                                {"user", {{"name", name}, {"domain", {{"name", account}}}}}}}};
+        auto res = reply(201, boost::json::serialize(o), request_id);
+        res.headers.set("X-Subject-Token", token);
+        return res;
+    }
 
     static std::vector<std::string_view> split(std::string_view path)
     {
@@ -296,6 +424,7 @@ private:
     emulator_options options_;
     std::map<std::string, job, std::less<>> jobs_;
     std::vector<http_request> requests_;
+    std::map<std::string, std::chrono::system_clock::time_point, std::less<>> issued_tokens_;
     std::uint64_t counter_ = 0;
 };
 
