@@ -6,7 +6,10 @@
 //
 // Endpoint: --endpoint, else MODELARTS_ENDPOINT, else HUAWEICLOUD_SDK_REGION's; with none of
 // them, an emulator started in this process on loopback. Project: --project-id, else
-// HUAWEICLOUD_SDK_PROJECT_ID. Token: MODELARTS_AUTH_TOKEN, sent as X-Auth-Token.
+// HUAWEICLOUD_SDK_PROJECT_ID. Credentials from the environment, as the SDK's Session() reads
+// them: HUAWEICLOUD_SDK_AK/SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN) sign each request;
+// MODELARTS_AUTH_TOKEN is sent as X-Auth-Token; MODELARTS_USERNAME/PASSWORD (+ MODELARTS_ACCOUNT)
+// log in through IAM at HUAWEICLOUD_SDK_IAM_ENDPOINT or the region's.
 //
 // stdout: one line of JSON, the SDK's result. Exit status: 0 success; 1 failure reported by the
 // service or gateway; 2 bad arguments, refused input (nothing sent), transport failure or an
@@ -38,7 +41,9 @@ int usage(std::ostream& os, int status)
 {
     os << "usage: " << program << " --job-id ID --description TEXT\n"
        << "           [--endpoint URL] [--project-id ID] [--via estimator|job|version] [--timeout SECONDS]\n"
-       << "Environment: MODELARTS_ENDPOINT, HUAWEICLOUD_SDK_REGION, HUAWEICLOUD_SDK_PROJECT_ID, MODELARTS_AUTH_TOKEN.\n"
+       << "Environment: MODELARTS_ENDPOINT, HUAWEICLOUD_SDK_REGION, HUAWEICLOUD_SDK_PROJECT_ID; credentials from\n"
+       << "HUAWEICLOUD_SDK_AK/SK/SECURITY_TOKEN, MODELARTS_AUTH_TOKEN, or MODELARTS_USERNAME/PASSWORD/ACCOUNT with\n"
+       << "HUAWEICLOUD_SDK_IAM_ENDPOINT.\n"
        << "With no endpoint and no region, runs against an emulator started in-process on loopback.\n";
     return status;
 }
@@ -47,13 +52,6 @@ int fail(std::string_view what)
 {
     std::cerr << program << ": " << what << '\n';
     return 2;
-}
-
-std::optional<std::string> env(const char* name)
-{
-    const char* v = std::getenv(name);
-    if (!v || !*v) return std::nullopt;
-    return std::string(v);
 }
 
 // Prints the verdict and turns it into the exit status.
@@ -105,40 +103,37 @@ int main(int argc, char** argv)
     }
     if (!args.job_id || !args.description) return usage(std::cerr, 2);
 
-    const auto token = env("MODELARTS_AUTH_TOKEN");
-    if (!args.endpoint) args.endpoint = env("MODELARTS_ENDPOINT");
-    if (!args.endpoint) {
-        if (auto region = env("HUAWEICLOUD_SDK_REGION")) {
-            auto url = modelarts::modelarts_endpoint(*region);
-            if (!url) return fail(url.error().message());
-            args.endpoint = *url;
-        }
-    }
-    if (!args.project_id) args.project_id = env("HUAWEICLOUD_SDK_PROJECT_ID");
+    auto options = modelarts::session_options_from_environment();
+    if (!options) return fail(options.error().message());
+    if (args.endpoint) options->endpoint = *args.endpoint;
+    if (args.project_id) options->project_id = *args.project_id;
 
     std::unique_ptr<modelarts::examples::emulator_server> emulator;
-    if (!args.endpoint) {
+    if (options->endpoint.empty()) {
+        // The embedded emulator accepts whatever credentials the environment holds.
         modelarts::examples::emulator_server::options opts;
-        opts.emulator.token = token.value_or("");
-        if (args.project_id) opts.emulator.project_id = *args.project_id;
+        if (!options->project_id.empty()) opts.emulator.project_id = options->project_id;
+        if (auto* t = std::get_if<modelarts::token_credentials>(&options->auth)) opts.emulator.token = t->token;
+        if (auto* k = std::get_if<modelarts::aksk_credentials>(&options->auth))
+            opts.emulator.access_keys[k->access_key] = {k->secret_key, k->security_token};
+        if (auto* u = std::get_if<modelarts::password_credentials>(&options->auth))
+            opts.emulator.users.push_back({u->username, u->password, u->account});
         try {
             emulator = std::make_unique<modelarts::examples::emulator_server>(opts);
         } catch (const std::exception& e) {
             return fail(std::string("cannot start the embedded emulator: ") + e.what());
         }
         emulator->start();
-        args.endpoint = emulator->endpoint();
-        args.project_id = opts.emulator.project_id;
-        std::cerr << program << ": no endpoint or region given; using the embedded emulator at " << *args.endpoint << '\n';
+        options->endpoint = emulator->endpoint();
+        options->project_id = opts.emulator.project_id;
+        if (auto* u = std::get_if<modelarts::password_credentials>(&options->auth)) u->iam_endpoint = emulator->endpoint();
+        std::cerr << program << ": no endpoint or region given; using the embedded emulator at " << options->endpoint << '\n';
     }
-    if (!args.project_id) return fail("project_id: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID");
+    if (options->project_id.empty()) return fail("project_id: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID");
 
     modelarts::examples::curl_transport::options topts;
     topts.total_timeout = std::chrono::seconds(args.timeout_seconds);
     topts.connect_timeout = std::min<std::chrono::milliseconds>(topts.connect_timeout, topts.total_timeout);
-    modelarts::credentials auth = modelarts::no_credentials{};
-    if (token) auth = modelarts::token_credentials{*token};
-    modelarts::session session{modelarts::examples::curl_transport{topts},
-                               {.endpoint = *args.endpoint, .project_id = *args.project_id, .auth = std::move(auth)}};
+    modelarts::session session{modelarts::examples::curl_transport{topts}, std::move(*options)};
     return update(session, args);
 }

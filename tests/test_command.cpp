@@ -174,3 +174,52 @@ TEST_CASE("modelarts-emulator: prints its port, serves the command, stops cleanl
     CHECK(stopped);
     if (!stopped) ::kill(pid, SIGKILL);
 }
+
+TEST_CASE("the command signs with AK/SK, adds a security token, or logs in through IAM; secrets never shown")
+{
+    modelarts::examples::emulator_server_options opts;
+    opts.emulator.access_keys = {{"AK9", {"SECRET-SK-9", ""}}, {"TMP9", {"SECRET-TMPSK-9", "SECRET-ST-9"}}};
+    opts.emulator.users = {{"carol", "SECRET-PW-9", "acme"}};
+    modelarts::examples::emulator_server server(opts);
+    server.start();
+    const std::string base = "MODELARTS_ENDPOINT=" + server.endpoint() + " HUAWEICLOUD_SDK_PROJECT_ID=0123456789abcdef0123456789abcdef ";
+    const std::vector<std::string> args = {"--job-id", "182626", "--description", "authenticated"};
+    std::string everything;
+    auto expect = [&](const std::string& env, int status, const std::string& text) {
+        auto r = run(base + env, args);
+        CAPTURE(env);
+        CAPTURE(r.out);
+        CAPTURE(r.err);
+        CHECK(r.status == status);
+        CHECK((r.out + r.err).find(text) != std::string::npos);
+        everything += r.out + r.err;
+    };
+    expect("HUAWEICLOUD_SDK_AK=AK9 HUAWEICLOUD_SDK_SK=SECRET-SK-9", 0, "\"is_success\":true");
+    expect("HUAWEICLOUD_SDK_AK=AK9 HUAWEICLOUD_SDK_SK=SECRET-SK-9x", 1, "APIGW.0301");
+    expect("HUAWEICLOUD_SDK_AK=TMP9 HUAWEICLOUD_SDK_SK=SECRET-TMPSK-9 HUAWEICLOUD_SDK_SECURITY_TOKEN=SECRET-ST-9", 0, "\"is_success\":true");
+    expect("HUAWEICLOUD_SDK_AK=TMP9 HUAWEICLOUD_SDK_SK=SECRET-TMPSK-9", 1, "APIGW.0301");
+    expect("MODELARTS_USERNAME=carol MODELARTS_PASSWORD=SECRET-PW-9 MODELARTS_ACCOUNT=acme HUAWEICLOUD_SDK_IAM_ENDPOINT=" + server.endpoint(),
+           0, "\"is_success\":true");
+    expect("MODELARTS_USERNAME=carol MODELARTS_PASSWORD=SECRET-PW-9x MODELARTS_ACCOUNT=acme HUAWEICLOUD_SDK_IAM_ENDPOINT=" + server.endpoint(),
+           1, "The username or password is wrong.");
+    expect("HUAWEICLOUD_SDK_AK=AK9", 2, "half a pair");
+    expect("MODELARTS_PASSWORD=SECRET-PW-9", 2, "half a pair");
+    expect("MODELARTS_USERNAME=carol MODELARTS_PASSWORD=SECRET-PW-9", 2, "endpoint");  // no IAM endpoint, no region
+    for (const char* secret : {"SECRET-SK-9", "SECRET-TMPSK-9", "SECRET-ST-9", "SECRET-PW-9", "MIIE"}) {
+        CAPTURE(secret);
+        CHECK(everything.find(secret) == std::string::npos);
+    }
+    CHECK(server.with_emulator([](auto& em) { return *em.description("182626"); }) == "authenticated");
+}
+
+TEST_CASE("the embedded emulator accepts whatever credentials the environment holds")
+{
+    for (std::string env : {"HUAWEICLOUD_SDK_AK=AK HUAWEICLOUD_SDK_SK=SECRET-SK-8", "MODELARTS_AUTH_TOKEN=SECRET-TOKEN-8",
+                            "MODELARTS_USERNAME=dave MODELARTS_PASSWORD=SECRET-PW-8"}) {
+        CAPTURE(env);
+        auto r = run(env, {"--job-id", "182626", "--description", "embedded"});
+        CHECK(r.status == 0);
+        CHECK(std::regex_match(r.out, success_line));
+        CHECK((r.out + r.err).find("SECRET") == std::string::npos);
+    }
+}
