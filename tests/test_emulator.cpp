@@ -196,3 +196,13 @@ TEST_CASE("in_process_transport is a sync_transport over the emulator")
     CHECK(res->status == 200);
     CHECK(em.description("182626") == "via transport");
 }
+
+TEST_CASE("a logged request can be replayed: handle() reads its request before logging it")
+{
+    emulator em;
+    http_request req{http_method::put, {}, v1 + "182626", {}, R"({"job_desc":"replayed"})"};
+    em.handle(req);
+    for (int i = 0; i < 100; ++i) CHECK(em.handle(em.requests()[0]).status == 200);  // the log grows meanwhile
+    CHECK(em.requests().size() == 101);
+    CHECK(em.description("182626") == "replayed");
+}

@@ -2874,7 +2874,21 @@ public:
      */
     http_response handle(const http_request& req)
     {
-        if (options_.keep_requests) requests_.push_back(req);
+        http_response res = answer(req);
+        if (options_.keep_requests) requests_.push_back(req);  // after: `req` may be one of requests_
+        return res;
+    }
+
+    /**
+     * Answers a request that cannot even be expressed as an `http_request` (a method other than
+     * GET, PUT or POST), as the gateway does: 404 APIGW.0101.
+     * @return the answer
+     */
+    http_response answer_unknown_api() { return gateway_error(404, "APIGW.0101", unknown_api_message, next_request_id()); }
+
+private:
+    http_response answer(const http_request& req)
+    {
         const std::string request_id = next_request_id();
 
         std::string_view path = req.target, query;
@@ -2902,14 +2916,6 @@ public:
         return update_description(v2, it->second, req.body, request_id);
     }
 
-    /**
-     * Answers a request that cannot even be expressed as an `http_request` (a method other than
-     * GET, PUT or POST), as the gateway does: 404 APIGW.0101.
-     * @return the answer
-     */
-    http_response answer_unknown_api() { return gateway_error(404, "APIGW.0101", unknown_api_message, next_request_id()); }
-
-private:
     static constexpr std::string_view unknown_api_message =
         "The API does not exist or has not been published in the environment";
 
