@@ -2195,15 +2195,14 @@ public:
         requires sync_transport<Transport>
     {
         if (auto r = validate_credentials(auth_); !r) return r.error();
-        if (auto* user = std::get_if<password_credentials>(&auth_); user && !token_fresh()) {
-            auto login = make_iam_token_request(*user, config_.project_id);
-            if (!login) return login.error();
-            auto answer = transport_.send(*login);
+        auto login = login_request();
+        if (!login) return login.error();
+        if (*login) {
+            auto answer = transport_.send(**login);
             if (!answer) return answer.error();
-            auto token = parse_iam_token_response(*answer);
-            if (!token) return token.error();
-            if (!token->is_success) return answer;  // IAM's refusal is what the caller sees
-            token_ = std::move(*token);
+            auto accepted = accept_login(*answer);
+            if (!accepted) return accepted.error();
+            if (!*accepted) return answer;  // IAM's refusal is what the caller sees
         }
         authenticate(req);
         return transport_.send(req);
@@ -2220,20 +2219,18 @@ public:
         requires async_transport<Transport>
     {
         if (auto r = validate_credentials(auth_); !r) return std::forward<Handler>(handler)(r.error(), http_response{});
-        auto* user = std::get_if<password_credentials>(&auth_);
-        if (!user || token_fresh()) {
+        auto login = login_request();
+        if (!login) return std::forward<Handler>(handler)(login.error(), http_response{});
+        if (!*login) {
             authenticate(req);
             return transport_.async_send(std::move(req), std::forward<Handler>(handler));
         }
-        auto login = make_iam_token_request(*user, config_.project_id);
-        if (!login) return std::forward<Handler>(handler)(login.error(), http_response{});
-        transport_.async_send(std::move(*login), [this, req = std::move(req), h = std::forward<Handler>(handler)](
-                                                     boost::system::error_code ec, http_response answer) mutable {
+        transport_.async_send(std::move(**login), [this, req = std::move(req), h = std::forward<Handler>(handler)](
+                                                      boost::system::error_code ec, http_response answer) mutable {
             if (ec) return h(ec, http_response{});
-            auto token = parse_iam_token_response(answer);
-            if (!token) return h(token.error(), http_response{});
-            if (!token->is_success) return h(boost::system::error_code{}, std::move(answer));
-            token_ = std::move(*token);
+            auto accepted = accept_login(answer);
+            if (!accepted) return h(accepted.error(), http_response{});
+            if (!*accepted) return h(boost::system::error_code{}, std::move(answer));  // IAM's refusal
             authenticate(req);
             transport_.async_send(std::move(req), std::move(h));
         });
@@ -2244,6 +2241,26 @@ public:
 
 private:
     bool token_fresh() const { return token_ && now() + token_refresh_margin < token_->expires_at; }
+
+    // The IAM call to make first: for a password session without a fresh token; else none.
+    result<std::optional<http_request>> login_request() const
+    {
+        auto* user = std::get_if<password_credentials>(&auth_);
+        if (!user || token_fresh()) return std::optional<http_request>{};
+        auto login = make_iam_token_request(*user, config_.project_id);
+        if (!login) return login.error();
+        return std::optional<http_request>{std::move(*login)};
+    }
+
+    // Takes IAM's answer: true when the token is now held, false when IAM refused.
+    result<bool> accept_login(const http_response& answer)
+    {
+        auto token = parse_iam_token_response(answer);
+        if (!token) return {boost::system::in_place_error, token.error()};  // bool would take an error_code too
+        if (!token->is_success) return false;
+        token_ = std::move(*token);
+        return true;
+    }
 
     // The last step before a request leaves: the token, or the signature over everything else.
     void authenticate(http_request& req) const
