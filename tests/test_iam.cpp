@@ -89,11 +89,11 @@ TEST_CASE("an IAM answer without a usable token or expiry is an error")
 
 TEST_CASE("ISO 8601 UTC times, as IAM writes them")
 {
-    CHECK(parse_iso8601_utc("2026-11-29T17:09:56Z") == sys_days{2026y / November / 29} + 17h + 9min + 56s);
-    CHECK(parse_iso8601_utc("2026-11-29T17:09:56.5+00:00") == sys_days{2026y / November / 29} + 17h + 9min + 56s);
-    CHECK(format_iso8601_utc(sys_days{2026y / November / 29} + 17h + 9min + 56s) == "2026-11-29T17:09:56.000000Z");
+    CHECK(detail::parse_iso8601_utc("2026-11-29T17:09:56Z") == sys_days{2026y / November / 29} + 17h + 9min + 56s);
+    CHECK(detail::parse_iso8601_utc("2026-11-29T17:09:56.5+00:00") == sys_days{2026y / November / 29} + 17h + 9min + 56s);
+    CHECK(detail::format_iso8601_utc(sys_days{2026y / November / 29} + 17h + 9min + 56s) == "2026-11-29T17:09:56.000000Z");
     for (const char* bad : {"", "2026-11-29", "2026-11-29T17:09:56", "2026-11-29T17:09:56+08:00", "2026-11-29T17:09:56.Z"}) {
         CAPTURE(bad);
-        CHECK_FALSE(parse_iso8601_utc(bad));
+        CHECK_FALSE(detail::parse_iso8601_utc(bad));
     }
 }

@@ -31,6 +31,23 @@ inline constexpr bool iequals(std::string_view a, std::string_view b) noexcept
            });
 }
 
+// Without surrounding spaces and tabs, as header values are compared.
+inline constexpr std::string_view trim(std::string_view s) noexcept
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+// Printable ASCII without space: what a token or key may hold and still sit safely in a header.
+inline constexpr bool is_visible_ascii(std::string_view s) noexcept
+{
+    return std::all_of(s.begin(), s.end(), [](char c) { return c > ' ' && c <= '~'; });
+}
+
+// The status of an answer that did what was asked.
+inline constexpr bool is_2xx(unsigned status) noexcept { return status >= 200 && status < 300; }
+
 } // namespace detail
 
 /** A header field as sent or received: name as written, value without surrounding space. */
@@ -90,7 +107,7 @@ public:
      * @param name field name, any case
      * @return the value of the first field of that name, or nothing
      */
-    std::optional<std::string_view> find(std::string_view name) const noexcept
+    [[nodiscard]] std::optional<std::string_view> find(std::string_view name) const noexcept
     {
         auto it = std::find_if(fields_.begin(), fields_.end(),
                                [&](const http_header& h) { return detail::iequals(h.name, name); });
@@ -120,6 +137,9 @@ public:
                                      [&](const http_header& h) { return detail::iequals(h.name, name); }),
                       fields_.end());
     }
+
+    /** @param n room for this many fields without reallocating */
+    void reserve(std::size_t n) { fields_.reserve(n); }
 
     /** @return the number of fields */
     std::size_t size() const noexcept { return fields_.size(); }

@@ -8,6 +8,7 @@
 
 #include "modelarts/credentials.hpp"
 #include "modelarts/detail/json.hpp"
+#include "modelarts/detail/time.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
 #include "modelarts/response.hpp"
@@ -37,7 +38,7 @@ struct iam_token : service_status {
  * @param project_id the project the token is for
  * @return the request, or the error of the first invalid input
  */
-inline result<http_request> make_iam_token_request(const password_credentials& creds, std::string_view project_id)
+[[nodiscard]] inline result<http_request> make_iam_token_request(const password_credentials& creds, std::string_view project_id)
 {
     if (auto r = validate_credentials(creds); !r) return r.error();
     if (auto r = validate_project_id(project_id); !r) return r.error();
@@ -64,49 +65,13 @@ inline result<http_request> make_iam_token_request(const password_credentials& c
 }
 
 /**
- * @param text an ISO 8601 UTC time as IAM writes it, e.g. "2026-11-29T17:09:56.123000Z"
- * @return the time, or nothing when it is not of that form
- */
-inline std::optional<std::chrono::system_clock::time_point> parse_iso8601_utc(std::string_view text)
-{
-    if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':')
-        return std::nullopt;
-    int y, mo, d, h, mi, s;
-    using signing::detail::read_digits;
-    if (!read_digits(text, 0, 4, y) || !read_digits(text, 5, 2, mo) || !read_digits(text, 8, 2, d)
-        || !read_digits(text, 11, 2, h) || !read_digits(text, 14, 2, mi) || !read_digits(text, 17, 2, s))
-        return std::nullopt;
-    std::string_view rest = text.substr(19);
-    if (!rest.empty() && rest.front() == '.') {
-        rest.remove_prefix(1);
-        std::size_t digits = 0;
-        while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
-        if (digits == 0) return std::nullopt;
-        rest.remove_prefix(digits);  // fractions of a second do not matter for expiry
-    }
-    if (rest != "Z" && rest != "+00:00") return std::nullopt;
-    return signing::detail::civil_time(y, mo, d, h, mi, s);
-}
-
-/**
- * @param t a time
- * @return it as IAM writes times: `YYYY-MM-DDTHH:MM:SS.000000Z`
- */
-inline std::string format_iso8601_utc(std::chrono::system_clock::time_point t)
-{
-    std::string date = signing::format_sdk_date(t);  // YYYYMMDDTHHMMSSZ
-    return date.substr(0, 4) + '-' + date.substr(4, 2) + '-' + date.substr(6, 2) + 'T' + date.substr(9, 2) + ':'
-         + date.substr(11, 2) + ':' + date.substr(13, 2) + ".000000Z";
-}
-
-/**
  * Parses IAM's answer: on 2xx the token from `X-Subject-Token` and its expiry from
  * `token.expires_at`; otherwise IAM's failure (`{"error":{"code","message"}}` or the gateway's
  * `{"error_code","error_msg"}`), as any service failure.
  * @param res the response, as the transport received it
  * @return the token or IAM's refusal, or a library error for an answer that is neither
  */
-inline result<iam_token> parse_iam_token_response(const http_response& res)
+[[nodiscard]] inline result<iam_token> parse_iam_token_response(const http_response& res)
 {
     auto read = [&](const boost::json::object& o, iam_token& out) {
         out.token.assign(res.headers.get("X-Subject-Token"));
@@ -115,7 +80,7 @@ inline result<iam_token> parse_iam_token_response(const http_response& res)
         auto* fields = token ? token->if_object() : nullptr;
         auto* expires = fields ? fields->if_contains("expires_at") : nullptr;
         auto* text = expires ? expires->if_string() : nullptr;
-        auto when = text ? parse_iso8601_utc(std::string_view(text->data(), text->size())) : std::nullopt;
+        auto when = text ? detail::parse_iso8601_utc(std::string_view(text->data(), text->size())) : std::nullopt;
         if (!when) return false;
         out.expires_at = *when;
         return true;

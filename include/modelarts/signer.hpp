@@ -7,6 +7,7 @@
 #define MODELARTS_SIGNER_HPP
 
 #include "modelarts/detail/sha256.hpp"
+#include "modelarts/detail/time.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
 
@@ -47,30 +48,6 @@ inline void percent_encode(std::string& out, std::string_view s)
             out.push_back(hex[b & 0xF]);
         }
     }
-}
-
-// Reads `n` decimal digits at `at`.
-inline bool read_digits(std::string_view text, std::size_t at, std::size_t n, int& out) noexcept
-{
-    if (at + n > text.size()) return false;
-    auto [p, ec] = std::from_chars(text.data() + at, text.data() + at + n, out);
-    return ec == std::errc{} && p == text.data() + at + n;
-}
-
-// A UTC civil time, when every field is in range (a leap second reads as the next second).
-inline std::optional<std::chrono::system_clock::time_point> civil_time(int y, int mo, int d, int h, int mi, int s) noexcept
-{
-    using namespace std::chrono;
-    const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-    if (!ymd.ok() || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return std::nullopt;
-    return sys_days{ymd} + hours{h} + minutes{mi} + seconds{s};
-}
-
-inline std::string_view trim(std::string_view s) noexcept
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
 }
 
 } // namespace detail
@@ -155,7 +132,7 @@ inline std::string canonical_request(const http_request& req, const std::vector<
     out.append(canonical_query(query)).append(1, '\n');
     std::string joined;
     for (const auto& name : signed_headers) {
-        out.append(name).append(1, ':').append(detail::trim(req.headers.get(name))).append(1, '\n');
+        out.append(name).append(1, ':').append(modelarts::detail::trim(req.headers.get(name))).append(1, '\n');
         if (!joined.empty()) joined.push_back(';');
         joined.append(name);
     }
@@ -196,38 +173,16 @@ inline std::string signature(std::string_view secret_key, std::string_view to_si
  */
 inline std::string format_sdk_date(std::chrono::system_clock::time_point t)
 {
-    using namespace std::chrono;
-    const auto day = floor<days>(t);
-    const year_month_day ymd{day};
-    const hh_mm_ss hms{floor<seconds>(t - day)};
-    char buf[17];
-    auto put = [&](int at, int value, int width) {
-        for (int i = width - 1; i >= 0; --i, value /= 10) buf[at + i] = static_cast<char>('0' + value % 10);
-    };
-    put(0, static_cast<int>(ymd.year()), 4);
-    put(4, static_cast<int>(static_cast<unsigned>(ymd.month())), 2);
-    put(6, static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
-    buf[8] = 'T';
-    put(9, static_cast<int>(hms.hours().count()), 2);
-    put(11, static_cast<int>(hms.minutes().count()), 2);
-    put(13, static_cast<int>(hms.seconds().count()), 2);
-    buf[15] = 'Z';
-    return std::string(buf, 16);
+    return modelarts::detail::format_compact_utc(t);
 }
 
 /**
  * @param text an `X-Sdk-Date` value
- * @return the time it names, or nothing when it is not `YYYYMMDDTHHMMSSZ`
+ * @return the time it names, or nothing when it is not `YYYYMMDDTHHMMSSZ` with a year from 1970 to 9999
  */
-inline std::optional<std::chrono::system_clock::time_point> parse_sdk_date(std::string_view text)
+[[nodiscard]] inline std::optional<std::chrono::system_clock::time_point> parse_sdk_date(std::string_view text) noexcept
 {
-    if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return std::nullopt;
-    int y, mo, d, h, mi, s;
-    using detail::read_digits;
-    if (!read_digits(text, 0, 4, y) || !read_digits(text, 4, 2, mo) || !read_digits(text, 6, 2, d)
-        || !read_digits(text, 9, 2, h) || !read_digits(text, 11, 2, mi) || !read_digits(text, 13, 2, s))
-        return std::nullopt;
-    return detail::civil_time(y, mo, d, h, mi, s);
+    return modelarts::detail::parse_compact_utc(text);
 }
 
 /**

@@ -33,7 +33,7 @@ enum class api_version { automatic, v1, v2 };
  * @param description a job description
  * @return nothing, or `error::description_not_utf8` / `error::description_too_long`
  */
-inline result<void> validate_description(std::string_view description) noexcept
+[[nodiscard]] inline result<void> validate_description(std::string_view description) noexcept
 {
     // Cheap reject first: 256 code points never take more than 1024 bytes.
     if (description.size() > 4 * max_description_length) {
@@ -50,7 +50,7 @@ inline result<void> validate_description(std::string_view description) noexcept
  * @param project_id a project id
  * @return nothing, or `error::invalid_project_id` (empty, over 64, or outside [A-Za-z0-9-])
  */
-inline result<void> validate_project_id(std::string_view project_id) noexcept
+[[nodiscard]] inline result<void> validate_project_id(std::string_view project_id) noexcept
 {
     if (project_id.empty() || project_id.size() > max_project_id_length) return error::invalid_project_id;
     for (char c : project_id) {
@@ -104,7 +104,7 @@ inline bool is_v2_job_id(std::string_view job_id) noexcept
  * @return `v1` or `v2`; `error::invalid_job_id` when the id has neither form,
  *         `error::job_id_api_mismatch` when it has the other version's form
  */
-inline result<api_version> resolve_api_version(std::string_view job_id, api_version requested) noexcept
+[[nodiscard]] inline result<api_version> resolve_api_version(std::string_view job_id, api_version requested) noexcept
 {
     const bool v1 = is_v1_job_id(job_id);
     const bool v2 = !v1 && is_v2_job_id(job_id);
@@ -119,11 +119,9 @@ inline result<api_version> resolve_api_version(std::string_view job_id, api_vers
  * @return nothing, or `error::invalid_token` when it is empty or holds a character outside
  *         visible ASCII (which would let it break out of its header)
  */
-inline result<void> validate_token(std::string_view token) noexcept
+[[nodiscard]] inline result<void> validate_token(std::string_view token) noexcept
 {
-    if (token.empty()) return error::invalid_token;
-    for (char c : token)
-        if (c <= ' ' || c > '~') return error::invalid_token;
+    if (token.empty() || !detail::is_visible_ascii(token)) return error::invalid_token;
     return {};
 }
 
@@ -134,7 +132,7 @@ inline result<void> validate_token(std::string_view token) noexcept
  * @param url the endpoint
  * @return the parsed endpoint, or `error::invalid_endpoint`
  */
-inline result<endpoint> parse_endpoint(std::string_view url)
+[[nodiscard]] inline result<endpoint> parse_endpoint(std::string_view url)
 {
     endpoint ep;
     auto starts_with_ci = [&](std::string_view prefix) {
