@@ -30,7 +30,8 @@ TEST_CASE("every message names its field and, where there is one, the limit")
                          error::job_id_api_mismatch,  error::versions_need_v1_job,  error::invalid_project_id,
                          error::invalid_endpoint,     error::invalid_token,         error::invalid_paging,
                          error::unknown_region,       error::invalid_access_key,    error::invalid_secret_key,
-                         error::invalid_user,         error::incomplete_credentials,
+                         error::invalid_user,         error::incomplete_credentials, error::invalid_retry_policy,
+                         error::login_required,
                          error::malformed_body,       error::unexpected_shape,      error::contradictory_status,
                          error::nesting_too_deep,     error::transport_failure,     error::host_not_found,
                          error::connection_refused,   error::connection_reset,      error::timeout,
@@ -56,6 +57,21 @@ TEST_CASE("errors group into conditions: invalid input, bad response, transport"
     CHECK(boost::system::error_code(error::timeout) == condition::transport);
     CHECK(boost::system::error_code(error::transport_failure) != condition::invalid_input);
     CHECK(modelarts::make_error_condition(condition::bad_response).message() == "bad response");
+}
+
+TEST_CASE("condition::transport also matches other categories' transport errors, so a user's transport is classified too")
+{
+    namespace errc = boost::system::errc;
+    for (auto e : {errc::connection_refused, errc::connection_reset, errc::connection_aborted, errc::timed_out,
+                   errc::broken_pipe, errc::operation_canceled, errc::host_unreachable, errc::network_unreachable}) {
+        CHECK(errc::make_error_code(e) == condition::transport);
+        CHECK(errc::make_error_code(e) != condition::invalid_input);
+    }
+    CHECK(boost::system::error_code(ECONNREFUSED, boost::system::system_category()) == condition::transport);
+    CHECK(boost::system::error_code(ETIMEDOUT, boost::system::generic_category()) == condition::transport);
+    CHECK(errc::make_error_code(errc::permission_denied) != condition::transport);
+    CHECK(errc::make_error_code(errc::invalid_argument) != condition::transport);
+    // Asio's and Beast's own categories are matched in test_asio and test_beast_transport, which include them.
 }
 
 TEST_CASE("result<T> carries a value or an error code, without throwing")

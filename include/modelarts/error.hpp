@@ -11,6 +11,7 @@
 #include <boost/system/result.hpp>
 
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 namespace modelarts {
@@ -31,10 +32,12 @@ enum class error {
     invalid_token,             ///< token empty or holding characters a header cannot carry
     invalid_paging,            ///< per_page outside 1..1000 or page negative
     unknown_region,            ///< not a region with ModelArts: give the endpoint instead
-    invalid_access_key,        ///< AK empty or not visible ASCII
+    invalid_access_key,        ///< AK not 1 to 128 letters and digits
     invalid_secret_key,        ///< SK empty
     invalid_user,              ///< user name or password empty, or not UTF-8
     incomplete_credentials,    ///< half a pair in the environment: an AK without its SK, a user without a password
+    invalid_retry_policy,      ///< max_attempts 0, multiplier below 1, or a negative duration
+    login_required,            ///< password credentials applied by hand: a session logs in through IAM first
 
     // A response that arrived but cannot be understood.
     malformed_body = 100,      ///< body is not JSON (HTML, empty, truncated, invalid UTF-8)
@@ -58,10 +61,35 @@ enum class error {
 enum class condition {
     invalid_input = 1,  ///< refused before sending: fix the arguments
     bad_response,       ///< a response arrived that is not what the service documents
-    transport,          ///< nothing usable came back
+    transport,          ///< nothing usable came back: the library's transport codes, and the
+                        ///< refused, reset, aborted, timed-out, host-not-found, EOF and truncated-TLS
+                        ///< codes of the system, generic, Asio and Beast categories
 };
 
 namespace detail {
+
+// Transport failures of categories the core does not include (Asio, Beast), known by the
+// category's name and value, so a user's own transport is classified like the library's.
+inline bool is_foreign_eof_or_timeout(const boost::system::error_code& ec) noexcept
+{
+    const std::string_view category = ec.category().name();
+    const int v = ec.value();
+    return (category == "asio.misc" && v == 2)           // asio::error::eof
+        || (category == "asio.ssl.stream" && v == 1)     // asio::ssl::error::stream_truncated
+        || (category == "boost.beast" && v == 1);        // beast::error::timeout
+}
+
+inline bool is_foreign_transport_error(const boost::system::error_code& ec) noexcept
+{
+    namespace errc = boost::system::errc;
+    const auto cond = ec.default_error_condition();
+    if (cond == errc::connection_refused || cond == errc::connection_reset || cond == errc::connection_aborted
+        || cond == errc::timed_out || cond == errc::broken_pipe || cond == errc::operation_canceled
+        || cond == errc::host_unreachable || cond == errc::network_unreachable)
+        return true;
+    const std::string_view category = ec.category().name();
+    return is_foreign_eof_or_timeout(ec) || category == "asio.netdb" || category == "asio.addrinfo";
+}
 
 class error_category_impl final : public boost::system::error_category {
 public:
@@ -95,7 +123,7 @@ public:
         case error::unknown_region:
             return "region: not a Huawei Cloud region with ModelArts (see modelarts::modelarts_regions); set the endpoint instead";
         case error::invalid_access_key:
-            return "access_key: must be non-empty visible ASCII";
+            return "access_key: must be 1 to 128 letters and digits, as IAM issues them";
         case error::invalid_secret_key:
             return "secret_key: must not be empty";
         case error::invalid_user:
@@ -103,6 +131,10 @@ public:
         case error::incomplete_credentials:
             return "credentials: half a pair is set (HUAWEICLOUD_SDK_AK needs HUAWEICLOUD_SDK_SK and the other way round; "
                    "MODELARTS_USERNAME needs MODELARTS_PASSWORD and the other way round)";
+        case error::invalid_retry_policy:
+            return "retry: max_attempts must be at least 1, multiplier at least 1, and delays and timeout 0 or more";
+        case error::login_required:
+            return "credentials: password credentials need a token from IAM first; a session logs in by itself";
         case error::malformed_body:
             return "response body: not valid JSON";
         case error::unexpected_shape:
@@ -146,6 +178,12 @@ public:
         case condition::transport: return "transport failure";
         }
         return "modelarts: unknown condition";
+    }
+
+    bool equivalent(const boost::system::error_code& code, int condition) const noexcept override
+    {
+        // The library's own codes match through default_error_condition; this adds the others.
+        return condition == static_cast<int>(modelarts::condition::transport) && is_foreign_transport_error(code);
     }
 };
 

@@ -36,7 +36,7 @@ inline bool is_modelarts_region(std::string_view region) noexcept
  * @return `https://modelarts.{region}.myhuaweicloud.com` (`.cn` for ap-southeast-1), or
  *         `error::unknown_region`
  */
-inline result<std::string> modelarts_endpoint(std::string_view region)
+[[nodiscard]] inline result<std::string> modelarts_endpoint(std::string_view region)
 {
     if (!is_modelarts_region(region)) return error::unknown_region;
     std::string url = "https://modelarts.";
@@ -48,7 +48,7 @@ inline result<std::string> modelarts_endpoint(std::string_view region)
  * @param region a region with ModelArts
  * @return `https://iam.{region}.myhuaweicloud.com`, or `error::unknown_region`
  */
-inline result<std::string> iam_endpoint(std::string_view region)
+[[nodiscard]] inline result<std::string> iam_endpoint(std::string_view region)
 {
     if (!is_modelarts_region(region)) return error::unknown_region;
     return "https://iam." + std::string(region) + ".myhuaweicloud.com";

@@ -9,6 +9,7 @@
 #include "modelarts/detail/json.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
+#include "modelarts/retry.hpp"
 #include "modelarts/validation.hpp"
 
 #include <boost/json/object.hpp>
@@ -33,6 +34,8 @@ struct service_status {
     std::string error_solution;  ///< v2 failures: what to do about it
     unsigned http_status = 0;    ///< HTTP status code of the answer
     std::string request_id;      ///< `X-Request-Id` header, else the body's `request_id`
+    unsigned attempts = 0;       ///< requests the call sent (IAM logins included); 0 when parsed by hand
+    attempt_failure last_failure = {};  ///< why the attempt before the answer failed; empty when none did
 };
 
 /**
@@ -136,16 +139,17 @@ namespace detail {
  * service's, the gateway's or IAM's (`{"error":{"code","message"}}`) spelling.
  * @param body the parsed body (null when the body was empty)
  */
-inline result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
+[[nodiscard]] inline result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
                                 service_status& out)
 {
     out.http_status = res.status;
     out.request_id.assign(res.headers.get("X-Request-Id"));
-    const bool ok = res.status >= 200 && res.status < 300;
+    const bool ok = detail::is_2xx(res.status);
 
     if (body.is_null()) {
-        if (ok && empty_success) return out.is_success = true, result<void>{};
-        return error::unexpected_shape;
+        if (!ok || !empty_success) return error::unexpected_shape;
+        out.is_success = true;
+        return {};
     }
     auto* o = body.if_object();
     if (!o) return error::unexpected_shape;
@@ -179,7 +183,7 @@ inline result<void> read_status(const http_response& res, const boost::json::val
  * Parses a body. An empty one (or only white space) is JSON null where `empty_is_null` (v2's
  * success), and otherwise not JSON at all: what a proxy sends, not the service.
  */
-inline result<boost::json::value> parse_body(std::string_view body, unsigned max_depth, bool empty_is_null)
+[[nodiscard]] inline result<boost::json::value> parse_body(std::string_view body, unsigned max_depth, bool empty_is_null)
 {
     if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         if (empty_is_null) return boost::json::value{};
@@ -227,9 +231,9 @@ namespace detail {
 // The path every answer takes: body → JSON → verdict → (on success) the operation's own fields.
 // `bare_success`: a 2xx needs no `is_success` (v2 updates, IAM).
 template <class Result, class ReadFields>
-result<Result> parse_answer(const http_response& res, unsigned max_depth, bool bare_success, ReadFields read_fields)
+[[nodiscard]] result<Result> parse_answer(const http_response& res, unsigned max_depth, bool bare_success, ReadFields read_fields)
 {
-    const bool ok = res.status >= 200 && res.status < 300;
+    const bool ok = detail::is_2xx(res.status);
     auto body = parse_body(res.body, max_depth, bare_success && ok);
     if (!body) return body.error();
     Result out;
@@ -285,7 +289,7 @@ inline bool read_created_job(const boost::json::object& o, create_job_result& ou
  * @return the service's verdict (success or its failure), or a library error for an answer that
  *         is not JSON, not of a documented shape, nested too deep, or whose status and body disagree
  */
-inline result<update_result> parse_update_job_description_response(const http_response& res, api_version api)
+[[nodiscard]] inline result<update_result> parse_update_job_description_response(const http_response& res, api_version api)
 {
     return detail::parse_answer<update_result>(res, max_update_response_depth, api == api_version::v2,
                                                [](const boost::json::value&, update_result&) { return true; });
@@ -296,7 +300,7 @@ inline result<update_result> parse_update_job_description_response(const http_re
  * @param res the response, as the transport received it
  * @return the version list, a service failure, or a library error as for updates
  */
-inline result<version_list> parse_list_job_versions_response(const http_response& res)
+[[nodiscard]] inline result<version_list> parse_list_job_versions_response(const http_response& res)
 {
     return detail::parse_answer<version_list>(res, max_list_response_depth, false,
                                               detail::object_fields<version_list>(detail::read_version_list));
@@ -307,7 +311,7 @@ inline result<version_list> parse_list_job_versions_response(const http_response
  * @param res the response, as the transport received it
  * @return the new job's ids, a service failure, or a library error as for updates
  */
-inline result<create_job_result> parse_create_job_response(const http_response& res)
+[[nodiscard]] inline result<create_job_result> parse_create_job_response(const http_response& res)
 {
     return detail::parse_answer<create_job_result>(res, max_list_response_depth, false,
                                                    detail::object_fields<create_job_result>(detail::read_created_job));

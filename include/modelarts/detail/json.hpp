@@ -16,7 +16,7 @@
 namespace modelarts::detail {
 
 /** Parses a response body; maps Boost.JSON's errors onto the library's. */
-inline result<boost::json::value> parse_json(std::string_view body, unsigned max_depth)
+[[nodiscard]] inline result<boost::json::value> parse_json(std::string_view body, unsigned max_depth)
 {
     boost::json::parse_options opt;
     opt.max_depth = max_depth;

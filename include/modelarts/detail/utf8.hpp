@@ -12,7 +12,7 @@ namespace modelarts::detail {
  * no encoded surrogates, nothing above U+10FFFF, no truncated sequence.
  * @return the count, or nothing when `s` is not well-formed
  */
-inline std::optional<std::size_t> utf8_length(std::string_view s) noexcept
+[[nodiscard]] inline std::optional<std::size_t> utf8_length(std::string_view s) noexcept
 {
     std::size_t count = 0;
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());

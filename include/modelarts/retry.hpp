@@ -1,0 +1,176 @@
+/**
+ * @file retry.hpp
+ * When a call tries again, and how long it waits first. Pure functions and plain values: the
+ * operation in operation.hpp applies them; nothing here sleeps or reads a clock.
+ *
+ * The calls this library makes are idempotent (the PUT sets the description to a value, the GET
+ * lists, IAM's token call issues a token), so repeating one after a transient failure is safe.
+ */
+#ifndef MODELARTS_RETRY_HPP
+#define MODELARTS_RETRY_HPP
+
+#include "modelarts/detail/time.hpp"
+#include "modelarts/error.hpp"
+#include "modelarts/http.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace modelarts {
+
+/**
+ * How a session retries a call. The defaults suit the public cloud: up to 4 tries within 60 s,
+ * waiting a random time (full jitter) of up to 0.5 s, 1 s, 2 s... capped at 5 s, or what
+ * `Retry-After` asks for.
+ */
+struct retry_policy {
+    /** Tries per call, the first included (at least 1; 1 turns retrying off). */
+    unsigned max_attempts = 4;
+    /** The cap of the first wait; each retry multiplies it by `multiplier` (full jitter: a wait is random in [0, cap]). */
+    std::chrono::milliseconds initial_delay{500};
+    /** How much each cap grows over the one before (at least 1). */
+    double multiplier = 2.0;
+    /** The largest cap of a wait. A `Retry-After` the deadline allows may ask for longer. */
+    std::chrono::milliseconds max_delay{std::chrono::seconds(5)};
+    /** The whole call's deadline, every attempt and wait included; 0 for none. */
+    std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+    /**
+     * Replaces the decision of which outcomes to retry (default: `is_transient`). It sees each
+     * attempt's response or transport error; attempts, backoff and deadline still apply.
+     */
+    std::function<bool(const result<http_response>&)> retry_if = {};
+};
+
+/**
+ * Why an attempt was tried again: the exchange failed, or the answer's status was transient.
+ * Empty when no attempt failed.
+ */
+struct attempt_failure {
+    boost::system::error_code error;  ///< the transport's error, when the exchange failed
+    unsigned http_status = 0;         ///< else the status of the answer that was retried (429, 5xx) or renewed (401)
+
+    /** @return true when there was a failure */
+    explicit operator bool() const noexcept { return error || http_status != 0; }
+    /** @return true when both say the same */
+    friend bool operator==(const attempt_failure&, const attempt_failure&) = default;
+};
+
+/**
+ * @param f a failure
+ * @return "HTTP 503", the transport error's message, or "none"; never a secret
+ */
+inline std::string to_string(const attempt_failure& f)
+{
+    if (f.error) return f.error.message();
+    if (f.http_status) return "HTTP " + std::to_string(f.http_status);
+    return "none";
+}
+
+/**
+ * @param status an HTTP status
+ * @return true for the statuses worth another try: 429 (throttled, e.g. `APIGW.0308`), 500, 502,
+ *         503 and 504
+ */
+constexpr bool is_transient_status(unsigned status) noexcept
+{
+    return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+}
+
+/**
+ * @param ec a transport's error, of any category
+ * @return true for failures a new connection may not repeat: refused, reset (including EOF
+ *         before an answer and a truncated TLS stream) and timed out; never for a cancellation,
+ *         a TLS verification failure or an unknown host
+ */
+inline bool is_transient_error(const boost::system::error_code& ec) noexcept
+{
+    if (ec == error::connection_refused || ec == error::connection_reset || ec == error::timeout) return true;
+    if (ec.category() == error_category()) return false;
+    namespace errc = boost::system::errc;
+    const auto cond = ec.default_error_condition();
+    if (cond == errc::connection_refused || cond == errc::connection_reset || cond == errc::connection_aborted
+        || cond == errc::timed_out || cond == errc::broken_pipe)
+        return true;
+    return detail::is_foreign_eof_or_timeout(ec);
+}
+
+/**
+ * The default retry decision.
+ * @param outcome an attempt's response or transport error
+ * @return true for a transient transport error (`is_transient_error`) or status (`is_transient_status`)
+ */
+inline bool is_transient(const result<http_response>& outcome) noexcept
+{
+    return outcome ? is_transient_status(outcome->status) : is_transient_error(outcome.error());
+}
+
+/**
+ * Reads `Retry-After` (RFC 9110): delta-seconds, or an IMF-fixdate compared with `now`.
+ * @param value the header's value
+ * @param now the current time, for a date
+ * @return how long the server asks to wait (0 for a date already past), or nothing when the
+ *         value is neither form
+ */
+[[nodiscard]] inline std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
+                                                             std::chrono::system_clock::time_point now) noexcept
+{
+    value = detail::trim(value);
+    if (!value.empty() && value.size() <= 9 && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        std::int64_t s = 0;
+        for (char c : value) s = s * 10 + (c - '0');
+        return std::chrono::seconds(s);
+    }
+    auto date = detail::parse_http_date(value);
+    if (!date) return std::nullopt;
+    return *date > now ? std::chrono::ceil<std::chrono::seconds>(*date - now) : std::chrono::seconds(0);
+}
+
+/**
+ * The cap of the wait before retry number `retry` (0 for the first): `initial_delay *
+ * multiplier^retry`, at most `max_delay`.
+ * @param policy the policy
+ * @param retry how many retries came before
+ * @return the cap
+ */
+inline std::chrono::nanoseconds backoff_cap(const retry_policy& policy, unsigned retry) noexcept
+{
+    using ns = std::chrono::duration<double, std::nano>;
+    ns cap = policy.initial_delay;
+    const ns max = policy.max_delay;
+    for (unsigned i = 0; i < retry && cap < max && policy.multiplier > 1.0; ++i) cap *= policy.multiplier;
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::min(cap, max));
+}
+
+/**
+ * Full jitter: a wait drawn uniformly from [0, cap].
+ * @param cap `backoff_cap(...)`
+ * @param random a uniformly random 64-bit value
+ * @return the wait
+ */
+inline std::chrono::nanoseconds jittered(std::chrono::nanoseconds cap, std::uint64_t random) noexcept
+{
+    const double unit = static_cast<double>(random >> 11) * 0x1.0p-53;  // [0, 1)
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(cap.count()) * unit));
+}
+
+/**
+ * @param policy a policy
+ * @return nothing, or `error::invalid_retry_policy` when `max_attempts` is 0, `multiplier` is
+ *         below 1 or not a number, or a duration is negative
+ */
+[[nodiscard]] inline result<void> validate_retry_policy(const retry_policy& policy) noexcept
+{
+    if (policy.max_attempts < 1 || !(policy.multiplier >= 1.0) || policy.initial_delay.count() < 0
+        || policy.max_delay.count() < 0 || policy.timeout.count() < 0)
+        return error::invalid_retry_policy;
+    return {};
+}
+
+} // namespace modelarts
+
+#endif
