@@ -6,10 +6,14 @@
 int main()
 {
     modelarts::testing::emulator cloud;  // holds v1 job 182626
-    modelarts::session session{modelarts::testing::in_process_transport{cloud},
-                               {.endpoint = cloud.endpoint(), .project_id = cloud.project_id()}};
+    auto session = modelarts::make_session(modelarts::testing::in_process_transport{cloud},
+                                           {.endpoint = cloud.endpoint(), .project_id = cloud.project_id()});
+    if (!session) {  // a bad endpoint, project id, credential or retry setting: reported here, once
+        std::cerr << "error: " << session.error().message() << '\n';
+        return 2;
+    }
 
-    modelarts::estimator estimator{session, "182626"};
+    modelarts::estimator estimator{*session, "182626"};
     auto result = estimator.update_job_description("update description");
 
     if (!result) {  // refused before sending, transport failure, or an answer that makes no sense

@@ -25,10 +25,16 @@ int main()
     modelarts::testing::emulator emulator{{.token = "quickstart-token"}};
 
     // session = Session(...): endpoint, project and credentials, plus the transport to use.
-    modelarts::session session{modelarts::testing::in_process_transport{emulator},
-                               {.endpoint = emulator.endpoint(),
-                                .project_id = emulator.project_id(),
-                                .auth = modelarts::token_credentials{"quickstart-token"}}};
+    // Checked here, once; retries are on by default (session_options::retry).
+    auto made = modelarts::make_session(modelarts::testing::in_process_transport{emulator},
+                                        {.endpoint = emulator.endpoint(),
+                                         .project_id = emulator.project_id(),
+                                         .auth = modelarts::token_credentials{"quickstart-token"}});
+    if (!made) {
+        std::cerr << "bad session options: " << made.error().message() << '\n';
+        return 2;
+    }
+    const auto& session = *made;  // a cheap handle: every object below holds a copy
 
     // Way 1: Estimator(modelarts_session=session, job_id="182626").update_job_description(...)
     modelarts::estimator estimator{session, "182626"};

@@ -4,6 +4,9 @@
 
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
+#include "modelarts/session.hpp"
+
+#include <doctest/doctest.h>
 
 #include <string>
 #include <string_view>
@@ -30,6 +33,18 @@ struct canned_transport {
     modelarts::result<modelarts::http_response> answer;
     std::vector<modelarts::http_request> sent = {};
 };
+
+/** A session the test needs to exist: fails the test, with the reason, when the options are refused. */
+template <class Transport>
+modelarts::session<Transport> session_of(Transport transport, modelarts::session_options options)
+{
+    auto s = modelarts::make_session(std::move(transport), std::move(options));
+    REQUIRE_MESSAGE(s.has_value(), (s ? std::string() : s.error().message()));
+    return *std::move(s);
+}
+
+/** Options that try once: for tests of a single exchange. */
+inline modelarts::retry_policy no_retries() { return {.max_attempts = 1}; }
 
 } // namespace test_support
 

@@ -3,9 +3,15 @@
 #include "modelarts/estimator.hpp"
 #include "modelarts/testing/emulator.hpp"
 
+#include "support.hpp"
+
 #include <doctest/doctest.h>
 
+#include <boost/asio/append.hpp>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -24,8 +30,8 @@ namespace asio = boost::asio;
 
 namespace {
 
-// An Asio-based async transport over the emulator: answers are posted to its executor, as a
-// network transport's would be.
+// An Asio-based async transport over the emulator, through its fault plan: answers complete on
+// the handler's executor (the transport's by default), as a network transport's would.
 class asio_emulator_transport {
 public:
     using executor_type = asio::any_io_executor;
@@ -37,9 +43,11 @@ public:
     {
         return asio::async_initiate<Token, void(boost::system::error_code, http_response)>(
             [this](auto handler, http_request req) {
-                asio::post(ex_, [h = std::move(handler), res = em_->handle(req)]() mutable {
-                    std::move(h)(boost::system::error_code{}, std::move(res));
-                });
+                auto x = em_->exchange(req);
+                boost::system::error_code ec;
+                if (x.how == testing::fault::reset || x.how == testing::fault::truncated_body) ec = error::connection_reset;
+                // Posted to our executor; Asio then runs the handler on its own associated one.
+                asio::post(ex_, asio::append(std::move(handler), ec, ec ? http_response{} : std::move(x.response)));
             },
             token, std::move(req));
     }
@@ -52,8 +60,8 @@ private:
 struct fixture {
     asio::io_context io;
     emulator em;
-    session<asio_emulator_transport> s{asio_emulator_transport{io.get_executor(), em},
-                                       {.endpoint = em.endpoint(), .project_id = em.project_id()}};
+    session<asio_emulator_transport> s =
+        test_support::session_of(asio_emulator_transport{io.get_executor(), em}, {.endpoint = em.endpoint(), .project_id = em.project_id()});
 };
 
 } // namespace
@@ -133,4 +141,86 @@ TEST_CASE_FIXTURE(fixture, "a handler bound to an executor runs there")
         }));
     io.run();
     CHECK(on_strand);
+}
+
+TEST_CASE("retries wait on an Asio timer, and the call completes once with its result")
+{
+    asio::io_context io;
+    emulator em{{.faults = {.at = {{1, testing::fault::service_unavailable}, {2, testing::fault::reset}}}}};
+    auto s = test_support::session_of(asio_emulator_transport{io.get_executor(), em},
+                                      {.endpoint = em.endpoint(), .project_id = em.project_id(),
+                                       .retry = {.initial_delay = std::chrono::milliseconds(20)}});
+    int calls = 0;
+    diagnostics diag;
+    estimator{s, "182626"}.async_update_job_description("after two faults", diag, [&](result<update_result> r) {
+        ++calls;
+        REQUIRE(r.has_value());
+        CHECK(r->is_success);
+        CHECK(r->attempts == 3);
+    });
+    io.run();
+    CHECK(calls == 1);
+    CHECK(diag.attempts == 3);
+    CHECK(diag.last_failure == attempt_failure{make_error_code(error::connection_reset), 0});
+    CHECK(em.description("182626") == "after two faults");
+}
+
+TEST_CASE("the handler's cancellation slot reaches the backoff timer: cancelling completes with operation_aborted")
+{
+    asio::io_context io;
+    emulator em{{.faults = {.rate = 1.0, .kinds = {testing::fault::service_unavailable}}}};
+    auto s = test_support::session_of(asio_emulator_transport{io.get_executor(), em},
+                                      {.endpoint = em.endpoint(), .project_id = em.project_id(),
+                                       .retry = {.initial_delay = std::chrono::seconds(10), .max_delay = std::chrono::seconds(10)},
+                                       .random = [] { return ~std::uint64_t(0); }});  // waits of almost 10 s
+    asio::cancellation_signal cancel;
+    std::optional<result<update_result>> got;
+    estimator{s, "182626"}.async_update_job_description(
+        "x", asio::bind_cancellation_slot(cancel.slot(), [&](result<update_result> r) { got = std::move(r); }));
+    asio::steady_timer soon(io, std::chrono::milliseconds(50));
+    soon.async_wait([&](boost::system::error_code) { cancel.emit(asio::cancellation_type::terminal); });
+    const auto start = std::chrono::steady_clock::now();
+    io.run();  // returns only when nothing is pending: the backoff timer is gone too
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+    REQUIRE(got);
+    CHECK(got->error() == asio::error::operation_aborted);
+    CHECK(em.exchanges() == 1);
+}
+
+TEST_CASE("Asio's own transport errors are classified like the library's")
+{
+    CHECK(boost::system::error_code(asio::error::eof) == condition::transport);
+    CHECK(boost::system::error_code(asio::error::host_not_found) == condition::transport);
+    CHECK(boost::system::error_code(asio::error::connection_reset) == condition::transport);
+    CHECK(boost::system::error_code(asio::error::operation_aborted) == condition::transport);
+    CHECK(is_transient_error(asio::error::eof));
+    CHECK(is_transient_error(asio::error::connection_refused));
+    CHECK(is_transient_error(asio::error::timed_out));
+    CHECK_FALSE(is_transient_error(asio::error::operation_aborted));  // cancelled: never retried
+    CHECK_FALSE(is_transient_error(asio::error::host_not_found));
+}
+
+TEST_CASE("any_async_transport: a concrete session type, Asio tokens and all")
+{
+    asio::io_context io;
+    emulator em;
+    auto s = test_support::session_of(any_async_transport{asio_emulator_transport{io.get_executor(), em}},
+                                      {.endpoint = em.endpoint(), .project_id = em.project_id()});
+    static_assert(std::is_same_v<decltype(s), session<any_async_transport>>);
+    bool finished = false;
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+        estimator<any_async_transport> est{s, "182626"};
+        auto r = co_await est.async_update_job_description("erased", asio::use_awaitable);
+        CHECK(r->is_success);
+        diagnostics diag;
+        auto list = co_await est.async_get_job_version_object_list(diag, asio::use_awaitable);
+        CHECK(list->size() == 2);
+        CHECK(diag.http_status == 200);
+        CHECK(diag.attempts == 1);
+        finished = true;
+    }, asio::detached);
+    io.run();
+    CHECK(finished);
+    CHECK(em.description("182626") == "erased");
+    CHECK(s.transport().target<asio_emulator_transport>() != nullptr);
 }

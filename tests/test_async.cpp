@@ -2,6 +2,8 @@
 
 #include "modelarts/testing/emulator.hpp"
 
+#include "support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <deque>
@@ -52,8 +54,8 @@ struct failing_transport {
 
 struct fixture {
     emulator em{{.token = "tok"}};
-    session<queued_transport> s{queued_transport{em},
-                                {.endpoint = em.endpoint(), .project_id = em.project_id(), .auth = token_credentials{"tok"}}};
+    session<queued_transport> s = test_support::session_of(
+        queued_transport{em}, {.endpoint = em.endpoint(), .project_id = em.project_id(), .auth = token_credentials{"tok"}});
 };
 
 } // namespace
@@ -107,8 +109,8 @@ TEST_CASE_FIXTURE(fixture, "async and sync ways send byte-identical requests")
     training_job{s, "182626"}.async_update_job_description("same", [](result<update_result>) {});
     s.transport().run();
     emulator other{{.token = "tok"}};
-    session sync{testing::in_process_transport{other},
-                 {.endpoint = em.endpoint(), .project_id = em.project_id(), .auth = token_credentials{"tok"}}};
+    auto sync = test_support::session_of(testing::in_process_transport{other},
+                                         {.endpoint = em.endpoint(), .project_id = em.project_id(), .auth = token_credentials{"tok"}});
     REQUIRE(estimator{sync, "182626"}.update_job_description("same").has_value());
     REQUIRE(em.requests().size() == 2);
     CHECK(em.requests()[0] == em.requests()[1]);
@@ -143,7 +145,7 @@ TEST_CASE_FIXTURE(fixture, "service failures and transport errors arrive as with
     CHECK_FALSE((*got)->is_success);
     CHECK((*got)->error_code == "ModelArts.2775");
 
-    session f{failing_transport{}, {.endpoint = "https://h", .project_id = "p"}};
+    auto f = test_support::session_of(failing_transport{}, {.endpoint = "https://h", .project_id = "p"});
     got.reset();
     estimator{f, "1"}.async_update_job_description("d", [&](result<update_result> r) { got = r; });
     CHECK(got->error() == error::connection_reset);

@@ -3,6 +3,8 @@
 #include "modelarts/estimator.hpp"
 #include "modelarts/testing/emulator.hpp"
 
+#include "support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <deque>
@@ -27,10 +29,16 @@ struct fixture {
                  .users = {{"alice", "alice-password", "acme"}},
                  .clock = clock.fn()}};
 
+    result<session<in_process_transport>> try_make(credentials auth)
+    {
+        return make_session(in_process_transport{em},
+                            {.endpoint = em.endpoint(), .project_id = em.project_id(), .auth = std::move(auth), .clock = clock.fn()});
+    }
     session<in_process_transport> make(credentials auth)
     {
-        return {in_process_transport{em},
-                {.endpoint = em.endpoint(), .project_id = em.project_id(), .auth = std::move(auth), .clock = clock.fn()}};
+        auto s = try_make(std::move(auth));
+        REQUIRE(s.has_value());
+        return *std::move(s);
     }
     password_credentials alice(std::string password = "alice-password")
     {
@@ -82,10 +90,10 @@ TEST_CASE_FIXTURE(fixture, "a wrong SK, an unknown AK or a date 15 minutes off: 
     }
     // The session's clock against the emulator's: 14 minutes off is accepted, 16 is not.
     auto at = [&](system_clock::duration offset) {
-        session<in_process_transport> s{in_process_transport{em},
-                                        {.endpoint = em.endpoint(), .project_id = em.project_id(),
-                                         .auth = aksk_credentials{"AK1", "SK1"},
-                                         .clock = [t = clock.now + offset] { return t; }}};
+        auto s = test_support::session_of(in_process_transport{em}, {.endpoint = em.endpoint(),
+                                                                     .project_id = em.project_id(),
+                                                                     .auth = aksk_credentials{"AK1", "SK1"},
+                                                                     .clock = [t = clock.now + offset] { return t; }});
         return estimator{s, "182626"}.update_job_description("skew " + std::to_string(duration_cast<minutes>(offset).count()));
     };
     CHECK(at(minutes(14))->is_success);
@@ -112,7 +120,8 @@ TEST_CASE_FIXTURE(fixture, "temporary credentials send X-Security-Token, and nee
 TEST_CASE_FIXTURE(fixture, "token sessions send X-Auth-Token")
 {
     emulator tok{{.token = "the-token"}};
-    session s{in_process_transport{tok}, {.endpoint = tok.endpoint(), .project_id = tok.project_id(), .auth = token_credentials{"the-token"}}};
+    auto s = test_support::session_of(in_process_transport{tok},
+                                      {.endpoint = tok.endpoint(), .project_id = tok.project_id(), .auth = token_credentials{"the-token"}});
     CHECK(estimator{s, "182626"}.update_job_description("t")->is_success);
     CHECK(tok.requests().back().headers.get("X-Auth-Token") == "the-token");
 }
@@ -162,8 +171,8 @@ TEST_CASE_FIXTURE(fixture, "a failed IAM call is reported like any service failu
 TEST_CASE_FIXTURE(fixture, "password sessions over an async transport: log in, then update")
 {
     std::deque<std::function<void()>> queue;
-    session<queued_transport> s{queued_transport{&em, &queue},
-                                {.endpoint = em.endpoint(), .project_id = em.project_id(), .auth = alice(), .clock = clock.fn()}};
+    auto s = test_support::session_of(queued_transport{&em, &queue},
+                                      {.endpoint = em.endpoint(), .project_id = em.project_id(), .auth = alice(), .clock = clock.fn()});
     int ok = 0;
     estimator{s, "182626"}.async_update_job_description("async login", [&](result<update_result> r) { ok += r && r->is_success; });
     while (!queue.empty()) {
@@ -175,8 +184,10 @@ TEST_CASE_FIXTURE(fixture, "password sessions over an async transport: log in, t
     CHECK(logins() == 1);
     CHECK(em.description("182626") == "async login");
 
-    session<queued_transport> refused{queued_transport{&em, &queue},
-                                      {.endpoint = em.endpoint(), .project_id = em.project_id(), .auth = alice("nope"), .clock = clock.fn()}};
+    auto refused = test_support::session_of(queued_transport{&em, &queue}, {.endpoint = em.endpoint(),
+                                                                            .project_id = em.project_id(),
+                                                                            .auth = alice("nope"),
+                                                                            .clock = clock.fn()});
     std::optional<result<update_result>> got;
     estimator{refused, "182626"}.async_update_job_description("x", [&](result<update_result> r) { got = r; });
     while (!queue.empty()) {
@@ -188,14 +199,20 @@ TEST_CASE_FIXTURE(fixture, "password sessions over an async transport: log in, t
     CHECK((*got)->error_msg == "The username or password is wrong.");
 }
 
-TEST_CASE_FIXTURE(fixture, "bad credentials are refused before anything is sent")
+TEST_CASE_FIXTURE(fixture, "bad credentials are refused when the session is made, before anything is sent")
 {
     for (const credentials& c : std::initializer_list<credentials>{
              aksk_credentials{"", "SK"}, aksk_credentials{"A K", "SK"}, aksk_credentials{"AK", ""},
              aksk_credentials{"AK", "SK", "bad\ntoken"}, password_credentials{"", "pw", "", "https://iam"},
              password_credentials{"u", "pw", "", "not a url"}, token_credentials{""}}) {
-        auto s = make(c);
-        CHECK_FALSE(estimator{s, "182626"}.update_job_description("x").has_value());
+        auto s = try_make(c);
+        REQUIRE_FALSE(s.has_value());
+        CHECK(s.error() == condition::invalid_input);
     }
+    // An access key is letters and digits only: `=` or `,` would make Authorization ambiguous.
+    for (const char* ak : {"Signature=", "A1SignedHeaders=", "AK,", "AK\x01", ""})
+        CHECK(try_make(aksk_credentials{ak, "SK"}).error() == error::invalid_access_key);
+    CHECK(try_make(aksk_credentials{std::string(128, 'A'), "SK"}).has_value());
+    CHECK(try_make(aksk_credentials{std::string(129, 'A'), "SK"}).error() == error::invalid_access_key);
     CHECK(em.requests().empty());
 }

@@ -206,3 +206,83 @@ TEST_CASE("a logged request can be replayed: handle() reads its request before l
     CHECK(em.requests().size() == 101);
     CHECK(em.description("182626") == "replayed");
 }
+
+TEST_CASE("faults by request number: each kind does what it says, and says whether the request was applied")
+{
+    using modelarts::testing::fault;
+    emulator em{{.token = "tok",
+                 .faults = {.at = {{1, fault::reset}, {2, fault::bad_gateway}, {3, fault::service_unavailable},
+                                   {4, fault::throttled}, {5, fault::throttled_retry_after}, {6, fault::delay},
+                                   {7, fault::truncated_body}},
+                            .delay = std::chrono::milliseconds(30),
+                            .retry_after = std::chrono::seconds(2)}}};
+    auto update = [&](int n) { return em.exchange(put(v1 + "182626", "{\"job_desc\":\"d" + std::to_string(n) + "\"}")); };
+
+    auto x = update(1);
+    CHECK(x.how == fault::reset);
+    CHECK(em.description("182626") == "first description");  // not applied
+    for (int n : {2, 3}) {
+        x = update(n);
+        CHECK(x.how == fault::none);
+        CHECK(x.response.status == (n == 2 ? 502u : 503u));
+        CHECK(x.response.headers.get("Content-Type") == "text/html");
+        CHECK(parse_update_job_description_response(x.response, api_version::v1).error() == error::malformed_body);
+    }
+    x = update(4);
+    CHECK(x.response.status == 429);
+    CHECK(json(x.response).at("error_code") == "APIGW.0308");
+    CHECK_FALSE(x.response.headers.contains("Retry-After"));
+    x = update(5);
+    CHECK(x.response.status == 429);
+    CHECK(x.response.headers.get("Retry-After") == "2");
+    CHECK(em.description("182626") == "first description");  // nothing applied so far
+    x = update(6);
+    CHECK(x.how == fault::delay);
+    CHECK(x.delay == std::chrono::milliseconds(30));
+    CHECK(x.response.status == 200);
+    CHECK(em.description("182626") == "d6");  // applied, answered late
+    x = update(7);
+    CHECK(x.how == fault::truncated_body);
+    CHECK(em.description("182626") == "d7");  // applied, answer cut
+    x = update(8);
+    CHECK(x.how == fault::none);
+    CHECK(x.response.status == 200);
+    CHECK(em.exchanges() == 8);
+}
+
+TEST_CASE("faults at a seeded rate are deterministic, by request number")
+{
+    using modelarts::testing::fault_plan;
+    const fault_plan a{.rate = 0.2, .seed = 42}, b{.rate = 0.2, .seed = 42}, c{.rate = 0.2, .seed = 43};
+    int faults = 0, differ = 0;
+    std::set<modelarts::testing::fault> kinds;
+    for (std::uint64_t n = 1; n <= 10000; ++n) {
+        CHECK(a.for_request(n) == b.for_request(n));
+        faults += a.for_request(n) != modelarts::testing::fault::none;
+        differ += a.for_request(n) != c.for_request(n);
+        kinds.insert(a.for_request(n));
+    }
+    CHECK(faults > 1800);
+    CHECK(faults < 2200);
+    CHECK(differ > 0);
+    CHECK(kinds.size() == 8);  // none and all seven kinds
+    CHECK(fault_plan{.rate = 1.0, .kinds = {modelarts::testing::fault::reset}}.for_request(5) == modelarts::testing::fault::reset);
+    CHECK(fault_plan{}.for_request(1) == modelarts::testing::fault::none);
+}
+
+TEST_CASE("in_process_transport carries faults out as a network transport reports them")
+{
+    using modelarts::testing::fault;
+    emulator em{{.faults = {.at = {{1, fault::reset}, {2, fault::truncated_body}, {3, fault::delay}, {4, fault::delay}},
+                            .delay = std::chrono::milliseconds(20)}}};
+    modelarts::testing::in_process_transport t{em};
+    auto req = make_update_job_description_request({em.endpoint(), em.project_id()}, "182626", "faulty");
+    REQUIRE(req);
+    CHECK(t.send(*req).error() == error::connection_reset);
+    CHECK(t.send(*req).error() == error::connection_reset);  // a truncated answer: the update was applied though
+    CHECK(em.description("182626") == "faulty");
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(t.send(*req)->status == 200);
+    CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(20));
+    CHECK(t.send(*req, std::chrono::milliseconds(5)).error() == error::timeout);  // later than the call allows
+}

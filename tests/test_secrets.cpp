@@ -5,6 +5,8 @@
 
 #include "modelarts/testing/emulator.hpp"
 
+#include "support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <sstream>
@@ -62,7 +64,17 @@ TEST_CASE("no secret in any message, printed request or response, or result")
 
     for (const auto* group : {&good, &refused_by_service, &refused_locally}) {
         for (const auto& creds : *group) {
-            session s{in_process_transport{em}, {.endpoint = em.endpoint(), .project_id = em.project_id(), .auth = creds}};
+            auto made = make_session(in_process_transport{em},
+                                     {.endpoint = em.endpoint(),
+                                      .project_id = em.project_id(),
+                                      .auth = creds,
+                                      .on_attempt = [&](const attempt_report& a) { t.text << a.request << '\n'; }});
+            CHECK(made.has_value() == (group != &refused_locally));
+            if (!made) {
+                t.text << made.error().message() << '\n';  // refused when the session is made
+                continue;
+            }
+            const auto& s = *made;
             em.clear_requests();
             estimator est{s, "182626"};
             t.result_of(est.update_job_description("x"));

@@ -1,6 +1,6 @@
 #include "modelarts/transport.hpp"
 
-#include "modelarts/session.hpp"
+#include "modelarts/estimator.hpp"
 
 #include "support.hpp"
 
@@ -50,8 +50,9 @@ TEST_CASE("sync_transport: a member send(const http_request&) returning result<h
 
 TEST_CASE("a transport failure comes back as the transport's error, apart from service failures")
 {
-    session s{refused_transport{}, {.endpoint = "https://example.com", .project_id = "p"}};
-    auto r = detail::update_job_description(s, "1", api_version::automatic, "x", nullptr);
+    auto s = test_support::session_of(refused_transport{}, {.endpoint = "https://example.com", .project_id = "p",
+                                                            .retry = test_support::no_retries()});
+    auto r = estimator{s, "1"}.update_job_description("x");
     REQUIRE_FALSE(r);
     CHECK(r.error() == boost::system::errc::connection_refused);
     CHECK(r.error() != condition::bad_response);

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <variant>
 
 namespace modelarts {
@@ -59,18 +60,32 @@ struct password_credentials {
 /** The ways a session can authenticate. */
 using credentials = std::variant<no_credentials, token_credentials, aksk_credentials, password_credentials>;
 
+/** The longest access key IAM issues. */
+inline constexpr std::size_t max_access_key_length = 128;
+
+/**
+ * @param access_key an AK
+ * @return true when it is 1 to 128 letters and digits, as IAM issues them: nothing that could
+ *         make the `Authorization` header ambiguous (`,`, `=`, spaces)
+ */
+constexpr bool is_valid_access_key(std::string_view access_key) noexcept
+{
+    if (access_key.empty() || access_key.size() > max_access_key_length) return false;
+    for (char c : access_key)
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+    return true;
+}
+
 /**
  * Validates credentials before anything is sent.
  * @param creds credentials
  * @return nothing, or the error naming the bad field
  */
-inline result<void> validate_credentials(const credentials& creds)
+[[nodiscard]] inline result<void> validate_credentials(const credentials& creds)
 {
     if (auto* t = std::get_if<token_credentials>(&creds)) return validate_token(t->token);
     if (auto* k = std::get_if<aksk_credentials>(&creds)) {
-        if (k->access_key.empty()) return error::invalid_access_key;
-        for (char c : k->access_key)
-            if (c <= ' ' || c > '~' || c == ',') return error::invalid_access_key;
+        if (!is_valid_access_key(k->access_key)) return error::invalid_access_key;
         if (k->secret_key.empty()) return error::invalid_secret_key;
         if (!k->security_token.empty()) return validate_token(k->security_token);
     }
@@ -83,19 +98,35 @@ inline result<void> validate_credentials(const credentials& creds)
     return {};
 }
 
-/**
- * Adds the credentials' headers to a request: `X-Auth-Token` for a token, the signature for an
- * access key. Password credentials add nothing here: the session turns them into a token first.
- * @param req a request built by one of the request builders, every other header in place
- * @param creds credentials, already validated
- * @param now the time to sign with
- */
-inline void apply_credentials(http_request& req, const credentials& creds,
-                              std::chrono::system_clock::time_point now = std::chrono::system_clock::now())
+namespace detail {
+
+// apply_credentials for credentials already validated.
+inline void apply_valid_credentials(http_request& req, const credentials& creds, std::chrono::system_clock::time_point now)
 {
     if (auto* t = std::get_if<token_credentials>(&creds)) req.headers.set("X-Auth-Token", t->token);
     if (auto* k = std::get_if<aksk_credentials>(&creds))
         signing::sign(req, k->access_key, k->secret_key, k->security_token, now);
+}
+
+} // namespace detail
+
+/**
+ * Adds the credentials' headers to a request: `X-Auth-Token` for a token, the signature for an
+ * access key, nothing for none. Password credentials cannot be applied: they must be turned into
+ * a token through IAM first, which a session does by itself.
+ * @param req a request built by one of the request builders, every other header in place
+ * @param creds the credentials
+ * @param now the time to sign with (for AK/SK)
+ * @return nothing; or the credentials' validation error, or `error::login_required` for
+ *         password credentials; `req` is unchanged then
+ */
+[[nodiscard]] inline result<void> apply_credentials(http_request& req, const credentials& creds,
+                                                    std::chrono::system_clock::time_point now)
+{
+    if (std::holds_alternative<password_credentials>(creds)) return error::login_required;
+    if (auto r = validate_credentials(creds); !r) return r;
+    detail::apply_valid_credentials(req, creds, now);
+    return {};
 }
 
 } // namespace modelarts

@@ -32,7 +32,7 @@ using environment_lookup = std::function<const char*(const char*)>;
  * @return the options (the endpoint, and IAM's, empty when neither endpoint nor region is set),
  *         or `error::incomplete_credentials` or `error::unknown_region`
  */
-inline result<session_options> session_options_from_environment(const environment_lookup& lookup = [](const char* n) {
+[[nodiscard]] inline result<session_options> session_options_from_environment(const environment_lookup& lookup = [](const char* n) {
     return static_cast<const char*>(std::getenv(n));
 })
 {

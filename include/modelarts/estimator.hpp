@@ -2,13 +2,16 @@
  * @file estimator.hpp
  * The SDK's three ways to update a job's description: through an `estimator`, a
  * `training_job`, or a `job_version` from `estimator::get_job_version_object_list()`. All three
- * take the same path and send byte-identical requests. Each call has an async twin, for
- * sessions over an `async_transport`, completing with the same `result<T>`.
+ * run the same operation and send byte-identical requests. Each holds a copy of its session (a
+ * cheap handle), so it stays valid however the session it came from is moved, copied or
+ * destroyed. Each call has an async twin, for sessions over an `async_transport`, completing
+ * with the same `result<T>`.
  */
 #ifndef MODELARTS_ESTIMATOR_HPP
 #define MODELARTS_ESTIMATOR_HPP
 
 #include "modelarts/error.hpp"
+#include "modelarts/operation.hpp"
 #include "modelarts/response.hpp"
 #include "modelarts/session.hpp"
 #include "modelarts/transport.hpp"
@@ -23,71 +26,59 @@
 
 namespace modelarts {
 
+namespace detail {
+
 /**
- * A training job as the SDK's `estimator.fit(...)` hands it back: a job id and a version id.
- * @tparam Transport the session's transport
+ * What every job object does: change its job's description (the API is per job, so every
+ * version shows it). Sync calls block in the transport and between attempts; async calls take a
+ * completion token.
+ *
+ * Async calls: the description is copied, so it need not outlive the call; a `diagnostics`
+ * passed in must. The handler's signature is `void(result<update_result>)`; it is called once.
+ * With an Asio-based transport (see asio.hpp) it runs on its associated executor (the
+ * transport's by default), never inside the initiating call, and the call honours its
+ * cancellation slot. With any other async transport it is called from the transport's
+ * completion, or at once for refused input. Nothing throws (but `std::bad_alloc`).
  */
 template <class Transport>
-class training_job {
+class job_updates {
 public:
-    /**
-     * @param s the session to send through; must outlive this object
-     * @param job_id the job's id (decimal for v1, UUID for v2); checked when used
-     * @param version_id the version's id (0 when unknown, as for v2 jobs)
-     * @param api `automatic` to follow the id's form, or an explicit version
-     */
-    training_job(session<Transport>& s, std::string job_id, std::int64_t version_id = 0,
-                 api_version api = api_version::automatic)
-        : session_(&s), job_id_(std::move(job_id)), version_id_(version_id), api_(api)
-    {
-    }
-
-    /**
-     * Builds the job object from the answer to v1's create-job call.
-     * @param s the session to send through; must outlive this object
-     * @param created a successful `parse_create_job_response` result
-     */
-    training_job(session<Transport>& s, const create_job_result& created)
-        : training_job(s, std::to_string(created.job_id), created.version_id, api_version::v1)
-    {
-    }
-
     /** @return the job's id */
     const std::string& job_id() const noexcept { return job_id_; }
-    /** @return the version's id (0 when unknown) */
-    std::int64_t version_id() const noexcept { return version_id_; }
-    /** @return the session this job sends through */
-    session<Transport>& get_session() const noexcept { return *session_; }
+
+    /** @return the session this object sends through (a handle sharing its state) */
+    const session<Transport>& get_session() const noexcept { return session_; }
 
     /**
-     * Changes the job's description (the API is per job: every version shows it).
+     * Changes the job's description, retrying transient failures as the session's policy says.
      * @param description valid UTF-8, at most 256 code points
      * @return the service's verdict, or the error that stopped the call
      */
-    result<update_result> update_job_description(std::string_view description) const
+    [[nodiscard]] result<update_result> update_job_description(std::string_view description) const
         requires sync_transport<Transport>
     {
-        return detail::update_job_description(*session_, job_id_, api_, description, nullptr);
+        auto op = make_update_operation(session_, job_id_, api_, description, true, nullptr);
+        return run(session_, op);
     }
 
     /**
-     * As `update_job_description(description)`, also recording the response's status and request
-     * id in `diag` whenever a response arrived, even one that could not be understood.
+     * As above, also recording in `diag` the last response's status and request id (even of an
+     * answer that could not be understood), the attempts made and the last failure.
      * @param description valid UTF-8, at most 256 code points
-     * @param diag filled when a response arrived
+     * @param diag filled as the call goes
      * @return the service's verdict, or the error that stopped the call
      */
-    result<update_result> update_job_description(std::string_view description, diagnostics& diag) const
+    [[nodiscard]] result<update_result> update_job_description(std::string_view description, diagnostics& diag) const
         requires sync_transport<Transport>
     {
-        return detail::update_job_description(*session_, job_id_, api_, description, &diag);
+        auto op = make_update_operation(session_, job_id_, api_, description, true, &diag);
+        return run(session_, op);
     }
 
     /**
      * Starts changing the job's description.
      * @param description valid UTF-8, at most 256 code points (copied)
-     * @param token a callback `void(result<update_result>)`, called once: at once for refused
-     *        input, else from the transport's completion; or, with "modelarts/asio.hpp", any
+     * @param token a callback `void(result<update_result>)`; or, with "modelarts/asio.hpp", any
      *        Asio completion token (`use_awaitable`, `use_future`, ...)
      * @return whatever the token makes of it (nothing for a callback)
      */
@@ -95,18 +86,73 @@ public:
     auto async_update_job_description(std::string_view description, CompletionToken&& token) const
         requires async_transport<Transport>
     {
-        return detail::initiate<void(result<update_result>)>(
-            [s = session_, id = job_id_, api = api_, text = std::string(description)](auto handler) {
-                detail::async_update_job_description(*s, id, api, text, std::move(handler));
-            },
-            std::forward<CompletionToken>(token), session_->transport());
+        return async_run(session_, make_update_operation(session_, job_id_, api_, description, async_can_wait<Transport>, nullptr),
+                         std::forward<CompletionToken>(token));
+    }
+
+    /**
+     * As above, recording in `diag` what the sync overload records.
+     * @param description valid UTF-8, at most 256 code points (copied)
+     * @param diag filled as the call goes; must outlive the call
+     * @param token a callback `void(result<update_result>)` or, with "modelarts/asio.hpp", an Asio token
+     * @return whatever the token makes of it
+     */
+    template <class CompletionToken>
+    auto async_update_job_description(std::string_view description, diagnostics& diag, CompletionToken&& token) const
+        requires async_transport<Transport>
+    {
+        return async_run(session_, make_update_operation(session_, job_id_, api_, description, async_can_wait<Transport>, &diag),
+                         std::forward<CompletionToken>(token));
+    }
+
+protected:
+    job_updates(session<Transport> s, std::string job_id, api_version api)
+        : session_(std::move(s)), job_id_(std::move(job_id)), api_(api)
+    {
     }
 
 private:
-    session<Transport>* session_;
+    session<Transport> session_;
     std::string job_id_;
-    std::int64_t version_id_;
     api_version api_;
+};
+
+} // namespace detail
+
+/**
+ * A training job as the SDK's `estimator.fit(...)` hands it back: a job id and a version id.
+ * @tparam Transport the session's transport
+ */
+template <class Transport>
+class training_job : public detail::job_updates<Transport> {
+public:
+    /**
+     * @param s the session to send through (a handle: this object keeps the state alive)
+     * @param job_id the job's id (decimal for v1, UUID for v2); checked when used
+     * @param version_id the version's id (0 when unknown, as for v2 jobs)
+     * @param api `automatic` to follow the id's form, or an explicit version
+     */
+    training_job(session<Transport> s, std::string job_id, std::int64_t version_id = 0,
+                 api_version api = api_version::automatic)
+        : detail::job_updates<Transport>(std::move(s), std::move(job_id), api), version_id_(version_id)
+    {
+    }
+
+    /**
+     * Builds the job object from the answer to v1's create-job call.
+     * @param s the session to send through
+     * @param created a successful `parse_create_job_response` result
+     */
+    training_job(session<Transport> s, const create_job_result& created)
+        : training_job(std::move(s), std::to_string(created.job_id), created.version_id, api_version::v1)
+    {
+    }
+
+    /** @return the version's id (0 when unknown) */
+    std::int64_t version_id() const noexcept { return version_id_; }
+
+private:
+    std::int64_t version_id_;
 };
 
 /**
@@ -114,19 +160,17 @@ private:
  * @tparam Transport the session's transport
  */
 template <class Transport>
-class job_version {
+class job_version : public detail::job_updates<Transport> {
 public:
     /**
-     * @param s the session to send through; must outlive this object
+     * @param s the session to send through
      * @param info the version as the version list described it
      */
-    job_version(session<Transport>& s, job_version_info info)
-        : job_(s, std::to_string(info.job_id), info.version_id, api_version::v1), info_(std::move(info))
+    job_version(session<Transport> s, job_version_info info)
+        : detail::job_updates<Transport>(std::move(s), std::to_string(info.job_id), api_version::v1), info_(std::move(info))
     {
     }
 
-    /** @return the job's id, as text (the form update requests use) */
-    const std::string& job_id() const noexcept { return job_.job_id(); }
     /** @return the version's id */
     std::int64_t version_id() const noexcept { return info_.version_id; }
     /** @return the version's name, e.g. "V0001" */
@@ -134,43 +178,7 @@ public:
     /** @return every documented field of the version */
     const job_version_info& info() const noexcept { return info_; }
 
-    /**
-     * Changes the job's description (the API is per job: every version shows it).
-     * @param description valid UTF-8, at most 256 code points
-     * @return the service's verdict, or the error that stopped the call
-     */
-    result<update_result> update_job_description(std::string_view description) const
-        requires sync_transport<Transport>
-    {
-        return job_.update_job_description(description);
-    }
-
-    /**
-     * @param description valid UTF-8, at most 256 code points
-     * @param diag filled when a response arrived
-     * @return the service's verdict, or the error that stopped the call
-     */
-    result<update_result> update_job_description(std::string_view description, diagnostics& diag) const
-        requires sync_transport<Transport>
-    {
-        return job_.update_job_description(description, diag);
-    }
-
-    /**
-     * Starts changing the job's description; see `training_job::async_update_job_description`.
-     * @param description valid UTF-8, at most 256 code points (copied)
-     * @param token a callback `void(result<update_result>)` or, with "modelarts/asio.hpp", an Asio token
-     * @return whatever the token makes of it
-     */
-    template <class CompletionToken>
-    auto async_update_job_description(std::string_view description, CompletionToken&& token) const
-        requires async_transport<Transport>
-    {
-        return job_.async_update_job_description(description, std::forward<CompletionToken>(token));
-    }
-
 private:
-    training_job<Transport> job_;
     job_version_info info_;
 };
 
@@ -198,23 +206,37 @@ struct job_version_object_list : service_status {
 
 namespace detail {
 
-// Turns the parsed list into SDK-style objects of the job that was asked for.
+// Parses a version list into SDK-style objects of the job that was asked for.
 template <class Transport>
-result<job_version_object_list<Transport>> to_object_list(session<Transport>& s, std::string_view job_id,
-                                                         result<version_list> list)
-{
-    if (!list) return list.error();
-    job_version_object_list<Transport> out;
-    static_cast<service_status&>(out) = std::move(static_cast<service_status&>(*list));
-    out.version_count = list->version_count;
-    std::int64_t id = 0;  // the request went out, so the id is a valid int64 decimal
-    std::from_chars(job_id.data(), job_id.data() + job_id.size(), id);
-    out.versions.reserve(list->versions.size());
-    for (auto& v : list->versions) {
-        v.job_id = id;  // versions belong to the job asked for, whatever the body omits
-        out.versions.emplace_back(s, std::move(v));
+struct version_objects_parser {
+    session<Transport> s;
+    std::int64_t job_id;
+
+    [[nodiscard]] result<job_version_object_list<Transport>> operator()(const http_response& res) const
+    {
+        auto list = parse_list_job_versions_response(res);
+        if (!list) return list.error();
+        job_version_object_list<Transport> out;
+        static_cast<service_status&>(out) = std::move(static_cast<service_status&>(*list));
+        out.version_count = list->version_count;
+        out.versions.reserve(list->versions.size());
+        for (auto& v : list->versions) {
+            v.job_id = job_id;  // versions belong to the job asked for, whatever the body omits
+            out.versions.emplace_back(s, std::move(v));
+        }
+        return out;
     }
-    return out;
+};
+
+template <class Transport>
+operation<version_objects_parser<Transport>> make_list_operation(const session<Transport>& s, std::string_view job_id,
+                                                                 bool can_wait, diagnostics* diag)
+{
+    auto req = make_list_job_versions_request(s.location(), job_id);  // all versions: no paging
+    if (!req) return {req.error(), version_objects_parser<Transport>{s, 0}, diag};
+    std::int64_t id = 0;  // a valid v1 id: an int64 decimal
+    std::from_chars(job_id.data(), job_id.data() + job_id.size(), id);
+    return {s.core(), std::move(*req), version_objects_parser<Transport>{s, id}, can_wait, diag};
 }
 
 } // namespace detail
@@ -230,69 +252,43 @@ result<job_version_object_list<Transport>> to_object_list(session<Transport>& s,
  * @tparam Transport the session's transport
  */
 template <class Transport>
-class estimator {
+class estimator : public detail::job_updates<Transport> {
 public:
     /**
-     * @param s the session to send through; must outlive this object
+     * @param s the session to send through (a handle: this object keeps the state alive)
      * @param job_id the job's id (decimal for v1, UUID for v2); checked when used
      * @param api `automatic` to follow the id's form, or an explicit version
      */
-    estimator(session<Transport>& s, std::string job_id, api_version api = api_version::automatic)
-        : job_(s, std::move(job_id), 0, api)
+    estimator(session<Transport> s, std::string job_id, api_version api = api_version::automatic)
+        : detail::job_updates<Transport>(std::move(s), std::move(job_id), api)
     {
-    }
-
-    /** @return the job's id */
-    const std::string& job_id() const noexcept { return job_.job_id(); }
-
-    /**
-     * Changes the job's description.
-     * @param description valid UTF-8, at most 256 code points
-     * @return the service's verdict, or the error that stopped the call
-     */
-    result<update_result> update_job_description(std::string_view description) const
-        requires sync_transport<Transport>
-    {
-        return job_.update_job_description(description);
-    }
-
-    /**
-     * @param description valid UTF-8, at most 256 code points
-     * @param diag filled when a response arrived
-     * @return the service's verdict, or the error that stopped the call
-     */
-    result<update_result> update_job_description(std::string_view description, diagnostics& diag) const
-        requires sync_transport<Transport>
-    {
-        return job_.update_job_description(description, diag);
     }
 
     /**
      * Lists the job's versions (v1 jobs only), one object each, all of them (no paging).
      * @return the versions, a service failure (`is_success` false), or the error that stopped the call
      */
-    result<job_version_object_list<Transport>> get_job_version_object_list() const
+    [[nodiscard]] result<job_version_object_list<Transport>> get_job_version_object_list() const
         requires sync_transport<Transport>
     {
-        auto& s = job_.get_session();
-        return detail::to_object_list(s, job_id(), detail::list_job_versions(s, job_id(), {}, nullptr));
+        auto op = detail::make_list_operation(this->get_session(), this->job_id(), true, nullptr);
+        return detail::run(this->get_session(), op);
     }
 
     /**
-     * Starts changing the job's description; see `training_job::async_update_job_description`.
-     * @param description valid UTF-8, at most 256 code points (copied)
-     * @param token a callback `void(result<update_result>)` or, with "modelarts/asio.hpp", an Asio token
-     * @return whatever the token makes of it
+     * As above, recording the last response, the attempts and the last failure in `diag`.
+     * @param diag filled as the call goes
+     * @return the versions, a service failure, or the error that stopped the call
      */
-    template <class CompletionToken>
-    auto async_update_job_description(std::string_view description, CompletionToken&& token) const
-        requires async_transport<Transport>
+    [[nodiscard]] result<job_version_object_list<Transport>> get_job_version_object_list(diagnostics& diag) const
+        requires sync_transport<Transport>
     {
-        return job_.async_update_job_description(description, std::forward<CompletionToken>(token));
+        auto op = detail::make_list_operation(this->get_session(), this->job_id(), true, &diag);
+        return detail::run(this->get_session(), op);
     }
 
     /**
-     * Starts listing the job's versions.
+     * Starts listing the job's versions; completes as `async_update_job_description` does.
      * @param token a callback `void(result<job_version_object_list<Transport>>)` or, with
      *        "modelarts/asio.hpp", an Asio token
      * @return whatever the token makes of it
@@ -301,18 +297,25 @@ public:
     auto async_get_job_version_object_list(CompletionToken&& token) const
         requires async_transport<Transport>
     {
-        auto* s = &job_.get_session();
-        return detail::initiate<void(result<job_version_object_list<Transport>>)>(
-            [s, id = job_id()](auto handler) {
-                detail::async_list_job_versions(*s, id, {}, [s, id, h = std::move(handler)](result<version_list> list) mutable {
-                    h(detail::to_object_list(*s, id, std::move(list)));
-                });
-            },
-            std::forward<CompletionToken>(token), s->transport());
+        const auto& s = this->get_session();
+        return detail::async_run(s, detail::make_list_operation(s, this->job_id(), detail::async_can_wait<Transport>, nullptr),
+                                 std::forward<CompletionToken>(token));
     }
 
-private:
-    training_job<Transport> job_;
+    /**
+     * As above, recording what the sync overload records in `diag`.
+     * @param diag filled as the call goes; must outlive the call
+     * @param token a callback `void(result<job_version_object_list<Transport>>)` or an Asio token
+     * @return whatever the token makes of it
+     */
+    template <class CompletionToken>
+    auto async_get_job_version_object_list(diagnostics& diag, CompletionToken&& token) const
+        requires async_transport<Transport>
+    {
+        const auto& s = this->get_session();
+        return detail::async_run(s, detail::make_list_operation(s, this->job_id(), detail::async_can_wait<Transport>, &diag),
+                                 std::forward<CompletionToken>(token));
+    }
 };
 
 } // namespace modelarts

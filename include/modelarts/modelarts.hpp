@@ -5,15 +5,18 @@
 #ifndef MODELARTS_MODELARTS_HPP
 #define MODELARTS_MODELARTS_HPP
 
+#include "modelarts/any_transport.hpp"
 #include "modelarts/credentials.hpp"
 #include "modelarts/environment.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/estimator.hpp"
 #include "modelarts/http.hpp"
 #include "modelarts/iam.hpp"
+#include "modelarts/operation.hpp"
 #include "modelarts/region.hpp"
 #include "modelarts/request.hpp"
 #include "modelarts/response.hpp"
+#include "modelarts/retry.hpp"
 #include "modelarts/session.hpp"
 #include "modelarts/signer.hpp"
 #include "modelarts/transport.hpp"

@@ -25,6 +25,40 @@ struct service_config {
     std::string project_id;  ///< the project id, 1 to 64 of [A-Za-z0-9-]
 };
 
+/**
+ * A `service_config` that has been checked: the parsed endpoint and a valid project id. Only
+ * `make_service_location` makes one, so a request built for it needs no further checks.
+ */
+class service_location {
+public:
+    /** @return where requests go */
+    const endpoint& destination() const noexcept { return destination_; }
+    /** @return the project id, 1 to 64 of [A-Za-z0-9-] */
+    const std::string& project_id() const noexcept { return project_id_; }
+
+private:
+    friend result<service_location> make_service_location(const service_config& config);
+    service_location(endpoint destination, std::string project_id)
+        : destination_(std::move(destination)), project_id_(std::move(project_id))
+    {
+    }
+    endpoint destination_;
+    std::string project_id_;
+};
+
+/**
+ * Checks a configuration once.
+ * @param config endpoint and project id
+ * @return the checked location, or `error::invalid_endpoint` / `error::invalid_project_id`
+ */
+[[nodiscard]] inline result<service_location> make_service_location(const service_config& config)
+{
+    auto ep = parse_endpoint(config.endpoint);
+    if (!ep) return ep.error();
+    if (auto r = validate_project_id(config.project_id); !r) return r.error();
+    return service_location(std::move(*ep), config.project_id);
+}
+
 /** Paging of the v1 version list; unset fields are not sent. */
 struct version_list_paging {
     std::optional<unsigned> per_page = std::nullopt;  ///< versions per page, 1 to 1000 (service default 10)
@@ -33,16 +67,42 @@ struct version_list_paging {
 
 namespace detail {
 
-inline result<http_request> start_request(const service_config& config, http_method method)
+inline http_request start_request(const service_location& at, http_method method, std::size_t target_size)
 {
-    auto ep = parse_endpoint(config.endpoint);
-    if (!ep) return ep.error();
-    if (auto r = validate_project_id(config.project_id); !r) return r.error();
     http_request req;
     req.method = method;
-    req.destination = std::move(*ep);
+    req.destination = at.destination();
+    req.target.reserve(target_size);
+    req.headers.reserve(8);  // room for the builder's and the signer's fields: no regrowth
     req.headers.set("Host", req.destination.host_header());
     req.headers.set("Content-Type", "application/json");
+    return req;
+}
+
+// An update's own inputs: the API version the job id resolves to, once the description is valid too.
+inline result<api_version> check_update_input(std::string_view job_id, std::string_view description, api_version api) noexcept
+{
+    auto version = resolve_api_version(job_id, api);
+    if (!version) return version.error();
+    if (auto r = validate_description(description); !r) return r.error();
+    return *version;
+}
+
+// The update request for an API version already resolved (v1 or v2) and a checked description.
+inline http_request build_update_request(const service_location& at, std::string_view job_id,
+                                         std::string_view description, api_version resolved)
+{
+    const bool v1 = resolved == api_version::v1;
+    auto req = start_request(at, http_method::put, 32 + at.project_id().size() + job_id.size());
+    req.target.append(v1 ? "/v1/" : "/v2/").append(at.project_id()).append("/training-jobs/").append(job_id);
+    req.headers.set("X-Project-Id", at.project_id());
+
+    std::string& body = req.body;
+    body.reserve(description.size() + 24);
+    body.append(v1 ? R"({"job_desc":)" : R"({"description":)");
+    body.append(boost::json::serialize(boost::json::string_view(description.data(), description.size())));
+    body.push_back('}');
+    req.headers.set("Content-Length", std::to_string(body.size()));
     return req;
 }
 
@@ -55,61 +115,81 @@ inline result<http_request> start_request(const service_config& config, http_met
  * v2 (UUID id): `PUT /v2/{project_id}/training-jobs/{training_job_id}` with `{"description":"..."}`.
  * Headers, in order: Host, Content-Type, X-Project-Id, Content-Length.
  *
+ * @param at the checked endpoint and project id
+ * @param job_id the job's id, a positive int64 decimal (v1) or a UUID (v2)
+ * @param description the new description: valid UTF-8, at most 256 code points
+ * @param api `automatic` to follow the id's form, or an explicit version
+ * @return the request, or the error of the first invalid input
+ */
+[[nodiscard]] inline result<http_request> make_update_job_description_request(const service_location& at,
+                                                                              std::string_view job_id,
+                                                                              std::string_view description,
+                                                                              api_version api = api_version::automatic)
+{
+    auto version = detail::check_update_input(job_id, description, api);
+    if (!version) return version.error();
+    return detail::build_update_request(at, job_id, description, *version);
+}
+
+/**
+ * As above, checking `config` first.
  * @param config endpoint and project id
  * @param job_id the job's id, a positive int64 decimal (v1) or a UUID (v2)
  * @param description the new description: valid UTF-8, at most 256 code points
  * @param api `automatic` to follow the id's form, or an explicit version
  * @return the request, or the error of the first invalid input
  */
-inline result<http_request> make_update_job_description_request(const service_config& config,
-                                                                std::string_view job_id,
-                                                                std::string_view description,
-                                                                api_version api = api_version::automatic)
+[[nodiscard]] inline result<http_request> make_update_job_description_request(const service_config& config,
+                                                                              std::string_view job_id,
+                                                                              std::string_view description,
+                                                                              api_version api = api_version::automatic)
 {
-    auto version = resolve_api_version(job_id, api);
+    auto version = detail::check_update_input(job_id, description, api);
     if (!version) return version.error();
-    if (auto r = validate_description(description); !r) return r.error();
-    auto req = detail::start_request(config, http_method::put);
-    if (!req) return req;
-
-    const bool v1 = *version == api_version::v1;
-    req->target.reserve(32 + config.project_id.size() + job_id.size());
-    req->target.append(v1 ? "/v1/" : "/v2/").append(config.project_id).append("/training-jobs/").append(job_id);
-    req->headers.set("X-Project-Id", config.project_id);
-
-    std::string body;
-    body.reserve(description.size() + 24);
-    body.append(v1 ? R"({"job_desc":)" : R"({"description":)");
-    body.append(boost::json::serialize(boost::json::string_view(description.data(), description.size())));
-    body.push_back('}');
-    req->headers.set("Content-Length", std::to_string(body.size()));
-    req->body = std::move(body);
-    return req;
+    auto at = make_service_location(config);
+    if (!at) return at.error();
+    return detail::build_update_request(*at, job_id, description, *version);
 }
 
 /**
  * Builds the request that lists a v1 job's versions:
  * `GET /v1/{project_id}/training-jobs/{job_id}/versions[?per_page=N][&page=P]`.
  *
+ * @param at the checked endpoint and project id
+ * @param job_id the v1 job's id (positive int64 decimal)
+ * @param paging optional paging; none means the service's default
+ * @return the request, or the error of the first invalid input
+ */
+[[nodiscard]] inline result<http_request> make_list_job_versions_request(const service_location& at,
+                                                                         std::string_view job_id,
+                                                                         const version_list_paging& paging = {})
+{
+    if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
+    if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;
+    auto req = detail::start_request(at, http_method::get, 64 + at.project_id().size() + job_id.size());
+    req.target.append("/v1/").append(at.project_id()).append("/training-jobs/").append(job_id).append("/versions");
+    if (paging.per_page) req.target.append("?per_page=").append(std::to_string(*paging.per_page));
+    if (paging.page) req.target.append(paging.per_page ? "&page=" : "?page=").append(std::to_string(*paging.page));
+    req.headers.set("X-Project-Id", at.project_id());
+    return req;
+}
+
+/**
+ * As above, checking `config` first.
  * @param config endpoint and project id
  * @param job_id the v1 job's id (positive int64 decimal)
  * @param paging optional paging; none means the service's default
  * @return the request, or the error of the first invalid input
  */
-inline result<http_request> make_list_job_versions_request(const service_config& config,
-                                                           std::string_view job_id,
-                                                           const version_list_paging& paging = {})
+[[nodiscard]] inline result<http_request> make_list_job_versions_request(const service_config& config,
+                                                                         std::string_view job_id,
+                                                                         const version_list_paging& paging = {})
 {
     if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
     if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;
-    auto req = detail::start_request(config, http_method::get);
-    if (!req) return req;
-    req->target.append("/v1/").append(config.project_id).append("/training-jobs/").append(job_id).append("/versions");
-    char sep = '?';
-    if (paging.per_page) req->target.append(1, sep).append("per_page=").append(std::to_string(*paging.per_page)), sep = '&';
-    if (paging.page) req->target.append(1, sep).append("page=").append(std::to_string(*paging.page));
-    req->headers.set("X-Project-Id", config.project_id);
-    return req;
+    auto at = make_service_location(config);
+    if (!at) return at.error();
+    return make_list_job_versions_request(*at, job_id, paging);
 }
 
 } // namespace modelarts

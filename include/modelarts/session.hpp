@@ -1,6 +1,7 @@
 /**
  * @file session.hpp
- * The SDK's `Session`: where the service is, who we are, and the transport that carries requests.
+ * The SDK's `Session`: where the service is, who we are, how to retry, and the transport that
+ * carries requests. Checked once by `make_session`; a `session` is a cheap handle to that state.
  */
 #ifndef MODELARTS_SESSION_HPP
 #define MODELARTS_SESSION_HPP
@@ -10,45 +11,169 @@
 #include "modelarts/http.hpp"
 #include "modelarts/iam.hpp"
 #include "modelarts/request.hpp"
-#include "modelarts/response.hpp"
+#include "modelarts/retry.hpp"
 #include "modelarts/transport.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <random>
 #include <string>
+#include <thread>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
 namespace modelarts {
 
-/** The time source of a session: signing dates and token expiry. Empty means the system clock. */
+/** The wall clock of a session: signing dates, token expiry, `Retry-After` dates. */
 using clock_function = std::function<std::chrono::system_clock::time_point()>;
+/** The monotonic clock of a session: deadlines and the durations an observer sees. */
+using monotonic_clock_function = std::function<std::chrono::steady_clock::time_point()>;
+/** How a synchronous call waits between attempts. */
+using sleep_function = std::function<void(std::chrono::nanoseconds)>;
+/** A source of uniformly random 64-bit values, for the backoff's jitter. */
+using random_function = std::function<std::uint64_t()>;
 
 /** How long before an IAM token expires a session fetches a new one. */
 inline constexpr std::chrono::minutes token_refresh_margin{30};
 
-/** What a session needs to know: the service, the project and the credentials. */
+/**
+ * One attempt of a call, as an observer sees it: what was sent, what came back, how long it
+ * took, and whether the call tries again. Every reference is valid during the observer's call only.
+ */
+struct attempt_report {
+    unsigned number;                       ///< 1 for a call's first request; IAM logins count too
+    const http_request& request;           ///< as sent; printing it masks every secret
+    const result<http_response>& outcome;  ///< the answer, whatever its status, or the transport's error
+    std::chrono::nanoseconds duration;     ///< from handing the request to the transport to its answer
+    std::optional<std::chrono::nanoseconds> retry_in;  ///< the wait before trying again; none when the call goes on without retrying or is over
+};
+
+/** Called once per attempt, sync and async alike. Empty (the default) costs nothing. */
+using attempt_observer = std::function<void(const attempt_report&)>;
+
+/**
+ * What a session needs to know: the service, the project, the credentials and the retry policy.
+ * The last four members are for tests and instrumentation; empty means the real thing.
+ */
 struct session_options {
-    std::string endpoint;    ///< e.g. "https://modelarts.cn-north-4.myhuaweicloud.com"
-    std::string project_id;  ///< the project to act in
-    credentials auth = no_credentials{};  ///< how to authenticate (default: none)
-    clock_function clock = {};            ///< for tests: a fixed time; empty: the system clock
+    std::string endpoint;                  ///< e.g. "https://modelarts.cn-north-4.myhuaweicloud.com"
+    std::string project_id;                ///< the project to act in
+    credentials auth = no_credentials{};   ///< how to authenticate (default: none)
+    retry_policy retry = {};               ///< when and how calls try again (on by default)
+    clock_function clock = {};             ///< wall time; empty: the system clock
+    monotonic_clock_function monotonic_clock = {};  ///< deadline time; empty: std::chrono::steady_clock
+    sleep_function sleep = {};             ///< sync waits; empty: std::this_thread::sleep_for
+    random_function random = {};           ///< jitter; empty: a generator seeded once per session
+    attempt_observer on_attempt = {};      ///< called after every attempt; empty: nothing is measured
 };
 
 /**
- * Facts about the last exchange that a library error would otherwise hide: when a response
- * arrived but could not be understood, its status and request id are still here.
+ * Facts about a call that a library error would otherwise hide: when a response arrived but
+ * could not be understood, its status and request id are still here, and so is how many
+ * attempts the call made and why the one before the last failed.
  */
 struct diagnostics {
-    unsigned http_status = 0;  ///< status of the response, 0 when none arrived
-    std::string request_id;    ///< its `X-Request-Id`, when sent
+    unsigned http_status = 0;        ///< status of the last response, 0 when none arrived
+    std::string request_id;          ///< its `X-Request-Id`, else the body's `request_id`
+    unsigned attempts = 0;           ///< requests the call sent, IAM logins included
+    attempt_failure last_failure{};  ///< the last transient failure, or 401 renewal; empty when none
 };
 
+namespace detail {
+
+// SplitMix64: a small, fast generator, plenty for jitter.
+inline std::uint64_t splitmix64(std::uint64_t& state) noexcept
+{
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+// `f()` when set, else `fallback()`: every injectable clock and source reads this way.
+template <class F, class Fallback>
+auto call_or(const F& f, Fallback fallback)
+{
+    return f ? f() : fallback();
+}
+
 /**
- * A session: the configuration plus the transport. Estimators, jobs and versions refer to a
- * session, which must outlive them. A session is not safe for concurrent use unless its
- * transport is.
+ * Everything a session holds but its transport: checked once, shared by every copy of the
+ * session and every object made from it. Operations read it and keep the IAM token in it.
+ */
+struct session_core {
+    session_core(service_location where, session_options&& o)
+        : location(std::move(where))
+        , auth(std::move(o.auth))
+        , retry(std::move(o.retry))
+        , clock(std::move(o.clock))
+        , monotonic_clock(std::move(o.monotonic_clock))
+        , sleep(std::move(o.sleep))
+        , random_source(std::move(o.random))
+        , on_attempt(std::move(o.on_attempt))
+        , seed(random_source ? 0 : std::random_device{}())
+    {
+    }
+
+    service_location location;
+    credentials auth;
+    retry_policy retry;
+    clock_function clock;
+    monotonic_clock_function monotonic_clock;
+    sleep_function sleep;
+    random_function random_source;
+    attempt_observer on_attempt;
+    std::uint64_t seed;
+    std::optional<iam_token> token;  // password sessions: the token IAM gave
+
+    std::chrono::system_clock::time_point wall_now() const { return call_or(clock, std::chrono::system_clock::now); }
+    std::chrono::steady_clock::time_point steady_now() const { return call_or(monotonic_clock, std::chrono::steady_clock::now); }
+    std::uint64_t random() { return random_source ? random_source() : splitmix64(seed); }
+    void wait(std::chrono::nanoseconds d) const { sleep ? sleep(d) : std::this_thread::sleep_for(d); }
+
+    bool logs_in() const noexcept { return std::holds_alternative<password_credentials>(auth); }
+    bool needs_login(std::chrono::system_clock::time_point now) const
+    {
+        return logs_in() && !(token && now + token_refresh_margin < token->expires_at);
+    }
+    // The last step before a request leaves: the token, or a fresh date and signature.
+    void authenticate(http_request& req, std::chrono::system_clock::time_point now) const
+    {
+        if (logs_in())
+            req.headers.set("X-Auth-Token", token->token);
+        else
+            apply_valid_credentials(req, auth, now);
+    }
+};
+
+} // namespace detail
+
+template <class Transport>
+class session;
+
+/**
+ * Checks a configuration once and makes a session of it: the endpoint is parsed and kept, the
+ * project id, credentials and retry policy are checked. A bad setting is reported here, not at
+ * the first call.
+ * @param transport the HTTP stack to use, moved in
+ * @param options endpoint, project id, credentials, retry policy
+ * @return the session, or the error naming the first bad setting
+ */
+template <class Transport>
+[[nodiscard]] result<session<Transport>> make_session(Transport transport, session_options options);
+
+/**
+ * A session: the checked configuration, the IAM token cache and the transport, shared. Copies
+ * are cheap and share all of it, as Python's objects share their `Session`; every estimator,
+ * training job and version object holds one, so none of them can outlive it. Make one with
+ * `make_session`.
+ *
+ * Thread safety: a session and every copy of it are used from one thread at a time (or one
+ * strand), as its transport is; different sessions are independent.
  *
  * @tparam Transport a type modelling `sync_transport` or `async_transport`
  */
@@ -61,184 +186,46 @@ class session {
                   "calling handler(boost::system::error_code, modelarts::http_response)");
 
 public:
-    /**
-     * @param transport the HTTP stack to use, moved in
-     * @param options endpoint, project id and credentials; checked on each call, not here
-     */
-    session(Transport transport, session_options options)
-        : transport_(std::move(transport))
-        , config_{std::move(options.endpoint), std::move(options.project_id)}
-        , auth_(std::move(options.auth))
-        , clock_(std::move(options.clock))
-    {
-    }
+    /** @return the checked endpoint and project id every request is built for */
+    const service_location& location() const noexcept { return state_->location; }
 
-    /** @return the endpoint and project id every request is built for */
-    const service_config& config() const noexcept { return config_; }
+    /** @return the transport, shared by every copy of this session */
+    Transport& transport() const noexcept { return state_->transport; }
 
-    /** @return the transport */
-    Transport& transport() noexcept { return transport_; }
+    /** @return the retry policy calls follow */
+    const retry_policy& retry() const noexcept { return state_->retry; }
 
-    /**
-     * Adds the credentials to a request built by a request builder and sends it. With password
-     * credentials it first gets a token from IAM through the same transport, unless it holds one
-     * that is good for `token_refresh_margin` more; when IAM refuses, IAM's answer is the answer.
-     * @param req the request
-     * @return the response, whatever its status; or the credentials' or the transport's error
-     */
-    result<http_response> send(http_request req)
-        requires sync_transport<Transport>
-    {
-        if (auto r = validate_credentials(auth_); !r) return r.error();
-        auto login = login_request();
-        if (!login) return login.error();
-        if (*login) {
-            auto answer = transport_.send(**login);
-            if (!answer) return answer.error();
-            auto accepted = accept_login(*answer);
-            if (!accepted) return accepted.error();
-            if (!*accepted) return answer;  // IAM's refusal is what the caller sees
-        }
-        authenticate(req);
-        return transport_.send(req);
-    }
+    /** @return true when both handles share one state */
+    friend bool operator==(const session& a, const session& b) noexcept { return a.state_ == b.state_; }
 
-    /**
-     * As `send`, without blocking. When the credentials are invalid the handler is called at
-     * once, before this returns, and nothing is sent.
-     * @param req the request
-     * @param handler called once as `handler(ec, response)`
-     */
-    template <class Handler>
-    void async_send(http_request req, Handler&& handler)
-        requires async_transport<Transport>
-    {
-        if (auto r = validate_credentials(auth_); !r) return std::forward<Handler>(handler)(r.error(), http_response{});
-        auto login = login_request();
-        if (!login) return std::forward<Handler>(handler)(login.error(), http_response{});
-        if (!*login) {
-            authenticate(req);
-            return transport_.async_send(std::move(req), std::forward<Handler>(handler));
-        }
-        transport_.async_send(std::move(**login), [this, req = std::move(req), h = std::forward<Handler>(handler)](
-                                                      boost::system::error_code ec, http_response answer) mutable {
-            if (ec) return h(ec, http_response{});
-            auto accepted = accept_login(answer);
-            if (!accepted) return h(accepted.error(), http_response{});
-            if (!*accepted) return h(boost::system::error_code{}, std::move(answer));  // IAM's refusal
-            authenticate(req);
-            transport_.async_send(std::move(req), std::move(h));
-        });
-    }
-
-    /** @return the session's current time: its clock's, or the system's */
-    std::chrono::system_clock::time_point now() const { return clock_ ? clock_() : std::chrono::system_clock::now(); }
+    /** @return the state operations read and update (for the library's drivers) */
+    std::shared_ptr<detail::session_core> core() const noexcept { return state_; }
 
 private:
-    bool token_fresh() const { return token_ && now() + token_refresh_margin < token_->expires_at; }
+    struct state : detail::session_core {
+        state(service_location where, session_options&& o, Transport&& t)
+            : session_core(std::move(where), std::move(o)), transport(std::move(t))
+        {
+        }
+        Transport transport;
+    };
 
-    // The IAM call to make first: for a password session without a fresh token; else none.
-    result<std::optional<http_request>> login_request() const
-    {
-        auto* user = std::get_if<password_credentials>(&auth_);
-        if (!user || token_fresh()) return std::optional<http_request>{};
-        auto login = make_iam_token_request(*user, config_.project_id);
-        if (!login) return login.error();
-        return std::optional<http_request>{std::move(*login)};
-    }
+    explicit session(std::shared_ptr<state> s) noexcept : state_(std::move(s)) {}
+    friend result<session> make_session<Transport>(Transport, session_options);
 
-    // Takes IAM's answer: true when the token is now held, false when IAM refused.
-    result<bool> accept_login(const http_response& answer)
-    {
-        auto token = parse_iam_token_response(answer);
-        if (!token) return {boost::system::in_place_error, token.error()};  // bool would take an error_code too
-        if (!token->is_success) return false;
-        token_ = std::move(*token);
-        return true;
-    }
-
-    // The last step before a request leaves: the token, or the signature over everything else.
-    void authenticate(http_request& req) const
-    {
-        if (std::holds_alternative<password_credentials>(auth_))
-            req.headers.set("X-Auth-Token", token_->token);
-        else
-            apply_credentials(req, auth_, now());
-    }
-
-    Transport transport_;
-    service_config config_;
-    credentials auth_;
-    clock_function clock_;
-    std::optional<iam_token> token_;  // password sessions: the token IAM gave
+    std::shared_ptr<state> state_;
 };
 
-namespace detail {
-
-inline void record(diagnostics* diag, const http_response& res)
-{
-    if (!diag) return;
-    diag->http_status = res.status;
-    diag->request_id.assign(res.headers.get("X-Request-Id"));
-}
-
-// The one path every way of updating takes: build, send, parse.
 template <class Transport>
-result<update_result> update_job_description(session<Transport>& s, std::string_view job_id, api_version api,
-                                             std::string_view description, diagnostics* diag)
+[[nodiscard]] result<session<Transport>> make_session(Transport transport, session_options options)
 {
-    auto version = resolve_api_version(job_id, api);
-    if (!version) return version.error();
-    auto req = make_update_job_description_request(s.config(), job_id, description, *version);
-    if (!req) return req.error();
-    auto res = s.send(std::move(*req));
-    if (!res) return res.error();
-    record(diag, *res);
-    return parse_update_job_description_response(*res, *version);
+    auto where = make_service_location({options.endpoint, options.project_id});
+    if (!where) return where.error();
+    if (auto r = validate_credentials(options.auth); !r) return r.error();
+    if (auto r = validate_retry_policy(options.retry); !r) return r.error();
+    using state = typename session<Transport>::state;
+    return session<Transport>(std::make_shared<state>(std::move(*where), std::move(options), std::move(transport)));
 }
-
-template <class Transport>
-result<version_list> list_job_versions(session<Transport>& s, std::string_view job_id, const version_list_paging& paging,
-                                       diagnostics* diag)
-{
-    auto req = make_list_job_versions_request(s.config(), job_id, paging);
-    if (!req) return req.error();
-    auto res = s.send(std::move(*req));
-    if (!res) return res.error();
-    record(diag, *res);
-    return parse_list_job_versions_response(*res);
-}
-
-// The async twins: the same path, with the parse in the transport's completion. Refused input
-// completes at once, before anything is sent.
-template <class Transport, class Handler>
-void async_update_job_description(session<Transport>& s, std::string_view job_id, api_version api,
-                                  std::string_view description, Handler handler)
-{
-    auto version = resolve_api_version(job_id, api);
-    if (!version) return handler(result<update_result>(version.error()));
-    auto req = make_update_job_description_request(s.config(), job_id, description, *version);
-    if (!req) return handler(result<update_result>(req.error()));
-    s.async_send(std::move(*req), [h = std::move(handler), v = *version](boost::system::error_code ec,
-                                                                          http_response res) mutable {
-        if (ec) return h(result<update_result>(ec));
-        h(parse_update_job_description_response(res, v));
-    });
-}
-
-template <class Transport, class Handler>
-void async_list_job_versions(session<Transport>& s, std::string_view job_id, const version_list_paging& paging,
-                             Handler handler)
-{
-    auto req = make_list_job_versions_request(s.config(), job_id, paging);
-    if (!req) return handler(result<version_list>(req.error()));
-    s.async_send(std::move(*req), [h = std::move(handler)](boost::system::error_code ec, http_response res) mutable {
-        if (ec) return h(result<version_list>(ec));
-        h(parse_list_job_versions_response(res));
-    });
-}
-
-} // namespace detail
 
 } // namespace modelarts
 

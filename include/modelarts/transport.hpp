@@ -9,6 +9,7 @@
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
 
+#include <chrono>
 #include <concepts>
 #include <type_traits>
 #include <utility>
@@ -84,59 +85,56 @@ concept async_transport = requires(T& transport, http_request req, detail::send_
 };
 
 /**
- * Customisation point: how an operation on an Asio-based transport completes, whatever the
- * token (a callback, `use_awaitable`, `use_future`, ...). Declared here, defined by
- * "modelarts/asio.hpp", so the core never includes Asio.
- * @tparam Token the decayed completion token type
- * @tparam Signature the operation's completion signature, e.g. `void(result<update_result>)`
+ * Optional: a sync transport that also takes a timeout per exchange. A call's deadline then
+ * bounds each attempt to the time that remains.
+ *
+ * @code
+ * modelarts::result<modelarts::http_response> send(const modelarts::http_request& req,
+ *                                                  std::chrono::milliseconds timeout);
+ * @endcode
  */
-template <class Token, class Signature>
-struct completion_token_adapter;
+template <class T>
+concept timed_sync_transport = sync_transport<T> && requires(T& transport, const http_request& req, std::chrono::milliseconds t) {
+    { transport.send(req, t) } -> std::same_as<result<http_response>>;
+};
+
+/**
+ * Optional: an async transport that also takes a timeout per exchange,
+ * `async_send(http_request, std::chrono::milliseconds, handler)`.
+ */
+template <class T>
+concept timed_async_transport = requires(T& transport, http_request req, std::chrono::milliseconds t,
+                                         detail::send_handler_archetype handler) {
+    transport.async_send(std::move(req), t, std::move(handler));
+};
 
 namespace detail {
 
-template <class Token, class Signature>
-struct is_plain_callback;
-
-template <class Token, class R, class... Args>
-struct is_plain_callback<Token, R(Args...)> {
-    static constexpr bool value = [] {
-        if constexpr (std::is_invocable_v<Token&, Args...>)
-            return std::is_void_v<std::invoke_result_t<Token&, Args...>>;
-        else
-            return false;
-    }();
+// Stands for any handler a timer must accept: callable once with an error_code.
+struct wait_handler_archetype {
+    void operator()(boost::system::error_code) {}
 };
 
 template <class Transport>
 concept has_executor = requires(Transport& t) { t.get_executor(); };
 
-/**
- * Starts an async operation. An Asio-based transport (one with `get_executor()`) completes
- * through `completion_token_adapter` (defined by asio.hpp), so callbacks and Asio tokens alike get
- * Asio's guarantees; any other transport takes a plain callback, called as `init(callback)`.
- * The choice depends on the transport's type only, never on which headers a unit includes.
- */
-template <class Signature, class Initiation, class Token, class Transport>
-auto initiate(Initiation&& init, Token&& token, Transport& transport)
-{
-    using token_type = std::decay_t<Token>;
-    if constexpr (has_executor<Transport>) {
-        static_assert(requires { &completion_token_adapter<token_type, Signature>::template initiate<Initiation, Token, Transport>; },
-                      "modelarts: this transport is Asio-based (it has get_executor()): "
-                      "include \"modelarts/asio.hpp\" to call it with a callback or any Asio completion token");
-        return completion_token_adapter<token_type, Signature>::initiate(std::forward<Initiation>(init),
-                                                                         std::forward<Token>(token), transport);
-    } else {
-        static_assert(is_plain_callback<token_type, Signature>::value,
-                      "modelarts: the completion token must be a callback taking the result, e.g. "
-                      "[](modelarts::result<modelarts::update_result> r) {...}; Asio completion tokens need an "
-                      "Asio-based transport and include \"modelarts/asio.hpp\"");
-        std::forward<Initiation>(init)(token_type(std::forward<Token>(token)));
-    }
-}
-
 } // namespace detail
+
+/**
+ * Optional, for async transports without Asio: a timer, so calls can wait between attempts.
+ * `async_wait(d, handler)` calls `handler(error_code)` once, `d` later, as `async_send` does.
+ * Without it, such a transport's calls are never retried. (Asio-based transports need none:
+ * the library waits on an Asio timer on their executor.)
+ *
+ * @code
+ * template <class Handler>  // void(boost::system::error_code)
+ * void async_wait(std::chrono::nanoseconds d, Handler handler) { loop_.call_later(d, std::move(handler)); }
+ * @endcode
+ */
+template <class T>
+concept async_timer_transport = requires(T& transport, std::chrono::nanoseconds d, detail::wait_handler_archetype handler) {
+    transport.async_wait(d, std::move(handler));
+};
 
 } // namespace modelarts
 

@@ -7,6 +7,6 @@ struct not_a_transport {
 
 int main()
 {
-    modelarts::session<not_a_transport> s{not_a_transport{}, {}};
+    auto s = modelarts::make_session(not_a_transport{}, {});
     (void)s;
 }

@@ -10,7 +10,7 @@ struct not_a_callback {};
 
 int main()
 {
-    modelarts::session s{some_async_transport{}, {}};
-    modelarts::estimator est{s, "1"};
+    auto s = modelarts::make_session(some_async_transport{}, {});
+    modelarts::estimator est{s.value(), "1"};
     est.async_update_job_description("x", not_a_callback{});
 }

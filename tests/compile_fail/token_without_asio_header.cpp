@@ -9,7 +9,7 @@ struct some_asio_transport {
 
 int main()
 {
-    modelarts::session s{some_asio_transport{}, {}};
-    modelarts::estimator est{s, "1"};
+    auto s = modelarts::make_session(some_asio_transport{}, {});
+    modelarts::estimator est{s.value(), "1"};
     est.async_update_job_description("x", [](modelarts::result<modelarts::update_result>) {});
 }

@@ -11,9 +11,10 @@
 int main()
 {
     modelarts::testing::emulator cloud;
-    modelarts::session session{modelarts::testing::in_process_transport{cloud},
-                               {.endpoint = cloud.endpoint(), .project_id = cloud.project_id()}};
-    auto r = modelarts::estimator{session, "182626"}.update_job_description("from a consumer");
+    auto session = modelarts::make_session(modelarts::testing::in_process_transport{cloud},
+                                           {.endpoint = cloud.endpoint(), .project_id = cloud.project_id()});
+    if (!session) return 1;
+    auto r = modelarts::estimator{*session, "182626"}.update_job_description("from a consumer");
     if (!r || !r->is_success || cloud.description("182626") != "from a consumer") return 1;
     std::cout << *r << '\n';
 }

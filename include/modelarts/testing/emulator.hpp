@@ -29,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace modelarts::testing {
@@ -44,6 +45,68 @@ struct emulated_user {
     std::string name;          ///< user name
     std::string password;      ///< password
     std::string account = {};  ///< account (domain) name; empty: the user's own name
+};
+
+/** What the emulator can do to a request instead of answering it straight. */
+enum class fault {
+    none,                   ///< answer as the service would
+    reset,                  ///< drop the connection without answering; the request is not applied
+    bad_gateway,            ///< 502 with an HTML body, as a load balancer sends; not applied
+    service_unavailable,    ///< 503 with an HTML body; not applied
+    throttled,              ///< 429 `APIGW.0308` without `Retry-After`; not applied
+    throttled_retry_after,  ///< 429 `APIGW.0308` with `Retry-After` (`fault_plan::retry_after`); not applied
+    delay,                  ///< apply the request, then answer after `fault_plan::delay`
+    truncated_body,         ///< apply the request, then send half of the answer's body and close
+};
+
+/** Every kind of fault, for `fault_plan::kinds`. */
+inline constexpr fault all_faults[] = {fault::reset, fault::bad_gateway, fault::service_unavailable, fault::throttled,
+                                       fault::throttled_retry_after, fault::delay, fault::truncated_body};
+
+/**
+ * Which requests fail, and how: deterministic, so a failing test fails the same way again.
+ * Requests are numbered from 1 in the order the emulator sees them (IAM's included).
+ */
+struct fault_plan {
+    std::map<std::uint64_t, fault> at = {};  ///< faults by request number; these win over `rate`
+    double rate = 0.0;                        ///< share of the other requests that fail, 0 to 1...
+    std::uint64_t seed = 0;                   ///< ...drawn from this seed and the request number
+    std::vector<fault> kinds = {std::begin(all_faults), std::end(all_faults)};  ///< ...with a kind drawn from these
+    std::chrono::milliseconds delay{200};     ///< how late a `delay` answer comes
+    std::chrono::seconds retry_after{1};      ///< what `throttled_retry_after` asks for
+
+    /**
+     * @param n a request number
+     * @return the fault for it
+     */
+    fault for_request(std::uint64_t n) const noexcept
+    {
+        if (auto it = at.find(n); it != at.end()) return it->second;
+        if (rate <= 0.0 || kinds.empty()) return fault::none;
+        std::uint64_t state = seed ^ (n * 0x9e3779b97f4a7c15ULL);
+        const std::uint64_t draw = splitmix(state), kind = splitmix(state);
+        if (static_cast<double>(draw >> 11) * 0x1.0p-53 >= rate) return fault::none;
+        return kinds[static_cast<std::size_t>(kind % kinds.size())];
+    }
+
+private:
+    static std::uint64_t splitmix(std::uint64_t& state) noexcept
+    {
+        std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    }
+};
+
+/**
+ * An answer and how to deliver it. `how` is `none`, `reset`, `delay` or `truncated_body`: the
+ * other faults are ordinary answers, already in `response`.
+ */
+struct emulated_exchange {
+    http_response response;               ///< what to send (ignored for `reset`)
+    fault how = fault::none;              ///< how to deliver it
+    std::chrono::milliseconds delay{0};   ///< for `delay`: how long to wait first
 };
 
 /** How the emulator behaves. */
@@ -65,6 +128,8 @@ struct emulator_options {
     std::vector<emulated_user> users = {};
     /** The emulator's time, for signature dates and token expiry; empty: the system clock. */
     std::function<std::chrono::system_clock::time_point()> clock = {};
+    /** Faults `exchange` injects; none by default. `handle` never injects any. */
+    fault_plan faults = {};
 };
 
 /** A version of an emulated v1 job. */
@@ -132,7 +197,7 @@ public:
      * @param job_id a job's id, as in the request path
      * @return its stored description, or nothing when there is no such job
      */
-    std::optional<std::string> description(std::string_view job_id) const
+    [[nodiscard]] std::optional<std::string> description(std::string_view job_id) const
     {
         auto it = jobs_.find(std::string(job_id));
         if (it == jobs_.end()) return std::nullopt;
@@ -156,6 +221,37 @@ public:
         if (options_.keep_requests) requests_.push_back(req);  // after: `req` may be one of requests_
         return res;
     }
+
+    /**
+     * Answers a request as the service would behind a flaky network: the fault plan picks what
+     * happens to this request, by its number. Transports and servers carry out `how`.
+     * @param req any request
+     * @return the answer and how to deliver it
+     */
+    emulated_exchange exchange(const http_request& req)
+    {
+        const fault f = options_.faults.for_request(++exchanges_);
+        switch (f) {
+        case fault::none: return {handle(req)};
+        case fault::reset: return {{}, fault::reset};
+        case fault::bad_gateway: return {html_error(502, "Bad Gateway")};
+        case fault::service_unavailable: return {html_error(503, "Service Temporarily Unavailable")};
+        case fault::throttled:
+        case fault::throttled_retry_after: {
+            auto res = gateway_error(429, "APIGW.0308",
+                                     "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute",
+                                     next_request_id());
+            if (f == fault::throttled_retry_after) res.headers.set("Retry-After", std::to_string(options_.faults.retry_after.count()));
+            return {std::move(res)};
+        }
+        case fault::delay: return {handle(req), fault::delay, options_.faults.delay};
+        case fault::truncated_body: return {handle(req), fault::truncated_body};
+        }
+        return {handle(req)};
+    }
+
+    /** @return how many requests `exchange` has seen */
+    std::uint64_t exchanges() const noexcept { return exchanges_; }
 
     /**
      * Answers a request that cannot even be expressed as an `http_request` (a method other than
@@ -299,8 +395,8 @@ private:
         const auto issued = now();
         issued_tokens_[token] = issued + token_lifetime;
         boost::json::object o{{"token",
-                               {{"expires_at", format_iso8601_utc(issued + token_lifetime)},
-                                {"issued_at", format_iso8601_utc(issued)},
+                               {{"expires_at", detail::format_iso8601_utc(issued + token_lifetime)},
+                                {"issued_at", detail::format_iso8601_utc(issued)},
                                 {"methods", {"password"}},
                                 {"project", {{"id", options_.project_id}}},
                                 {"user", {{"name", name}, {"domain", {{"name", account}}}}}}}};
@@ -336,6 +432,17 @@ private:
         res.headers.set("Content-Type", "application/json");
         res.headers.set("X-Request-Id", request_id);
         res.body = std::move(body);
+        return res;
+    }
+
+    static http_response html_error(unsigned status, std::string_view reason)
+    {
+        http_response res;
+        res.status = status;
+        res.headers.set("Content-Type", "text/html");
+        res.body.append("<html><head><title>").append(std::to_string(status)).append(1, ' ').append(reason);
+        res.body.append("</title></head><body><center><h1>").append(std::to_string(status)).append(1, ' ').append(reason);
+        res.body.append("</h1></center></body></html>\n");
         return res;
     }
 
@@ -432,11 +539,14 @@ private:
     std::vector<http_request> requests_;
     std::map<std::string, std::chrono::system_clock::time_point, std::less<>> issued_tokens_;
     std::uint64_t counter_ = 0;
+    std::uint64_t exchanges_ = 0;
 };
 
 /**
- * A `sync_transport` that hands each request straight to an emulator, in the same thread.
- * The emulator must outlive the transport.
+ * A `sync_transport` that hands each request straight to an emulator, in the same thread, through
+ * its fault plan: a `reset` or `truncated_body` fault is `error::connection_reset` (what a
+ * network transport reports for both), and a `delay` sleeps, or is `error::timeout` when the
+ * call allows less. The emulator must outlive the transport.
  */
 class in_process_transport {
 public:
@@ -445,9 +555,32 @@ public:
 
     /**
      * @param req the request
-     * @return the emulator's answer; never an error
+     * @return the emulator's answer, or the error its fault plan implies
      */
-    result<http_response> send(const http_request& req) { return emulator_->handle(req); }
+    [[nodiscard]] result<http_response> send(const http_request& req) { return send(req, std::chrono::milliseconds::max()); }
+
+    /**
+     * @param req the request
+     * @param timeout the time allowed: a longer `delay` fault is a timeout
+     * @return the emulator's answer, or the error its fault plan implies
+     */
+    [[nodiscard]] result<http_response> send(const http_request& req, std::chrono::milliseconds timeout)
+    {
+        auto x = emulator_->exchange(req);
+        switch (x.how) {
+        case fault::reset:
+        case fault::truncated_body: return error::connection_reset;
+        case fault::delay:
+            if (x.delay >= timeout) {
+                std::this_thread::sleep_for(timeout);
+                return error::timeout;
+            }
+            std::this_thread::sleep_for(x.delay);
+            break;
+        default: break;
+        }
+        return std::move(x.response);
+    }
 
 private:
     emulator* emulator_;
