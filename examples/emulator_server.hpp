@@ -12,7 +12,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -142,12 +145,33 @@ private:
             if (rec) co_return;  // closed, timed out, or not HTTP: drop the connection
             const auto& in = parser.get();
 
-            http_response answer = respond(in);
-            http::response<http::string_body> out{static_cast<http::status>(answer.status), in.version()};
-            for (const auto& h : answer.headers) out.set(h.name, h.value);
-            out.body() = std::move(answer.body);
+            testing::emulated_exchange x = respond(in);
+            auto& socket = boost::beast::get_lowest_layer(stream).socket();
+            if (x.how == testing::fault::reset) {  // a real RST, not a polite close
+                boost::system::error_code ignored;
+                socket.set_option(tcp::socket::linger(true, 0), ignored);
+                socket.close(ignored);
+                co_return;
+            }
+            if (x.how == testing::fault::delay) {
+                boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, x.delay);
+                co_await timer.async_wait(as_tuple(use_awaitable));
+            }
+            http::response<http::string_body> out{static_cast<http::status>(x.response.status), in.version()};
+            for (const auto& h : x.response.headers) out.set(h.name, h.value);
+            out.body() = std::move(x.response.body);
             out.keep_alive(in.keep_alive());
             out.prepare_payload();
+            if (x.how == testing::fault::truncated_body) {  // the whole header, half the body, then gone
+                http::response_serializer<http::string_body> sr{out};
+                auto [hec, hn] = co_await http::async_write_header(stream, sr, as_tuple(use_awaitable));
+                if (!hec)
+                    co_await boost::asio::async_write(stream, boost::asio::buffer(out.body().data(), out.body().size() / 2),
+                                                      as_tuple(use_awaitable));
+                boost::system::error_code ignored;
+                socket.close(ignored);
+                co_return;
+            }
             auto [wec, wn] = co_await http::async_write(stream, out, as_tuple(use_awaitable));
             if (wec || !out.keep_alive()) break;
         }
@@ -155,7 +179,7 @@ private:
         boost::beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
     }
 
-    http_response respond(const boost::beast::http::request<boost::beast::http::string_body>& in)
+    testing::emulated_exchange respond(const boost::beast::http::request<boost::beast::http::string_body>& in)
     {
         namespace http = boost::beast::http;
         std::lock_guard lock(mutex_);
@@ -164,12 +188,12 @@ private:
         case http::verb::get: req.method = http_method::get; break;
         case http::verb::put: req.method = http_method::put; break;
         case http::verb::post: req.method = http_method::post; break;
-        default: return emulator_.answer_unknown_api();
+        default: return {emulator_.answer_unknown_api()};
         }
         req.target.assign(in.target());
         for (const auto& f : in) req.headers.add(f.name_string(), f.value());
         req.body = in.body();
-        return emulator_.handle(req);
+        return emulator_.exchange(req);
     }
 
     testing::emulator emulator_;

@@ -5,7 +5,10 @@
 
 #include "emulator_server.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include <cstdlib>
@@ -38,6 +41,17 @@ inline std::unique_ptr<modelarts::examples::emulator_server> start_emulator(bool
     auto server = std::make_unique<modelarts::examples::emulator_server>(opts);
     server->start();
     return server;
+}
+
+/** Runs a coroutine to completion on `io`; false if it did not finish (a REQUIRE failed in it). */
+template <class F>
+bool run(boost::asio::io_context& io, F f)
+{
+    bool finished = false;
+    boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> { co_await f(); finished = true; }, boost::asio::detached);
+    io.run();
+    io.restart();
+    return finished;
 }
 
 /** A loopback port where nothing listens. */

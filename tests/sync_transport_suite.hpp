@@ -4,6 +4,7 @@
 #define MODELARTS_TESTS_SYNC_TRANSPORT_SUITE_HPP
 
 #include "net_support.hpp"
+#include "support.hpp"
 
 #include "modelarts/modelarts.hpp"
 
@@ -17,12 +18,14 @@ namespace sync_transport_suite {
 using namespace modelarts;
 using net_support::start_emulator;
 
+// One try per call: the suite is of the transport, not of the retry policy.
 template <class Transport>
 session<Transport> make_session(Transport t, const std::string& endpoint, std::string token = "tok")
 {
-    return session<Transport>{std::move(t), {.endpoint = endpoint,
-                                             .project_id = "0123456789abcdef0123456789abcdef",
-                                             .auth = token_credentials{std::move(token)}}};
+    return test_support::session_of(std::move(t), {.endpoint = endpoint,
+                                                   .project_id = "0123456789abcdef0123456789abcdef",
+                                                   .auth = token_credentials{std::move(token)},
+                                                   .retry = test_support::no_retries()});
 }
 
 inline std::string stored(examples::emulator_server& server, const char* job)
@@ -72,7 +75,7 @@ void failures_are_answers(Transport transport)
     CHECK(r->http_status == 401);
     CHECK(r->error_code == "APIGW.0301");
 
-    auto ok = make_session(std::move(s.transport()), server->endpoint());
+    auto ok = make_session(std::move(s.transport()), server->endpoint());  // the same connection, a good token
     r = estimator{ok, "999"}.update_job_description("x");
     REQUIRE(r.has_value());
     CHECK(r->http_status == 400);

@@ -1,6 +1,7 @@
 #include "transports/beast_transport.hpp"
 
 #include "net_support.hpp"
+#include "support.hpp"
 
 #include "modelarts/asio.hpp"
 #include "modelarts/modelarts.hpp"
@@ -22,13 +23,15 @@ namespace asio = boost::asio;
 
 namespace {
 
+// One try per call: these tests are of the transport, not of the retry policy.
 session<beast_transport> make_session(asio::io_context& io, const std::string& endpoint, beast_transport_options opts = {},
                                       std::string token = "tok")
 {
-    return session<beast_transport>{beast_transport{io.get_executor(), std::move(opts)},
+    return test_support::session_of(beast_transport{io.get_executor(), std::move(opts)},
                                     {.endpoint = endpoint,
                                      .project_id = "0123456789abcdef0123456789abcdef",
-                                     .auth = token_credentials{std::move(token)}}};
+                                     .auth = token_credentials{std::move(token)},
+                                     .retry = test_support::no_retries()});
 }
 
 std::string stored(examples::emulator_server& server, const char* job)
@@ -36,23 +39,13 @@ std::string stored(examples::emulator_server& server, const char* job)
     return server.with_emulator([&](testing::emulator& em) { return em.description(job).value_or("(none)"); });
 }
 
-// Runs a coroutine to completion on `io`; false if it did not finish (a REQUIRE failed in it).
-template <class F>
-bool run(asio::io_context& io, F f)
-{
-    bool finished = false;
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> { co_await f(); finished = true; }, asio::detached);
-    io.run();
-    io.restart();
-    return finished;
-}
 
 void three_ways(bool https)
 {
     auto server = net_support::start_emulator(https);
     asio::io_context io;
     auto s = make_session(io, server->endpoint(), {.ca_file = https ? net_support::ca_file() : ""});
-    CHECK(run(io, [&]() -> asio::awaitable<void> {
+    CHECK(net_support::run(io, [&]() -> asio::awaitable<void> {
         estimator est{s, "182626"};
         auto r = co_await est.async_update_job_description("coroutine", asio::use_awaitable);
         REQUIRE(r.has_value());
@@ -134,7 +127,7 @@ TEST_CASE("beast: service failures are answers; transport failures have their ow
     net_support::silent_listener silent;
     net_support::hangup_server hangup;
     auto https_server = net_support::start_emulator(true);
-    CHECK(run(io, [&]() -> asio::awaitable<void> {
+    CHECK(net_support::run(io, [&]() -> asio::awaitable<void> {
         auto wrong_token = make_session(io, server->endpoint(), {}, "wrong");
         auto r = co_await estimator{wrong_token, "182626"}.async_update_job_description("x", asio::use_awaitable);
         REQUIRE(r.has_value());
@@ -168,7 +161,7 @@ TEST_CASE("beast: a kept connection the server has closed is replaced, once, wit
     auto server = net_support::start_emulator();
     asio::io_context io;
     auto s = make_session(io, server->endpoint());
-    CHECK(run(io, [&]() -> asio::awaitable<void> {
+    CHECK(net_support::run(io, [&]() -> asio::awaitable<void> {
         auto r = co_await estimator{s, "182626"}.async_update_job_description("first", asio::use_awaitable);
         CHECK(r->is_success);
     }));
@@ -180,7 +173,7 @@ TEST_CASE("beast: a kept connection the server has closed is replaced, once, wit
     opts.emulator.token = "tok";
     modelarts::examples::emulator_server again(opts);
     again.start();
-    CHECK(run(io, [&]() -> asio::awaitable<void> {
+    CHECK(net_support::run(io, [&]() -> asio::awaitable<void> {
         auto r = co_await estimator{s, "182626"}.async_update_job_description("second", asio::use_awaitable);
         REQUIRE(r.has_value());
         CHECK(r->is_success);

@@ -9,7 +9,9 @@
 #include "modelarts/http.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -22,6 +24,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <memory>
@@ -59,21 +62,33 @@ public:
     executor_type get_executor() const noexcept { return executor_; }
 
     /// Sends a request; completes with `void(boost::system::error_code, modelarts::http_response)`.
+    /// The handler's cancellation slot reaches the exchange: cancelling closes the connection in
+    /// use and completes with `boost::asio::error::operation_aborted`.
     template <class CompletionToken>
     auto async_send(http_request req, CompletionToken&& token)
     {
+        return async_send(std::move(req), options_.timeout, std::forward<CompletionToken>(token));
+    }
+
+    /// As above, allowing each step (connect, handshake, write, read) at most `timeout`, and never
+    /// more than the options' timeout.
+    template <class CompletionToken>
+    auto async_send(http_request req, std::chrono::milliseconds timeout, CompletionToken&& token)
+    {
         return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, http_response)>(
-            [this](auto handler, http_request req) {
-                boost::asio::co_spawn(strand_, exchange(std::move(req)),
-                                      [this, h = std::move(handler)](std::exception_ptr e, exchange_result r) mutable {
-                                          if (e) r = {error::transport_failure, {}};  // std::bad_alloc and the like
-                                          auto ex = boost::asio::get_associated_executor(h, executor_);
-                                          boost::asio::dispatch(ex, [h = std::move(h), r = std::move(r)]() mutable {
-                                              std::move(h)(r.first, std::move(r.second));
-                                          });
-                                      });
+            [this](auto handler, http_request req, std::chrono::milliseconds t) {
+                auto slot = boost::asio::get_associated_cancellation_slot(handler);
+                auto done = [this, h = std::move(handler)](std::exception_ptr e, exchange_result r) mutable {
+                    if (e) r = {error::transport_failure, {}};  // std::bad_alloc, or cancelled between two steps
+                    auto ex = boost::asio::get_associated_executor(h, executor_);
+                    boost::asio::dispatch(ex, [h = std::move(h), r = std::move(r)]() mutable {
+                        std::move(h)(r.first, std::move(r.second));
+                    });
+                };
+                boost::asio::co_spawn(strand_, exchange(std::move(req), std::min(t, options_.timeout)),
+                                      boost::asio::bind_cancellation_slot(slot, std::move(done)));
             },
-            token, std::move(req));
+            token, std::move(req), timeout);
     }
 
     /// Connections opened so far (a reused connection is not counted again).
@@ -83,6 +98,7 @@ public:
     static boost::system::error_code to_error(const boost::system::error_code& ec)
     {
         namespace asio_error = boost::asio::error;
+        if (ec == asio_error::operation_aborted) return ec;  // cancelled: not a failure of the exchange
         if (ec == asio_error::connection_refused) return error::connection_refused;
         if (ec == asio_error::host_not_found || ec == asio_error::host_not_found_try_again) return error::host_not_found;
         if (ec == boost::beast::error::timeout || ec == asio_error::timed_out) return error::timeout;
@@ -107,26 +123,26 @@ private:
         boost::beast::flat_buffer buffer;
     };
 
-    boost::asio::awaitable<exchange_result> exchange(http_request req)
+    boost::asio::awaitable<exchange_result> exchange(http_request req, std::chrono::milliseconds timeout)
     {
         const std::string key = req.destination.url();
         for (int attempt = 0;; ++attempt) {
             std::unique_ptr<connection> c = take_idle(key);
             const bool reused = c != nullptr;
             if (!c) {
-                auto [ec, fresh] = co_await connect(req.destination);
+                auto [ec, fresh] = co_await connect(req.destination, timeout);
                 if (ec) co_return exchange_result{to_error(ec), {}};
                 c = std::move(fresh);
             }
             bool got_some = false;
             round_trip_result rt;  // if/else, not ?: - GCC 12 mis-destroys co_await in a conditional
             if (c->tls)
-                rt = co_await round_trip(*c->tls, c->buffer, req, got_some);
+                rt = co_await round_trip(*c->tls, c->buffer, req, timeout, got_some);
             else
-                rt = co_await round_trip(*c->plain, c->buffer, req, got_some);
+                rt = co_await round_trip(*c->plain, c->buffer, req, timeout, got_some);
             auto& [ec, res, keep_alive] = rt;
             // A kept connection the server has since closed fails before any answer: retry once.
-            if (ec && reused && !got_some && attempt == 0) continue;
+            if (ec && ec != boost::asio::error::operation_aborted && reused && !got_some && attempt == 0) continue;
             if (ec) co_return exchange_result{to_error(ec), {}};
             if (keep_alive) idle_.push_back(std::move(c));
             co_return exchange_result{{}, std::move(res)};
@@ -144,7 +160,7 @@ private:
         return nullptr;
     }
 
-    boost::asio::awaitable<std::pair<boost::system::error_code, std::unique_ptr<connection>>> connect(const endpoint& ep)
+    boost::asio::awaitable<std::pair<boost::system::error_code, std::unique_ptr<connection>>> connect(const endpoint& ep, std::chrono::milliseconds timeout)
     {
         using boost::asio::as_tuple, boost::asio::use_awaitable;
         std::string host = ep.host;
@@ -157,7 +173,7 @@ private:
         auto c = std::make_unique<connection>();
         c->key = ep.url();
         boost::beast::tcp_stream stream(strand_);
-        stream.expires_after(options_.timeout);
+        stream.expires_after(timeout);
         auto [cec, peer] = co_await stream.async_connect(results, as_tuple(use_awaitable));
         if (cec) co_return std::pair{cec, nullptr};
         ++opened_;
@@ -172,14 +188,15 @@ private:
         if (ip_ec && !SSL_set_tlsext_host_name(tls.native_handle(), host.c_str()))  // SNI for names, not addresses
             co_return std::pair{boost::system::error_code(static_cast<int>(::ERR_get_error()), boost::asio::error::get_ssl_category()), nullptr};
         tls.set_verify_callback(boost::asio::ssl::host_name_verification(host));
-        boost::beast::get_lowest_layer(tls).expires_after(options_.timeout);
+        boost::beast::get_lowest_layer(tls).expires_after(timeout);
         auto [hec] = co_await tls.async_handshake(boost::asio::ssl::stream_base::client, as_tuple(use_awaitable));
         if (hec) co_return std::pair{hec, nullptr};
         co_return std::pair{boost::system::error_code{}, std::move(c)};
     }
 
     template <class Stream>
-    boost::asio::awaitable<round_trip_result> round_trip(Stream& stream, boost::beast::flat_buffer& buffer, const http_request& req, bool& got_some)
+    boost::asio::awaitable<round_trip_result> round_trip(Stream& stream, boost::beast::flat_buffer& buffer, const http_request& req,
+                                                    std::chrono::milliseconds timeout, bool& got_some)
     {
         namespace http = boost::beast::http;
         using boost::asio::as_tuple, boost::asio::use_awaitable;
@@ -190,7 +207,7 @@ private:
         for (const auto& h : req.headers) out.insert(h.name, h.value);
         out.body() = req.body;
 
-        boost::beast::get_lowest_layer(stream).expires_after(options_.timeout);
+        boost::beast::get_lowest_layer(stream).expires_after(timeout);
         auto [wec, wn] = co_await http::async_write(stream, out, as_tuple(use_awaitable));
         if (wec) co_return std::tuple{wec, http_response{}, false};
 

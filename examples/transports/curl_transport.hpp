@@ -11,6 +11,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -37,8 +38,12 @@ public:
         easy_.reset(curl_easy_init());
     }
 
-    modelarts::result<http_response> send(const http_request& req)
+    modelarts::result<http_response> send(const http_request& req) { return send(req, options_.total_timeout); }
+
+    /// As above, allowing the whole exchange at most `timeout` (and never more than total_timeout).
+    modelarts::result<http_response> send(const http_request& req, std::chrono::milliseconds timeout)
     {
+        if (options_.total_timeout.count() > 0) timeout = std::min(timeout, options_.total_timeout);
         CURL* h = easy_.get();
         if (!h) return error::transport_failure;
         curl_easy_reset(h);  // clears options, keeps the connection cache
@@ -62,8 +67,9 @@ public:
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
         if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
-        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
-        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
+        const auto connect_timeout = timeout.count() > 0 ? std::min(timeout, options_.connect_timeout) : options_.connect_timeout;
+        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
+        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
         switch (req.method) {
         case http_method::get: curl_easy_setopt(h, CURLOPT_HTTPGET, 1L); break;

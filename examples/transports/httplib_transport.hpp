@@ -8,6 +8,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -28,9 +29,16 @@ public:
 
     explicit httplib_transport(options opts = {}) : options_(std::move(opts)) {}
 
-    modelarts::result<http_response> send(const http_request& req)
+    modelarts::result<http_response> send(const http_request& req) { return send(req, options_.read_timeout); }
+
+    /// As above, allowing connect, write and read at most `timeout` each (and never more than the options').
+    modelarts::result<http_response> send(const http_request& req, std::chrono::milliseconds timeout)
     {
         httplib::Client& client = client_for(req.destination);
+        const auto read_timeout = std::min(timeout, options_.read_timeout);
+        client.set_connection_timeout(std::min(timeout, options_.connect_timeout));
+        client.set_read_timeout(read_timeout);
+        client.set_write_timeout(read_timeout);
         httplib::Request out;
         out.method = std::string(to_string(req.method));
         out.path = req.target;
@@ -41,7 +49,7 @@ public:
         httplib::Result r = client.send(out);
         if (!r) {
             // cpp-httplib reports a read timeout as a plain read error: tell them apart by the clock.
-            if (r.error() == httplib::Error::Read && std::chrono::steady_clock::now() - start >= options_.read_timeout)
+            if (r.error() == httplib::Error::Read && std::chrono::steady_clock::now() - start >= read_timeout)
                 return error::timeout;
             return to_error(r.error());
         }
@@ -75,9 +83,6 @@ private:
         client_ = std::make_unique<httplib::Client>(client_url_);
         client_->set_keep_alive(true);
         client_->set_follow_location(false);
-        client_->set_connection_timeout(options_.connect_timeout);
-        client_->set_read_timeout(options_.read_timeout);
-        client_->set_write_timeout(options_.read_timeout);
         client_->enable_server_certificate_verification(true);
         if (!options_.ca_file.empty()) client_->set_ca_cert_path(options_.ca_file);
         return *client_;
