@@ -2,7 +2,12 @@
 // Estimator(...).update_job_description(description=...) does, over real HTTP (libcurl).
 //
 //   modelarts-update-job-description --job-id ID --description TEXT
-//       [--endpoint URL] [--project-id ID] [--via estimator|job|version] [--timeout SECONDS]
+//       [--endpoint URL] [--project-id ID] [--via estimator|job|version]
+//       [--timeout SECONDS] [--max-attempts N]
+//
+// Transient failures (refused, reset, timed out; 429, 500, 502, 503, 504) are retried with
+// backoff, up to --max-attempts tries (default 4; 1 turns retrying off) within --timeout seconds
+// for the whole call (default 60), each retry announced by one line on stderr.
 //
 // Endpoint: --endpoint, else MODELARTS_ENDPOINT, else HUAWEICLOUD_SDK_REGION's; with none of
 // them, an emulator started in this process on loopback. Project: --project-id, else
@@ -20,6 +25,8 @@
 #include "modelarts/modelarts.hpp"
 
 #include <charconv>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -35,12 +42,16 @@ struct arguments {
     std::optional<std::string> job_id, description, endpoint, project_id;
     std::string via = "estimator";
     unsigned timeout_seconds = 60;
+    unsigned max_attempts = modelarts::retry_policy{}.max_attempts;
 };
 
 int usage(std::ostream& os, int status)
 {
     os << "usage: " << program << " --job-id ID --description TEXT\n"
-       << "           [--endpoint URL] [--project-id ID] [--via estimator|job|version] [--timeout SECONDS]\n"
+       << "           [--endpoint URL] [--project-id ID] [--via estimator|job|version]\n"
+       << "           [--timeout SECONDS] [--max-attempts N]\n"
+       << "--timeout bounds the whole call, retries included (default 60); --max-attempts is the number of\n"
+       << "tries for transient failures (default " << modelarts::retry_policy{}.max_attempts << "; 1 turns retrying off).\n"
        << "Environment: MODELARTS_ENDPOINT, HUAWEICLOUD_SDK_REGION, HUAWEICLOUD_SDK_PROJECT_ID; credentials from\n"
        << "HUAWEICLOUD_SDK_AK/SK/SECURITY_TOKEN, MODELARTS_AUTH_TOKEN, or MODELARTS_USERNAME/PASSWORD/ACCOUNT with\n"
        << "HUAWEICLOUD_SDK_IAM_ENDPOINT.\n"
@@ -62,8 +73,19 @@ int report(const modelarts::result<modelarts::update_result>& r)
     return r->is_success ? 0 : 1;
 }
 
+// One line on stderr per retry: which attempt failed, why, and how long until the next. The
+// request is not printed, so no secret can reach the line.
+void announce_retry(const modelarts::attempt_report& a)
+{
+    if (!a.retry_in) return;
+    const std::string why = a.outcome ? "HTTP " + std::to_string(a.outcome->status) : a.outcome.error().message();
+    char wait[32];
+    std::snprintf(wait, sizeof wait, "%.2f", std::chrono::duration<double>(*a.retry_in).count());
+    std::cerr << program << ": attempt " << a.number << " failed (" << why << "); retrying in " << wait << " s\n";
+}
+
 template <class Transport>
-int update(modelarts::session<Transport>& session, const arguments& args)
+int update(const modelarts::session<Transport>& session, const arguments& args)
 {
     modelarts::estimator estimator{session, *args.job_id};
     if (args.via == "estimator") return report(estimator.update_job_description(*args.description));
@@ -98,6 +120,10 @@ int main(int argc, char** argv)
             auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), args.timeout_seconds);
             if (ec != std::errc{} || p != value.data() + value.size() || args.timeout_seconds == 0)
                 return fail("--timeout: must be a whole number of seconds, 1 or more");
+        } else if (arg == "--max-attempts") {
+            auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), args.max_attempts);
+            if (ec != std::errc{} || p != value.data() + value.size() || args.max_attempts == 0 || args.max_attempts > 100)
+                return fail("--max-attempts: must be a whole number from 1 to 100");
         } else
             return usage(std::cerr, 2);
     }
@@ -131,9 +157,10 @@ int main(int argc, char** argv)
     }
     if (options->project_id.empty()) return fail("project_id: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID");
 
-    modelarts::examples::curl_transport::options topts;
-    topts.total_timeout = std::chrono::seconds(args.timeout_seconds);
-    topts.connect_timeout = std::min<std::chrono::milliseconds>(topts.connect_timeout, topts.total_timeout);
-    modelarts::session session{modelarts::examples::curl_transport{topts}, std::move(*options)};
-    return update(session, args);
+    options->retry.max_attempts = args.max_attempts;
+    options->retry.timeout = std::chrono::seconds(args.timeout_seconds);  // each attempt gets what remains
+    options->on_attempt = announce_retry;
+    auto session = modelarts::make_session(modelarts::examples::curl_transport{}, std::move(*options));
+    if (!session) return fail(session.error().message());
+    return update(*session, args);
 }

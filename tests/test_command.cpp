@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -78,6 +79,8 @@ TEST_CASE("bad arguments and refused input exit 2 with a message, and print noth
              {"--job-id", "182626"},
              {"--job-id", "182626", "--description", "x", "--via", "other"},
              {"--job-id", "182626", "--description", "x", "--timeout", "0"},
+             {"--job-id", "182626", "--description", "x", "--max-attempts", "0"},
+             {"--job-id", "182626", "--description", "x", "--max-attempts", "many"},
              {"--job-id", "182626", "--description", "x", "--unknown", "y"},
              {"--job-id", "18x", "--description", "x"},
              {"--job-id", "182626", "--description", std::string(257, 'x')},
@@ -143,36 +146,54 @@ TEST_CASE("transport failures exit 2; an unknown region or a missing project id 
     CHECK(r.err.find("project_id") != std::string::npos);
 }
 
+namespace {
+
+// modelarts-emulator as a process, with `args`; stopped with SIGTERM by stop().
+struct emulator_process {
+    explicit emulator_process(const std::string& args, const std::string& log = "emulator.out") : log(log)
+    {
+        std::string line = "exec " + quote(std::getenv("MODELARTS_EMULATOR")) + " --port 0 " + args + " >" + log + " 2>&1 & echo $!";
+        FILE* p = ::popen(line.c_str(), "r");
+        REQUIRE(p);
+        REQUIRE(std::fscanf(p, "%d", &pid) == 1);
+        ::pclose(p);
+        std::smatch m;
+        std::string text;
+        const std::regex listening(R"(listening on (http://127\.0\.0\.1:[0-9]+))");
+        for (int i = 0; i < 100 && !std::regex_search(text = slurp(log), m, listening); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        REQUIRE(m.size() == 2);
+        endpoint = m[1];
+    }
+    ~emulator_process()
+    {
+        if (!stopped) ::kill(pid, SIGKILL);
+    }
+    bool stop()
+    {
+        REQUIRE(::kill(pid, SIGTERM) == 0);
+        for (int i = 0; i < 100 && !stopped; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            stopped = slurp(log).find("stopped") != std::string::npos;
+        }
+        return stopped;
+    }
+    std::string log, endpoint;
+    int pid = 0;
+    bool stopped = false;
+};
+
+} // namespace
+
 TEST_CASE("modelarts-emulator: prints its port, serves the command, stops cleanly on SIGTERM")
 {
-    const std::string log = "emulator.out";
-    std::string line = "exec " + quote(std::getenv("MODELARTS_EMULATOR")) + " --port 0 --token t1 >" + log + " 2>&1 & echo $!";
-    FILE* p = ::popen(line.c_str(), "r");
-    REQUIRE(p);
-    int pid = 0;
-    REQUIRE(std::fscanf(p, "%d", &pid) == 1);
-    ::pclose(p);
-
-    std::smatch m;
-    std::string text;
-    const std::regex listening(R"(listening on (http://127\.0\.0\.1:[0-9]+))");
-    for (int i = 0; i < 100 && !std::regex_search(text = slurp(log), m, listening); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    REQUIRE(m.size() == 2);
-    const std::string endpoint = m[1];
+    emulator_process emulator("--token t1");
+    const std::string endpoint = emulator.endpoint;
 
     auto r = run("MODELARTS_AUTH_TOKEN=t1", {"--endpoint", endpoint, "--project-id", "0123456789abcdef0123456789abcdef",
                                              "--job-id", "182626", "--description", "served"});
     CHECK(r.status == 0);
-
-    REQUIRE(::kill(pid, SIGTERM) == 0);
-    bool stopped = false;
-    for (int i = 0; i < 100 && !stopped; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        stopped = slurp(log).find("stopped") != std::string::npos;
-    }
-    CHECK(stopped);
-    if (!stopped) ::kill(pid, SIGKILL);
+    CHECK(emulator.stop());
 }
 
 TEST_CASE("the command signs with AK/SK, adds a security token, or logs in through IAM; secrets never shown")
@@ -221,5 +242,67 @@ TEST_CASE("the embedded emulator accepts whatever credentials the environment ho
         CHECK(r.status == 0);
         CHECK(std::regex_match(r.out, success_line));
         CHECK((r.out + r.err).find("SECRET") == std::string::npos);
+    }
+}
+
+TEST_CASE("transient failures are retried, one line each on stderr, with no secret; stdout and exit codes unchanged")
+{
+    modelarts::examples::emulator_server_options opts;
+    opts.emulator.access_keys = {{"AK7", {"SECRET-SK-7", ""}}};
+    // (No reset here: libcurl itself re-sends once when a kept-alive connection dies unanswered.)
+    opts.emulator.faults = {.at = {{1, modelarts::testing::fault::service_unavailable}, {2, modelarts::testing::fault::throttled},
+                                   {4, modelarts::testing::fault::service_unavailable}}};
+    modelarts::examples::emulator_server server(opts);
+    server.start();
+    const std::string env = "HUAWEICLOUD_SDK_AK=AK7 HUAWEICLOUD_SDK_SK=SECRET-SK-7 MODELARTS_ENDPOINT=" + server.endpoint()
+                          + " HUAWEICLOUD_SDK_PROJECT_ID=0123456789abcdef0123456789abcdef";
+    auto r = run(env, {"--job-id", "182626", "--description", "after retries"});
+    CAPTURE(r.err);
+    CHECK(r.status == 0);
+    CHECK(std::regex_match(r.out, success_line));
+    const std::regex retry_line(R"(modelarts-update-job-description: attempt [0-9]+ failed \((HTTP [0-9]{3}|transport: [a-z ]+)\); retrying in [0-9]+\.[0-9]{2} s\n)");
+    CHECK(std::regex_search(r.err, std::regex(R"(^modelarts-update-job-description: attempt 1 failed \(HTTP 503\); retrying in [0-9.]+ s\n)")));
+    std::size_t lines = 0;
+    for (std::sregex_iterator it(r.err.begin(), r.err.end(), retry_line), end; it != end; ++it) ++lines;
+    CHECK(lines == static_cast<std::size_t>(std::count(r.err.begin(), r.err.end(), '\n')));
+    CHECK(lines == 2);
+    CHECK(r.err.find("SECRET") == std::string::npos);
+    CHECK(r.err.find("Signature") == std::string::npos);
+
+    // --max-attempts 1: the 503 is the answer, an HTML page: exit 2 as before, and no retry line.
+    r = run(env, {"--job-id", "182626", "--description", "once", "--max-attempts", "1"});
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("retrying") == std::string::npos);
+    CHECK(r.err.find("not valid JSON") != std::string::npos);
+}
+
+TEST_CASE("modelarts-emulator serves any client's credentials, seeded jobs and a fault plan")
+{
+    emulator_process emulator("--access-key AKX:SECRET-SKX --access-key TMPX:SECRET-TSKX:SECRET-STX --user erin:SECRET-PWX:acme "
+                              "--job 42 --v2-job 0f0e0d0c-0b0a-4908-8706-050403020100 --fault-at 1:reset,3:throttled-retry-after "
+                              "--retry-after 0");
+    const std::string base = "MODELARTS_ENDPOINT=" + emulator.endpoint + " HUAWEICLOUD_SDK_PROJECT_ID=0123456789abcdef0123456789abcdef ";
+    auto r = run(base + "HUAWEICLOUD_SDK_AK=AKX HUAWEICLOUD_SDK_SK=SECRET-SKX", {"--job-id", "42", "--description", "seeded v1"});
+    CAPTURE(r.err);
+    CHECK(r.status == 0);
+    CHECK(r.err.find("attempt 1 failed") != std::string::npos);
+    r = run(base + "HUAWEICLOUD_SDK_AK=TMPX HUAWEICLOUD_SDK_SK=SECRET-TSKX HUAWEICLOUD_SDK_SECURITY_TOKEN=SECRET-STX",
+            {"--job-id", "0f0e0d0c-0b0a-4908-8706-050403020100", "--description", "seeded v2"});
+    CHECK(r.status == 0);
+    CHECK(r.err.find("HTTP 429") != std::string::npos);
+    r = run(base + "MODELARTS_USERNAME=erin MODELARTS_PASSWORD=SECRET-PWX MODELARTS_ACCOUNT=acme HUAWEICLOUD_SDK_IAM_ENDPOINT="
+                + emulator.endpoint, {"--job-id", "42", "--description", "as erin"});
+    CHECK(r.status == 0);
+    r = run(base + "HUAWEICLOUD_SDK_AK=AKX HUAWEICLOUD_SDK_SK=wrong", {"--job-id", "42", "--description", "x"});
+    CHECK(r.status == 1);
+    CHECK(r.out.find("APIGW.0301") != std::string::npos);
+    CHECK(emulator.stop());
+    CHECK(slurp(emulator.log).find("SECRET") == std::string::npos);
+
+    for (const char* bad : {"--fault-at 1:explode", "--fault-rate 2", "--access-key AKONLY", "--job 0x1", "--v2-job nope"}) {
+        CAPTURE(bad);
+        const int rc = std::system((quote(std::getenv("MODELARTS_EMULATOR")) + ' ' + bad + " >/dev/null 2>&1").c_str());
+        CHECK((WIFEXITED(rc) && WEXITSTATUS(rc) == 2));
     }
 }
