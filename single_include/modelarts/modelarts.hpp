@@ -13,67 +13,15 @@
 #define MODELARTS_MODELARTS_HPP
 
 
-// ---- begin modelarts/credentials.hpp ----
+// ---- begin modelarts/any_transport.hpp ----
 /**
- * @file credentials.hpp
- * How a session proves who it is: the SDK's Session modes. Applying credentials is the last
- * step before a request leaves: it only adds headers to a finished request value.
+ * @file any_transport.hpp
+ * A type-erased `sync_transport`: `session<any_transport>` and `estimator<any_transport>` are
+ * concrete types, so code that is not a template can hold, pass and compile them in one .cpp.
  */
-#ifndef MODELARTS_CREDENTIALS_HPP
-#define MODELARTS_CREDENTIALS_HPP
+#ifndef MODELARTS_ANY_TRANSPORT_HPP
+#define MODELARTS_ANY_TRANSPORT_HPP
 
-
-// ---- begin modelarts/detail/utf8.hpp ----
-#ifndef MODELARTS_DETAIL_UTF8_HPP
-#define MODELARTS_DETAIL_UTF8_HPP
-
-#include <cstddef>
-#include <optional>
-#include <string_view>
-
-namespace modelarts::detail {
-
-/**
- * Counts the code points of well-formed UTF-8 (RFC 3629, Unicode table 3-7): no overlong forms,
- * no encoded surrogates, nothing above U+10FFFF, no truncated sequence.
- * @return the count, or nothing when `s` is not well-formed
- */
-inline std::optional<std::size_t> utf8_length(std::string_view s) noexcept
-{
-    std::size_t count = 0;
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const auto* end = p + s.size();
-    while (p != end) {
-        const unsigned char b = *p;
-        std::size_t trail;
-        unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the first trailing byte
-        if (b < 0x80) {
-            ++p;
-            ++count;
-            continue;
-        }
-        if (b >= 0xC2 && b <= 0xDF) trail = 1;
-        else if (b == 0xE0) trail = 2, lo = 0xA0;              // no overlong 3-byte form
-        else if (b == 0xED) trail = 2, hi = 0x9F;              // no surrogates U+D800..DFFF
-        else if (b >= 0xE1 && b <= 0xEF) trail = 2;
-        else if (b == 0xF0) trail = 3, lo = 0x90;              // no overlong 4-byte form
-        else if (b == 0xF4) trail = 3, hi = 0x8F;              // nothing above U+10FFFF
-        else if (b >= 0xF1 && b <= 0xF3) trail = 3;
-        else return std::nullopt;                              // 0x80..0xC1, 0xF5..0xFF
-        if (static_cast<std::size_t>(end - p) <= trail) return std::nullopt;
-        if (p[1] < lo || p[1] > hi) return std::nullopt;
-        for (std::size_t i = 2; i <= trail; ++i)
-            if ((p[i] & 0xC0) != 0x80) return std::nullopt;
-        p += trail + 1;
-        ++count;
-    }
-    return count;
-}
-
-} // namespace modelarts::detail
-
-#endif
-// ---- end modelarts/detail/utf8.hpp ----
 
 // ---- begin modelarts/error.hpp ----
 /**
@@ -89,6 +37,7 @@ inline std::optional<std::size_t> utf8_length(std::string_view s) noexcept
 #include <boost/system/result.hpp>
 
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 namespace modelarts {
@@ -109,10 +58,12 @@ enum class error {
     invalid_token,             ///< token empty or holding characters a header cannot carry
     invalid_paging,            ///< per_page outside 1..1000 or page negative
     unknown_region,            ///< not a region with ModelArts: give the endpoint instead
-    invalid_access_key,        ///< AK empty or not visible ASCII
+    invalid_access_key,        ///< AK not 1 to 128 letters and digits
     invalid_secret_key,        ///< SK empty
     invalid_user,              ///< user name or password empty, or not UTF-8
     incomplete_credentials,    ///< half a pair in the environment: an AK without its SK, a user without a password
+    invalid_retry_policy,      ///< max_attempts 0, multiplier below 1, or a negative duration
+    login_required,            ///< password credentials applied by hand: a session logs in through IAM first
 
     // A response that arrived but cannot be understood.
     malformed_body = 100,      ///< body is not JSON (HTML, empty, truncated, invalid UTF-8)
@@ -136,10 +87,35 @@ enum class error {
 enum class condition {
     invalid_input = 1,  ///< refused before sending: fix the arguments
     bad_response,       ///< a response arrived that is not what the service documents
-    transport,          ///< nothing usable came back
+    transport,          ///< nothing usable came back: the library's transport codes, and the
+                        ///< refused, reset, aborted, timed-out, host-not-found, EOF and truncated-TLS
+                        ///< codes of the system, generic, Asio and Beast categories
 };
 
 namespace detail {
+
+// Transport failures of categories the core does not include (Asio, Beast), known by the
+// category's name and value, so a user's own transport is classified like the library's.
+inline bool is_foreign_eof_or_timeout(const boost::system::error_code& ec) noexcept
+{
+    const std::string_view category = ec.category().name();
+    const int v = ec.value();
+    return (category == "asio.misc" && v == 2)           // asio::error::eof
+        || (category == "asio.ssl.stream" && v == 1)     // asio::ssl::error::stream_truncated
+        || (category == "boost.beast" && v == 1);        // beast::error::timeout
+}
+
+inline bool is_foreign_transport_error(const boost::system::error_code& ec) noexcept
+{
+    namespace errc = boost::system::errc;
+    const auto cond = ec.default_error_condition();
+    if (cond == errc::connection_refused || cond == errc::connection_reset || cond == errc::connection_aborted
+        || cond == errc::timed_out || cond == errc::broken_pipe || cond == errc::operation_canceled
+        || cond == errc::host_unreachable || cond == errc::network_unreachable)
+        return true;
+    const std::string_view category = ec.category().name();
+    return is_foreign_eof_or_timeout(ec) || category == "asio.netdb" || category == "asio.addrinfo";
+}
 
 class error_category_impl final : public boost::system::error_category {
 public:
@@ -173,7 +149,7 @@ public:
         case error::unknown_region:
             return "region: not a Huawei Cloud region with ModelArts (see modelarts::modelarts_regions); set the endpoint instead";
         case error::invalid_access_key:
-            return "access_key: must be non-empty visible ASCII";
+            return "access_key: must be 1 to 128 letters and digits, as IAM issues them";
         case error::invalid_secret_key:
             return "secret_key: must not be empty";
         case error::invalid_user:
@@ -181,6 +157,10 @@ public:
         case error::incomplete_credentials:
             return "credentials: half a pair is set (HUAWEICLOUD_SDK_AK needs HUAWEICLOUD_SDK_SK and the other way round; "
                    "MODELARTS_USERNAME needs MODELARTS_PASSWORD and the other way round)";
+        case error::invalid_retry_policy:
+            return "retry: max_attempts must be at least 1, multiplier at least 1, and delays and timeout 0 or more";
+        case error::login_required:
+            return "credentials: password credentials need a token from IAM first; a session logs in by itself";
         case error::malformed_body:
             return "response body: not valid JSON";
         case error::unexpected_shape:
@@ -224,6 +204,12 @@ public:
         case condition::transport: return "transport failure";
         }
         return "modelarts: unknown condition";
+    }
+
+    bool equivalent(const boost::system::error_code& code, int condition) const noexcept override
+    {
+        // The library's own codes match through default_error_condition; this adds the others.
+        return condition == static_cast<int>(modelarts::condition::transport) && is_foreign_transport_error(code);
     }
 };
 
@@ -320,6 +306,23 @@ inline constexpr bool iequals(std::string_view a, std::string_view b) noexcept
            });
 }
 
+// Without surrounding spaces and tabs, as header values are compared.
+inline constexpr std::string_view trim(std::string_view s) noexcept
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+// Printable ASCII without space: what a token or key may hold and still sit safely in a header.
+inline constexpr bool is_visible_ascii(std::string_view s) noexcept
+{
+    return std::all_of(s.begin(), s.end(), [](char c) { return c > ' ' && c <= '~'; });
+}
+
+// The status of an answer that did what was asked.
+inline constexpr bool is_2xx(unsigned status) noexcept { return status >= 200 && status < 300; }
+
 } // namespace detail
 
 /** A header field as sent or received: name as written, value without surrounding space. */
@@ -379,7 +382,7 @@ public:
      * @param name field name, any case
      * @return the value of the first field of that name, or nothing
      */
-    std::optional<std::string_view> find(std::string_view name) const noexcept
+    [[nodiscard]] std::optional<std::string_view> find(std::string_view name) const noexcept
     {
         auto it = std::find_if(fields_.begin(), fields_.end(),
                                [&](const http_header& h) { return detail::iequals(h.name, name); });
@@ -409,6 +412,9 @@ public:
                                      [&](const http_header& h) { return detail::iequals(h.name, name); }),
                       fields_.end());
     }
+
+    /** @param n room for this many fields without reallocating */
+    void reserve(std::size_t n) { fields_.reserve(n); }
 
     /** @return the number of fields */
     std::size_t size() const noexcept { return fields_.size(); }
@@ -561,6 +567,288 @@ inline std::ostream& operator<<(std::ostream& os, const http_response& res)
 #endif
 // ---- end modelarts/http.hpp ----
 
+// ---- begin modelarts/transport.hpp ----
+/**
+ * @file transport.hpp
+ * The seam between the library and the user's HTTP stack: a blocking `sync_transport`, or an
+ * `async_transport` that calls a handler when the response has arrived.
+ */
+#ifndef MODELARTS_TRANSPORT_HPP
+#define MODELARTS_TRANSPORT_HPP
+
+
+#include <chrono>
+#include <concepts>
+#include <type_traits>
+#include <utility>
+
+namespace modelarts {
+
+/**
+ * A blocking HTTP client: `send` delivers a request and returns whatever response came back.
+ *
+ * The transport sends `req.method req.target` with `req.headers` and `req.body` to
+ * `req.destination` (or `req.url()`), and returns the status, headers and body untouched,
+ * whatever the status: deciding what is a service failure is the library's job. Only a failure
+ * to exchange (refused, reset, timeout, TLS) is an error, best one of `modelarts::error`'s
+ * transport codes.
+ *
+ * @code
+ * struct my_transport {
+ *     modelarts::result<modelarts::http_response> send(const modelarts::http_request& req)
+ *     {
+ *         my_http::reply r = client_.call(to_string(req.method), req.url(), req.headers, req.body);
+ *         if (r.failed) return modelarts::error::connection_refused;  // or any error_code
+ *         modelarts::http_response res{r.status, {}, std::move(r.body)};
+ *         for (auto& [k, v] : r.headers) res.headers.add(k, v);
+ *         return res;
+ *     }
+ *     my_http::client client_;
+ * };
+ * static_assert(modelarts::sync_transport<my_transport>);
+ * @endcode
+ */
+template <class T>
+concept sync_transport = requires(T& transport, const http_request& req) {
+    { transport.send(req) } -> std::same_as<result<http_response>>;
+};
+
+namespace detail {
+
+// Stands for any handler an async transport must accept: callable once with (error_code, http_response).
+struct send_handler_archetype {
+    void operator()(boost::system::error_code, http_response) {}
+};
+
+} // namespace detail
+
+/**
+ * A non-blocking HTTP client: `async_send(req, handler)` starts the exchange and returns at once;
+ * when it ends, the transport calls `handler(ec, response)` exactly once, on its own executor or
+ * thread, never from inside `async_send`. `ec` is set only for a failed exchange, as for
+ * `sync_transport`; a response with any status is a success.
+ *
+ * An Asio-based transport is written as an Asio asynchronous operation with the completion
+ * signature `void(boost::system::error_code, modelarts::http_response)`, and provides
+ * `get_executor()`: the library's async calls then take any Asio completion token (see asio.hpp).
+ *
+ * @code
+ * struct my_async_transport {
+ *     template <class Handler>  // void(boost::system::error_code, modelarts::http_response)
+ *     void async_send(modelarts::http_request req, Handler handler)
+ *     {
+ *         loop_.start(std::move(req), [h = std::move(handler)](my_http::reply r) mutable {
+ *             if (r.failed) return h(modelarts::error::connection_reset, modelarts::http_response{});
+ *             h(boost::system::error_code{}, modelarts::http_response{r.status, r.headers, r.body});
+ *         });
+ *     }
+ *     my_http::event_loop& loop_;
+ * };
+ * static_assert(modelarts::async_transport<my_async_transport>);
+ * @endcode
+ */
+template <class T>
+concept async_transport = requires(T& transport, http_request req, detail::send_handler_archetype handler) {
+    transport.async_send(std::move(req), std::move(handler));
+};
+
+/**
+ * Optional: a sync transport that also takes a timeout per exchange. A call's deadline then
+ * bounds each attempt to the time that remains.
+ *
+ * @code
+ * modelarts::result<modelarts::http_response> send(const modelarts::http_request& req,
+ *                                                  std::chrono::milliseconds timeout);
+ * @endcode
+ */
+template <class T>
+concept timed_sync_transport = sync_transport<T> && requires(T& transport, const http_request& req, std::chrono::milliseconds t) {
+    { transport.send(req, t) } -> std::same_as<result<http_response>>;
+};
+
+/**
+ * Optional: an async transport that also takes a timeout per exchange,
+ * `async_send(http_request, std::chrono::milliseconds, handler)`.
+ */
+template <class T>
+concept timed_async_transport = requires(T& transport, http_request req, std::chrono::milliseconds t,
+                                         detail::send_handler_archetype handler) {
+    transport.async_send(std::move(req), t, std::move(handler));
+};
+
+namespace detail {
+
+// Stands for any handler a timer must accept: callable once with an error_code.
+struct wait_handler_archetype {
+    void operator()(boost::system::error_code) {}
+};
+
+template <class Transport>
+concept has_executor = requires(Transport& t) { t.get_executor(); };
+
+} // namespace detail
+
+/**
+ * Optional, for async transports without Asio: a timer, so calls can wait between attempts.
+ * `async_wait(d, handler)` calls `handler(error_code)` once, `d` later, as `async_send` does.
+ * Without it, such a transport's calls are never retried. (Asio-based transports need none:
+ * the library waits on an Asio timer on their executor.)
+ *
+ * @code
+ * template <class Handler>  // void(boost::system::error_code)
+ * void async_wait(std::chrono::nanoseconds d, Handler handler) { loop_.call_later(d, std::move(handler)); }
+ * @endcode
+ */
+template <class T>
+concept async_timer_transport = requires(T& transport, std::chrono::nanoseconds d, detail::wait_handler_archetype handler) {
+    transport.async_wait(d, std::move(handler));
+};
+
+} // namespace modelarts
+
+#endif
+// ---- end modelarts/transport.hpp ----
+
+#include <chrono>
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+namespace modelarts {
+
+/**
+ * Holds any `sync_transport` (moved in) and forwards to it, the timeout included where the
+ * wrapped transport takes one.
+ *
+ * @code
+ * // api.hpp: no template in sight
+ * modelarts::result<modelarts::update_result> stamp(const modelarts::estimator<modelarts::any_transport>& est);
+ * // main.cpp
+ * auto s = modelarts::make_session(modelarts::any_transport{modelarts::curl_transport{}}, options);
+ * @endcode
+ */
+class any_transport {
+public:
+    /** @param transport any sync transport, moved in */
+    template <class T>
+        requires(!std::is_same_v<std::decay_t<T>, any_transport> && sync_transport<std::decay_t<T>>)
+    explicit any_transport(T&& transport) : impl_(std::make_unique<model<std::decay_t<T>>>(std::forward<T>(transport)))
+    {
+    }
+
+    /**
+     * @param req the request
+     * @return what the wrapped transport returns
+     */
+    [[nodiscard]] result<http_response> send(const http_request& req) { return impl_->send(req, std::chrono::milliseconds(0)); }
+
+    /**
+     * @param req the request
+     * @param timeout the time allowed, where the wrapped transport takes a timeout
+     * @return what the wrapped transport returns
+     */
+    [[nodiscard]] result<http_response> send(const http_request& req, std::chrono::milliseconds timeout)
+    {
+        return impl_->send(req, timeout);
+    }
+
+    /** @return the wrapped transport, or null when it is not a `T` */
+    template <class T>
+    T* target() noexcept
+    {
+        auto* m = dynamic_cast<model<T>*>(impl_.get());
+        return m ? &m->transport : nullptr;
+    }
+
+private:
+    struct interface {
+        virtual ~interface() = default;
+        virtual result<http_response> send(const http_request& req, std::chrono::milliseconds timeout) = 0;
+    };
+
+    template <class T>
+    struct model final : interface {
+        explicit model(T t) : transport(std::move(t)) {}
+        result<http_response> send(const http_request& req, std::chrono::milliseconds timeout) override
+        {
+            if constexpr (timed_sync_transport<T>) {
+                if (timeout.count() > 0) return transport.send(req, timeout);
+            }
+            return transport.send(req);
+        }
+        T transport;
+    };
+
+    std::unique_ptr<interface> impl_;
+};
+
+} // namespace modelarts
+
+#endif
+// ---- end modelarts/any_transport.hpp ----
+
+// ---- begin modelarts/credentials.hpp ----
+/**
+ * @file credentials.hpp
+ * How a session proves who it is: the SDK's Session modes. Applying credentials is the last
+ * step before a request leaves: it only adds headers to a finished request value.
+ */
+#ifndef MODELARTS_CREDENTIALS_HPP
+#define MODELARTS_CREDENTIALS_HPP
+
+
+// ---- begin modelarts/detail/utf8.hpp ----
+#ifndef MODELARTS_DETAIL_UTF8_HPP
+#define MODELARTS_DETAIL_UTF8_HPP
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace modelarts::detail {
+
+/**
+ * Counts the code points of well-formed UTF-8 (RFC 3629, Unicode table 3-7): no overlong forms,
+ * no encoded surrogates, nothing above U+10FFFF, no truncated sequence.
+ * @return the count, or nothing when `s` is not well-formed
+ */
+[[nodiscard]] inline std::optional<std::size_t> utf8_length(std::string_view s) noexcept
+{
+    std::size_t count = 0;
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* end = p + s.size();
+    while (p != end) {
+        const unsigned char b = *p;
+        std::size_t trail;
+        unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the first trailing byte
+        if (b < 0x80) {
+            ++p;
+            ++count;
+            continue;
+        }
+        if (b >= 0xC2 && b <= 0xDF) trail = 1;
+        else if (b == 0xE0) trail = 2, lo = 0xA0;              // no overlong 3-byte form
+        else if (b == 0xED) trail = 2, hi = 0x9F;              // no surrogates U+D800..DFFF
+        else if (b >= 0xE1 && b <= 0xEF) trail = 2;
+        else if (b == 0xF0) trail = 3, lo = 0x90;              // no overlong 4-byte form
+        else if (b == 0xF4) trail = 3, hi = 0x8F;              // nothing above U+10FFFF
+        else if (b >= 0xF1 && b <= 0xF3) trail = 3;
+        else return std::nullopt;                              // 0x80..0xC1, 0xF5..0xFF
+        if (static_cast<std::size_t>(end - p) <= trail) return std::nullopt;
+        if (p[1] < lo || p[1] > hi) return std::nullopt;
+        for (std::size_t i = 2; i <= trail; ++i)
+            if ((p[i] & 0xC0) != 0x80) return std::nullopt;
+        p += trail + 1;
+        ++count;
+    }
+    return count;
+}
+
+} // namespace modelarts::detail
+
+#endif
+// ---- end modelarts/detail/utf8.hpp ----
+
 // ---- begin modelarts/signer.hpp ----
 /**
  * @file signer.hpp
@@ -707,6 +995,144 @@ inline std::string to_hex(const sha256::digest& d)
 #endif
 // ---- end modelarts/detail/sha256.hpp ----
 
+// ---- begin modelarts/detail/time.hpp ----
+/**
+ * @file detail/time.hpp
+ * Reading and writing the time formats the protocol uses: `X-Sdk-Date`, IAM's ISO 8601 and
+ * HTTP's IMF-fixdate (`Retry-After`). Every field is range-checked before any arithmetic, so no
+ * input can overflow a `std::chrono` conversion.
+ */
+#ifndef MODELARTS_DETAIL_TIME_HPP
+#define MODELARTS_DETAIL_TIME_HPP
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace modelarts::detail {
+
+// Reads exactly `n` decimal digits at `at` (no sign, no space).
+inline bool read_digits(std::string_view text, std::size_t at, std::size_t n, int& out) noexcept
+{
+    if (at + n > text.size()) return false;
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+        if (text[i] < '0' || text[i] > '9') return false;
+        v = v * 10 + (text[i] - '0');
+    }
+    out = v;
+    return true;
+}
+
+// Seconds to the clock's own resolution, clamped: system_clock counts nanoseconds in 64 bits,
+// which ends in 2262, so a later time (a token "valid until 4052") saturates instead of wrapping.
+inline std::chrono::system_clock::time_point to_system_time(std::chrono::sys_seconds t) noexcept
+{
+    using tp = std::chrono::system_clock::time_point;
+    constexpr auto last = std::chrono::floor<std::chrono::seconds>(tp::max());
+    return t >= last ? tp::max() : std::chrono::time_point_cast<tp::duration>(t);
+}
+
+// A UTC civil time, when every field is in range: years 1970 to 9999 (a leap second reads as
+// the next second).
+[[nodiscard]] inline std::optional<std::chrono::system_clock::time_point> civil_time(int y, int mo, int d, int h, int mi, int s) noexcept
+{
+    using namespace std::chrono;
+    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31) return std::nullopt;
+    const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+    if (!ymd.ok() || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return std::nullopt;
+    return to_system_time(sys_seconds{sys_days{ymd}} + hours{h} + minutes{mi} + seconds{s});
+}
+
+// `YYYYMMDDTHHMMSSZ` (X-Sdk-Date).
+inline std::string format_compact_utc(std::chrono::system_clock::time_point t)
+{
+    using namespace std::chrono;
+    const auto day = floor<days>(t);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{floor<seconds>(t - day)};
+    char buf[16];
+    auto put = [&](int at, int value, int width) {
+        for (int i = width - 1; i >= 0; --i, value /= 10) buf[at + i] = static_cast<char>('0' + value % 10);
+    };
+    put(0, static_cast<int>(ymd.year()), 4);
+    put(4, static_cast<int>(static_cast<unsigned>(ymd.month())), 2);
+    put(6, static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
+    buf[8] = 'T';
+    put(9, static_cast<int>(hms.hours().count()), 2);
+    put(11, static_cast<int>(hms.minutes().count()), 2);
+    put(13, static_cast<int>(hms.seconds().count()), 2);
+    buf[15] = 'Z';
+    return std::string(buf, 16);
+}
+
+[[nodiscard]] inline std::optional<std::chrono::system_clock::time_point> parse_compact_utc(std::string_view text) noexcept
+{
+    if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return std::nullopt;
+    int y, mo, d, h, mi, s;
+    if (!read_digits(text, 0, 4, y) || !read_digits(text, 4, 2, mo) || !read_digits(text, 6, 2, d)
+        || !read_digits(text, 9, 2, h) || !read_digits(text, 11, 2, mi) || !read_digits(text, 13, 2, s))
+        return std::nullopt;
+    return civil_time(y, mo, d, h, mi, s);
+}
+
+// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|+00:00)`, as IAM writes `expires_at`.
+[[nodiscard]] inline std::optional<std::chrono::system_clock::time_point> parse_iso8601_utc(std::string_view text) noexcept
+{
+    if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':')
+        return std::nullopt;
+    int y, mo, d, h, mi, s;
+    if (!read_digits(text, 0, 4, y) || !read_digits(text, 5, 2, mo) || !read_digits(text, 8, 2, d)
+        || !read_digits(text, 11, 2, h) || !read_digits(text, 14, 2, mi) || !read_digits(text, 17, 2, s))
+        return std::nullopt;
+    std::string_view rest = text.substr(19);
+    if (!rest.empty() && rest.front() == '.') {
+        rest.remove_prefix(1);
+        std::size_t digits = 0;
+        while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
+        if (digits == 0) return std::nullopt;
+        rest.remove_prefix(digits);  // fractions of a second do not matter for expiry
+    }
+    if (rest != "Z" && rest != "+00:00") return std::nullopt;
+    return civil_time(y, mo, d, h, mi, s);
+}
+
+// `YYYY-MM-DDTHH:MM:SS.000000Z`, as IAM writes times.
+inline std::string format_iso8601_utc(std::chrono::system_clock::time_point t)
+{
+    const std::string c = format_compact_utc(t);  // YYYYMMDDTHHMMSSZ
+    std::string out;
+    out.reserve(27);
+    out.append(c, 0, 4).append(1, '-').append(c, 4, 2).append(1, '-').append(c, 6, 2).append(1, 'T');
+    out.append(c, 9, 2).append(1, ':').append(c, 11, 2).append(1, ':').append(c, 13, 2).append(".000000Z");
+    return out;
+}
+
+// RFC 9110's IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`: the form every sender must use.
+[[nodiscard]] inline std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) noexcept
+{
+    static constexpr std::string_view days = "MonTueWedThuFriSatSun";
+    static constexpr std::string_view months = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    if (text.size() != 29 || text[3] != ',' || text[4] != ' ' || text[7] != ' ' || text[11] != ' ' || text[16] != ' '
+        || text[19] != ':' || text[22] != ':' || text.substr(25) != " GMT")
+        return std::nullopt;
+    const auto day_name = days.find(text.substr(0, 3));
+    const auto month_name = months.find(text.substr(8, 3));
+    if (day_name == std::string_view::npos || day_name % 3 || month_name == std::string_view::npos || month_name % 3)
+        return std::nullopt;
+    int y, d, h, mi, s;
+    if (!read_digits(text, 5, 2, d) || !read_digits(text, 12, 4, y) || !read_digits(text, 17, 2, h)
+        || !read_digits(text, 20, 2, mi) || !read_digits(text, 23, 2, s))
+        return std::nullopt;
+    return civil_time(y, static_cast<int>(month_name / 3) + 1, d, h, mi, s);
+}
+
+} // namespace modelarts::detail
+
+#endif
+// ---- end modelarts/detail/time.hpp ----
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -744,30 +1170,6 @@ inline void percent_encode(std::string& out, std::string_view s)
             out.push_back(hex[b & 0xF]);
         }
     }
-}
-
-// Reads `n` decimal digits at `at`.
-inline bool read_digits(std::string_view text, std::size_t at, std::size_t n, int& out) noexcept
-{
-    if (at + n > text.size()) return false;
-    auto [p, ec] = std::from_chars(text.data() + at, text.data() + at + n, out);
-    return ec == std::errc{} && p == text.data() + at + n;
-}
-
-// A UTC civil time, when every field is in range (a leap second reads as the next second).
-inline std::optional<std::chrono::system_clock::time_point> civil_time(int y, int mo, int d, int h, int mi, int s) noexcept
-{
-    using namespace std::chrono;
-    const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-    if (!ymd.ok() || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return std::nullopt;
-    return sys_days{ymd} + hours{h} + minutes{mi} + seconds{s};
-}
-
-inline std::string_view trim(std::string_view s) noexcept
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
 }
 
 } // namespace detail
@@ -852,7 +1254,7 @@ inline std::string canonical_request(const http_request& req, const std::vector<
     out.append(canonical_query(query)).append(1, '\n');
     std::string joined;
     for (const auto& name : signed_headers) {
-        out.append(name).append(1, ':').append(detail::trim(req.headers.get(name))).append(1, '\n');
+        out.append(name).append(1, ':').append(modelarts::detail::trim(req.headers.get(name))).append(1, '\n');
         if (!joined.empty()) joined.push_back(';');
         joined.append(name);
     }
@@ -893,38 +1295,16 @@ inline std::string signature(std::string_view secret_key, std::string_view to_si
  */
 inline std::string format_sdk_date(std::chrono::system_clock::time_point t)
 {
-    using namespace std::chrono;
-    const auto day = floor<days>(t);
-    const year_month_day ymd{day};
-    const hh_mm_ss hms{floor<seconds>(t - day)};
-    char buf[17];
-    auto put = [&](int at, int value, int width) {
-        for (int i = width - 1; i >= 0; --i, value /= 10) buf[at + i] = static_cast<char>('0' + value % 10);
-    };
-    put(0, static_cast<int>(ymd.year()), 4);
-    put(4, static_cast<int>(static_cast<unsigned>(ymd.month())), 2);
-    put(6, static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
-    buf[8] = 'T';
-    put(9, static_cast<int>(hms.hours().count()), 2);
-    put(11, static_cast<int>(hms.minutes().count()), 2);
-    put(13, static_cast<int>(hms.seconds().count()), 2);
-    buf[15] = 'Z';
-    return std::string(buf, 16);
+    return modelarts::detail::format_compact_utc(t);
 }
 
 /**
  * @param text an `X-Sdk-Date` value
- * @return the time it names, or nothing when it is not `YYYYMMDDTHHMMSSZ`
+ * @return the time it names, or nothing when it is not `YYYYMMDDTHHMMSSZ` with a year from 1970 to 9999
  */
-inline std::optional<std::chrono::system_clock::time_point> parse_sdk_date(std::string_view text)
+[[nodiscard]] inline std::optional<std::chrono::system_clock::time_point> parse_sdk_date(std::string_view text) noexcept
 {
-    if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return std::nullopt;
-    int y, mo, d, h, mi, s;
-    using detail::read_digits;
-    if (!read_digits(text, 0, 4, y) || !read_digits(text, 4, 2, mo) || !read_digits(text, 6, 2, d)
-        || !read_digits(text, 9, 2, h) || !read_digits(text, 11, 2, mi) || !read_digits(text, 13, 2, s))
-        return std::nullopt;
-    return detail::civil_time(y, mo, d, h, mi, s);
+    return modelarts::detail::parse_compact_utc(text);
 }
 
 /**
@@ -1003,7 +1383,7 @@ enum class api_version { automatic, v1, v2 };
  * @param description a job description
  * @return nothing, or `error::description_not_utf8` / `error::description_too_long`
  */
-inline result<void> validate_description(std::string_view description) noexcept
+[[nodiscard]] inline result<void> validate_description(std::string_view description) noexcept
 {
     // Cheap reject first: 256 code points never take more than 1024 bytes.
     if (description.size() > 4 * max_description_length) {
@@ -1020,7 +1400,7 @@ inline result<void> validate_description(std::string_view description) noexcept
  * @param project_id a project id
  * @return nothing, or `error::invalid_project_id` (empty, over 64, or outside [A-Za-z0-9-])
  */
-inline result<void> validate_project_id(std::string_view project_id) noexcept
+[[nodiscard]] inline result<void> validate_project_id(std::string_view project_id) noexcept
 {
     if (project_id.empty() || project_id.size() > max_project_id_length) return error::invalid_project_id;
     for (char c : project_id) {
@@ -1074,7 +1454,7 @@ inline bool is_v2_job_id(std::string_view job_id) noexcept
  * @return `v1` or `v2`; `error::invalid_job_id` when the id has neither form,
  *         `error::job_id_api_mismatch` when it has the other version's form
  */
-inline result<api_version> resolve_api_version(std::string_view job_id, api_version requested) noexcept
+[[nodiscard]] inline result<api_version> resolve_api_version(std::string_view job_id, api_version requested) noexcept
 {
     const bool v1 = is_v1_job_id(job_id);
     const bool v2 = !v1 && is_v2_job_id(job_id);
@@ -1089,11 +1469,9 @@ inline result<api_version> resolve_api_version(std::string_view job_id, api_vers
  * @return nothing, or `error::invalid_token` when it is empty or holds a character outside
  *         visible ASCII (which would let it break out of its header)
  */
-inline result<void> validate_token(std::string_view token) noexcept
+[[nodiscard]] inline result<void> validate_token(std::string_view token) noexcept
 {
-    if (token.empty()) return error::invalid_token;
-    for (char c : token)
-        if (c <= ' ' || c > '~') return error::invalid_token;
+    if (token.empty() || !detail::is_visible_ascii(token)) return error::invalid_token;
     return {};
 }
 
@@ -1104,7 +1482,7 @@ inline result<void> validate_token(std::string_view token) noexcept
  * @param url the endpoint
  * @return the parsed endpoint, or `error::invalid_endpoint`
  */
-inline result<endpoint> parse_endpoint(std::string_view url)
+[[nodiscard]] inline result<endpoint> parse_endpoint(std::string_view url)
 {
     endpoint ep;
     auto starts_with_ci = [&](std::string_view prefix) {
@@ -1168,6 +1546,7 @@ inline result<endpoint> parse_endpoint(std::string_view url)
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <variant>
 
 namespace modelarts {
@@ -1213,18 +1592,32 @@ struct password_credentials {
 /** The ways a session can authenticate. */
 using credentials = std::variant<no_credentials, token_credentials, aksk_credentials, password_credentials>;
 
+/** The longest access key IAM issues. */
+inline constexpr std::size_t max_access_key_length = 128;
+
+/**
+ * @param access_key an AK
+ * @return true when it is 1 to 128 letters and digits, as IAM issues them: nothing that could
+ *         make the `Authorization` header ambiguous (`,`, `=`, spaces)
+ */
+constexpr bool is_valid_access_key(std::string_view access_key) noexcept
+{
+    if (access_key.empty() || access_key.size() > max_access_key_length) return false;
+    for (char c : access_key)
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+    return true;
+}
+
 /**
  * Validates credentials before anything is sent.
  * @param creds credentials
  * @return nothing, or the error naming the bad field
  */
-inline result<void> validate_credentials(const credentials& creds)
+[[nodiscard]] inline result<void> validate_credentials(const credentials& creds)
 {
     if (auto* t = std::get_if<token_credentials>(&creds)) return validate_token(t->token);
     if (auto* k = std::get_if<aksk_credentials>(&creds)) {
-        if (k->access_key.empty()) return error::invalid_access_key;
-        for (char c : k->access_key)
-            if (c <= ' ' || c > '~' || c == ',') return error::invalid_access_key;
+        if (!is_valid_access_key(k->access_key)) return error::invalid_access_key;
         if (k->secret_key.empty()) return error::invalid_secret_key;
         if (!k->security_token.empty()) return validate_token(k->security_token);
     }
@@ -1237,19 +1630,35 @@ inline result<void> validate_credentials(const credentials& creds)
     return {};
 }
 
-/**
- * Adds the credentials' headers to a request: `X-Auth-Token` for a token, the signature for an
- * access key. Password credentials add nothing here: the session turns them into a token first.
- * @param req a request built by one of the request builders, every other header in place
- * @param creds credentials, already validated
- * @param now the time to sign with
- */
-inline void apply_credentials(http_request& req, const credentials& creds,
-                              std::chrono::system_clock::time_point now = std::chrono::system_clock::now())
+namespace detail {
+
+// apply_credentials for credentials already validated.
+inline void apply_valid_credentials(http_request& req, const credentials& creds, std::chrono::system_clock::time_point now)
 {
     if (auto* t = std::get_if<token_credentials>(&creds)) req.headers.set("X-Auth-Token", t->token);
     if (auto* k = std::get_if<aksk_credentials>(&creds))
         signing::sign(req, k->access_key, k->secret_key, k->security_token, now);
+}
+
+} // namespace detail
+
+/**
+ * Adds the credentials' headers to a request: `X-Auth-Token` for a token, the signature for an
+ * access key, nothing for none. Password credentials cannot be applied: they must be turned into
+ * a token through IAM first, which a session does by itself.
+ * @param req a request built by one of the request builders, every other header in place
+ * @param creds the credentials
+ * @param now the time to sign with (for AK/SK)
+ * @return nothing; or the credentials' validation error, or `error::login_required` for
+ *         password credentials; `req` is unchanged then
+ */
+[[nodiscard]] inline result<void> apply_credentials(http_request& req, const credentials& creds,
+                                                    std::chrono::system_clock::time_point now)
+{
+    if (std::holds_alternative<password_credentials>(creds)) return error::login_required;
+    if (auto r = validate_credentials(creds); !r) return r;
+    detail::apply_valid_credentials(req, creds, now);
+    return {};
 }
 
 } // namespace modelarts
@@ -1304,7 +1713,7 @@ inline bool is_modelarts_region(std::string_view region) noexcept
  * @return `https://modelarts.{region}.myhuaweicloud.com` (`.cn` for ap-southeast-1), or
  *         `error::unknown_region`
  */
-inline result<std::string> modelarts_endpoint(std::string_view region)
+[[nodiscard]] inline result<std::string> modelarts_endpoint(std::string_view region)
 {
     if (!is_modelarts_region(region)) return error::unknown_region;
     std::string url = "https://modelarts.";
@@ -1316,7 +1725,7 @@ inline result<std::string> modelarts_endpoint(std::string_view region)
  * @param region a region with ModelArts
  * @return `https://iam.{region}.myhuaweicloud.com`, or `error::unknown_region`
  */
-inline result<std::string> iam_endpoint(std::string_view region)
+[[nodiscard]] inline result<std::string> iam_endpoint(std::string_view region)
 {
     if (!is_modelarts_region(region)) return error::unknown_region;
     return "https://iam." + std::string(region) + ".myhuaweicloud.com";
@@ -1330,7 +1739,8 @@ inline result<std::string> iam_endpoint(std::string_view region)
 // ---- begin modelarts/session.hpp ----
 /**
  * @file session.hpp
- * The SDK's `Session`: where the service is, who we are, and the transport that carries requests.
+ * The SDK's `Session`: where the service is, who we are, how to retry, and the transport that
+ * carries requests. Checked once by `make_session`; a `session` is a cheap handle to that state.
  */
 #ifndef MODELARTS_SESSION_HPP
 #define MODELARTS_SESSION_HPP
@@ -1364,7 +1774,7 @@ inline result<std::string> iam_endpoint(std::string_view region)
 namespace modelarts::detail {
 
 /** Parses a response body; maps Boost.JSON's errors onto the library's. */
-inline result<boost::json::value> parse_json(std::string_view body, unsigned max_depth)
+[[nodiscard]] inline result<boost::json::value> parse_json(std::string_view body, unsigned max_depth)
 {
     boost::json::parse_options opt;
     opt.max_depth = max_depth;
@@ -1435,6 +1845,182 @@ inline bool read_bool(const boost::json::object& o, std::string_view key, bool& 
 #define MODELARTS_RESPONSE_HPP
 
 
+// ---- begin modelarts/retry.hpp ----
+/**
+ * @file retry.hpp
+ * When a call tries again, and how long it waits first. Pure functions and plain values: the
+ * operation in operation.hpp applies them; nothing here sleeps or reads a clock.
+ *
+ * The calls this library makes are idempotent (the PUT sets the description to a value, the GET
+ * lists, IAM's token call issues a token), so repeating one after a transient failure is safe.
+ */
+#ifndef MODELARTS_RETRY_HPP
+#define MODELARTS_RETRY_HPP
+
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace modelarts {
+
+/**
+ * How a session retries a call. The defaults suit the public cloud: up to 4 tries within 60 s,
+ * waiting a random time (full jitter) of up to 0.5 s, 1 s, 2 s... capped at 5 s, or what
+ * `Retry-After` asks for.
+ */
+struct retry_policy {
+    /** Tries per call, the first included (at least 1; 1 turns retrying off). */
+    unsigned max_attempts = 4;
+    /** The cap of the first wait; each retry multiplies it by `multiplier` (full jitter: a wait is random in [0, cap]). */
+    std::chrono::milliseconds initial_delay{500};
+    /** How much each cap grows over the one before (at least 1). */
+    double multiplier = 2.0;
+    /** The largest cap of a wait. A `Retry-After` the deadline allows may ask for longer. */
+    std::chrono::milliseconds max_delay{std::chrono::seconds(5)};
+    /** The whole call's deadline, every attempt and wait included; 0 for none. */
+    std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+    /**
+     * Replaces the decision of which outcomes to retry (default: `is_transient`). It sees each
+     * attempt's response or transport error; attempts, backoff and deadline still apply.
+     */
+    std::function<bool(const result<http_response>&)> retry_if = {};
+};
+
+/**
+ * Why an attempt was tried again: the exchange failed, or the answer's status was transient.
+ * Empty when no attempt failed.
+ */
+struct attempt_failure {
+    boost::system::error_code error;  ///< the transport's error, when the exchange failed
+    unsigned http_status = 0;         ///< else the status of the answer that was retried (429, 5xx) or renewed (401)
+
+    /** @return true when there was a failure */
+    explicit operator bool() const noexcept { return error || http_status != 0; }
+    /** @return true when both say the same */
+    friend bool operator==(const attempt_failure&, const attempt_failure&) = default;
+};
+
+/**
+ * @param f a failure
+ * @return "HTTP 503", the transport error's message, or "none"; never a secret
+ */
+inline std::string to_string(const attempt_failure& f)
+{
+    if (f.error) return f.error.message();
+    if (f.http_status) return "HTTP " + std::to_string(f.http_status);
+    return "none";
+}
+
+/**
+ * @param status an HTTP status
+ * @return true for the statuses worth another try: 429 (throttled, e.g. `APIGW.0308`), 500, 502,
+ *         503 and 504
+ */
+constexpr bool is_transient_status(unsigned status) noexcept
+{
+    return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+}
+
+/**
+ * @param ec a transport's error, of any category
+ * @return true for failures a new connection may not repeat: refused, reset (including EOF
+ *         before an answer and a truncated TLS stream) and timed out; never for a cancellation,
+ *         a TLS verification failure or an unknown host
+ */
+inline bool is_transient_error(const boost::system::error_code& ec) noexcept
+{
+    if (ec == error::connection_refused || ec == error::connection_reset || ec == error::timeout) return true;
+    if (ec.category() == error_category()) return false;
+    namespace errc = boost::system::errc;
+    const auto cond = ec.default_error_condition();
+    if (cond == errc::connection_refused || cond == errc::connection_reset || cond == errc::connection_aborted
+        || cond == errc::timed_out || cond == errc::broken_pipe)
+        return true;
+    return detail::is_foreign_eof_or_timeout(ec);
+}
+
+/**
+ * The default retry decision.
+ * @param outcome an attempt's response or transport error
+ * @return true for a transient transport error (`is_transient_error`) or status (`is_transient_status`)
+ */
+inline bool is_transient(const result<http_response>& outcome) noexcept
+{
+    return outcome ? is_transient_status(outcome->status) : is_transient_error(outcome.error());
+}
+
+/**
+ * Reads `Retry-After` (RFC 9110): delta-seconds, or an IMF-fixdate compared with `now`.
+ * @param value the header's value
+ * @param now the current time, for a date
+ * @return how long the server asks to wait (0 for a date already past), or nothing when the
+ *         value is neither form
+ */
+[[nodiscard]] inline std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
+                                                             std::chrono::system_clock::time_point now) noexcept
+{
+    value = detail::trim(value);
+    if (!value.empty() && value.size() <= 9 && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        std::int64_t s = 0;
+        for (char c : value) s = s * 10 + (c - '0');
+        return std::chrono::seconds(s);
+    }
+    auto date = detail::parse_http_date(value);
+    if (!date) return std::nullopt;
+    return *date > now ? std::chrono::ceil<std::chrono::seconds>(*date - now) : std::chrono::seconds(0);
+}
+
+/**
+ * The cap of the wait before retry number `retry` (0 for the first): `initial_delay *
+ * multiplier^retry`, at most `max_delay`.
+ * @param policy the policy
+ * @param retry how many retries came before
+ * @return the cap
+ */
+inline std::chrono::nanoseconds backoff_cap(const retry_policy& policy, unsigned retry) noexcept
+{
+    using ns = std::chrono::duration<double, std::nano>;
+    ns cap = policy.initial_delay;
+    const ns max = policy.max_delay;
+    for (unsigned i = 0; i < retry && cap < max && policy.multiplier > 1.0; ++i) cap *= policy.multiplier;
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::min(cap, max));
+}
+
+/**
+ * Full jitter: a wait drawn uniformly from [0, cap].
+ * @param cap `backoff_cap(...)`
+ * @param random a uniformly random 64-bit value
+ * @return the wait
+ */
+inline std::chrono::nanoseconds jittered(std::chrono::nanoseconds cap, std::uint64_t random) noexcept
+{
+    const double unit = static_cast<double>(random >> 11) * 0x1.0p-53;  // [0, 1)
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(cap.count()) * unit));
+}
+
+/**
+ * @param policy a policy
+ * @return nothing, or `error::invalid_retry_policy` when `max_attempts` is 0, `multiplier` is
+ *         below 1 or not a number, or a duration is negative
+ */
+[[nodiscard]] inline result<void> validate_retry_policy(const retry_policy& policy) noexcept
+{
+    if (policy.max_attempts < 1 || !(policy.multiplier >= 1.0) || policy.initial_delay.count() < 0
+        || policy.max_delay.count() < 0 || policy.timeout.count() < 0)
+        return error::invalid_retry_policy;
+    return {};
+}
+
+} // namespace modelarts
+
+#endif
+// ---- end modelarts/retry.hpp ----
+
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -1457,6 +2043,8 @@ struct service_status {
     std::string error_solution;  ///< v2 failures: what to do about it
     unsigned http_status = 0;    ///< HTTP status code of the answer
     std::string request_id;      ///< `X-Request-Id` header, else the body's `request_id`
+    unsigned attempts = 0;       ///< requests the call sent (IAM logins included); 0 when parsed by hand
+    attempt_failure last_failure = {};  ///< why the attempt before the answer failed; empty when none did
 };
 
 /**
@@ -1560,16 +2148,17 @@ namespace detail {
  * service's, the gateway's or IAM's (`{"error":{"code","message"}}`) spelling.
  * @param body the parsed body (null when the body was empty)
  */
-inline result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
+[[nodiscard]] inline result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
                                 service_status& out)
 {
     out.http_status = res.status;
     out.request_id.assign(res.headers.get("X-Request-Id"));
-    const bool ok = res.status >= 200 && res.status < 300;
+    const bool ok = detail::is_2xx(res.status);
 
     if (body.is_null()) {
-        if (ok && empty_success) return out.is_success = true, result<void>{};
-        return error::unexpected_shape;
+        if (!ok || !empty_success) return error::unexpected_shape;
+        out.is_success = true;
+        return {};
     }
     auto* o = body.if_object();
     if (!o) return error::unexpected_shape;
@@ -1603,7 +2192,7 @@ inline result<void> read_status(const http_response& res, const boost::json::val
  * Parses a body. An empty one (or only white space) is JSON null where `empty_is_null` (v2's
  * success), and otherwise not JSON at all: what a proxy sends, not the service.
  */
-inline result<boost::json::value> parse_body(std::string_view body, unsigned max_depth, bool empty_is_null)
+[[nodiscard]] inline result<boost::json::value> parse_body(std::string_view body, unsigned max_depth, bool empty_is_null)
 {
     if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         if (empty_is_null) return boost::json::value{};
@@ -1651,9 +2240,9 @@ namespace detail {
 // The path every answer takes: body → JSON → verdict → (on success) the operation's own fields.
 // `bare_success`: a 2xx needs no `is_success` (v2 updates, IAM).
 template <class Result, class ReadFields>
-result<Result> parse_answer(const http_response& res, unsigned max_depth, bool bare_success, ReadFields read_fields)
+[[nodiscard]] result<Result> parse_answer(const http_response& res, unsigned max_depth, bool bare_success, ReadFields read_fields)
 {
-    const bool ok = res.status >= 200 && res.status < 300;
+    const bool ok = detail::is_2xx(res.status);
     auto body = parse_body(res.body, max_depth, bare_success && ok);
     if (!body) return body.error();
     Result out;
@@ -1709,7 +2298,7 @@ inline bool read_created_job(const boost::json::object& o, create_job_result& ou
  * @return the service's verdict (success or its failure), or a library error for an answer that
  *         is not JSON, not of a documented shape, nested too deep, or whose status and body disagree
  */
-inline result<update_result> parse_update_job_description_response(const http_response& res, api_version api)
+[[nodiscard]] inline result<update_result> parse_update_job_description_response(const http_response& res, api_version api)
 {
     return detail::parse_answer<update_result>(res, max_update_response_depth, api == api_version::v2,
                                                [](const boost::json::value&, update_result&) { return true; });
@@ -1720,7 +2309,7 @@ inline result<update_result> parse_update_job_description_response(const http_re
  * @param res the response, as the transport received it
  * @return the version list, a service failure, or a library error as for updates
  */
-inline result<version_list> parse_list_job_versions_response(const http_response& res)
+[[nodiscard]] inline result<version_list> parse_list_job_versions_response(const http_response& res)
 {
     return detail::parse_answer<version_list>(res, max_list_response_depth, false,
                                               detail::object_fields<version_list>(detail::read_version_list));
@@ -1731,7 +2320,7 @@ inline result<version_list> parse_list_job_versions_response(const http_response
  * @param res the response, as the transport received it
  * @return the new job's ids, a service failure, or a library error as for updates
  */
-inline result<create_job_result> parse_create_job_response(const http_response& res)
+[[nodiscard]] inline result<create_job_result> parse_create_job_response(const http_response& res)
 {
     return detail::parse_answer<create_job_result>(res, max_list_response_depth, false,
                                                    detail::object_fields<create_job_result>(detail::read_created_job));
@@ -1766,7 +2355,7 @@ struct iam_token : service_status {
  * @param project_id the project the token is for
  * @return the request, or the error of the first invalid input
  */
-inline result<http_request> make_iam_token_request(const password_credentials& creds, std::string_view project_id)
+[[nodiscard]] inline result<http_request> make_iam_token_request(const password_credentials& creds, std::string_view project_id)
 {
     if (auto r = validate_credentials(creds); !r) return r.error();
     if (auto r = validate_project_id(project_id); !r) return r.error();
@@ -1793,49 +2382,13 @@ inline result<http_request> make_iam_token_request(const password_credentials& c
 }
 
 /**
- * @param text an ISO 8601 UTC time as IAM writes it, e.g. "2026-11-29T17:09:56.123000Z"
- * @return the time, or nothing when it is not of that form
- */
-inline std::optional<std::chrono::system_clock::time_point> parse_iso8601_utc(std::string_view text)
-{
-    if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':')
-        return std::nullopt;
-    int y, mo, d, h, mi, s;
-    using signing::detail::read_digits;
-    if (!read_digits(text, 0, 4, y) || !read_digits(text, 5, 2, mo) || !read_digits(text, 8, 2, d)
-        || !read_digits(text, 11, 2, h) || !read_digits(text, 14, 2, mi) || !read_digits(text, 17, 2, s))
-        return std::nullopt;
-    std::string_view rest = text.substr(19);
-    if (!rest.empty() && rest.front() == '.') {
-        rest.remove_prefix(1);
-        std::size_t digits = 0;
-        while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
-        if (digits == 0) return std::nullopt;
-        rest.remove_prefix(digits);  // fractions of a second do not matter for expiry
-    }
-    if (rest != "Z" && rest != "+00:00") return std::nullopt;
-    return signing::detail::civil_time(y, mo, d, h, mi, s);
-}
-
-/**
- * @param t a time
- * @return it as IAM writes times: `YYYY-MM-DDTHH:MM:SS.000000Z`
- */
-inline std::string format_iso8601_utc(std::chrono::system_clock::time_point t)
-{
-    std::string date = signing::format_sdk_date(t);  // YYYYMMDDTHHMMSSZ
-    return date.substr(0, 4) + '-' + date.substr(4, 2) + '-' + date.substr(6, 2) + 'T' + date.substr(9, 2) + ':'
-         + date.substr(11, 2) + ':' + date.substr(13, 2) + ".000000Z";
-}
-
-/**
  * Parses IAM's answer: on 2xx the token from `X-Subject-Token` and its expiry from
  * `token.expires_at`; otherwise IAM's failure (`{"error":{"code","message"}}` or the gateway's
  * `{"error_code","error_msg"}`), as any service failure.
  * @param res the response, as the transport received it
  * @return the token or IAM's refusal, or a library error for an answer that is neither
  */
-inline result<iam_token> parse_iam_token_response(const http_response& res)
+[[nodiscard]] inline result<iam_token> parse_iam_token_response(const http_response& res)
 {
     auto read = [&](const boost::json::object& o, iam_token& out) {
         out.token.assign(res.headers.get("X-Subject-Token"));
@@ -1844,7 +2397,7 @@ inline result<iam_token> parse_iam_token_response(const http_response& res)
         auto* fields = token ? token->if_object() : nullptr;
         auto* expires = fields ? fields->if_contains("expires_at") : nullptr;
         auto* text = expires ? expires->if_string() : nullptr;
-        auto when = text ? parse_iso8601_utc(std::string_view(text->data(), text->size())) : std::nullopt;
+        auto when = text ? detail::parse_iso8601_utc(std::string_view(text->data(), text->size())) : std::nullopt;
         if (!when) return false;
         out.expires_at = *when;
         return true;
@@ -1882,6 +2435,40 @@ struct service_config {
     std::string project_id;  ///< the project id, 1 to 64 of [A-Za-z0-9-]
 };
 
+/**
+ * A `service_config` that has been checked: the parsed endpoint and a valid project id. Only
+ * `make_service_location` makes one, so a request built for it needs no further checks.
+ */
+class service_location {
+public:
+    /** @return where requests go */
+    const endpoint& destination() const noexcept { return destination_; }
+    /** @return the project id, 1 to 64 of [A-Za-z0-9-] */
+    const std::string& project_id() const noexcept { return project_id_; }
+
+private:
+    friend result<service_location> make_service_location(const service_config& config);
+    service_location(endpoint destination, std::string project_id)
+        : destination_(std::move(destination)), project_id_(std::move(project_id))
+    {
+    }
+    endpoint destination_;
+    std::string project_id_;
+};
+
+/**
+ * Checks a configuration once.
+ * @param config endpoint and project id
+ * @return the checked location, or `error::invalid_endpoint` / `error::invalid_project_id`
+ */
+[[nodiscard]] inline result<service_location> make_service_location(const service_config& config)
+{
+    auto ep = parse_endpoint(config.endpoint);
+    if (!ep) return ep.error();
+    if (auto r = validate_project_id(config.project_id); !r) return r.error();
+    return service_location(std::move(*ep), config.project_id);
+}
+
 /** Paging of the v1 version list; unset fields are not sent. */
 struct version_list_paging {
     std::optional<unsigned> per_page = std::nullopt;  ///< versions per page, 1 to 1000 (service default 10)
@@ -1890,16 +2477,42 @@ struct version_list_paging {
 
 namespace detail {
 
-inline result<http_request> start_request(const service_config& config, http_method method)
+inline http_request start_request(const service_location& at, http_method method, std::size_t target_size)
 {
-    auto ep = parse_endpoint(config.endpoint);
-    if (!ep) return ep.error();
-    if (auto r = validate_project_id(config.project_id); !r) return r.error();
     http_request req;
     req.method = method;
-    req.destination = std::move(*ep);
+    req.destination = at.destination();
+    req.target.reserve(target_size);
+    req.headers.reserve(8);  // room for the builder's and the signer's fields: no regrowth
     req.headers.set("Host", req.destination.host_header());
     req.headers.set("Content-Type", "application/json");
+    return req;
+}
+
+// An update's own inputs: the API version the job id resolves to, once the description is valid too.
+inline result<api_version> check_update_input(std::string_view job_id, std::string_view description, api_version api) noexcept
+{
+    auto version = resolve_api_version(job_id, api);
+    if (!version) return version.error();
+    if (auto r = validate_description(description); !r) return r.error();
+    return *version;
+}
+
+// The update request for an API version already resolved (v1 or v2) and a checked description.
+inline http_request build_update_request(const service_location& at, std::string_view job_id,
+                                         std::string_view description, api_version resolved)
+{
+    const bool v1 = resolved == api_version::v1;
+    auto req = start_request(at, http_method::put, 32 + at.project_id().size() + job_id.size());
+    req.target.append(v1 ? "/v1/" : "/v2/").append(at.project_id()).append("/training-jobs/").append(job_id);
+    req.headers.set("X-Project-Id", at.project_id());
+
+    std::string& body = req.body;
+    body.reserve(description.size() + 24);
+    body.append(v1 ? R"({"job_desc":)" : R"({"description":)");
+    body.append(boost::json::serialize(boost::json::string_view(description.data(), description.size())));
+    body.push_back('}');
+    req.headers.set("Content-Length", std::to_string(body.size()));
     return req;
 }
 
@@ -1912,61 +2525,81 @@ inline result<http_request> start_request(const service_config& config, http_met
  * v2 (UUID id): `PUT /v2/{project_id}/training-jobs/{training_job_id}` with `{"description":"..."}`.
  * Headers, in order: Host, Content-Type, X-Project-Id, Content-Length.
  *
+ * @param at the checked endpoint and project id
+ * @param job_id the job's id, a positive int64 decimal (v1) or a UUID (v2)
+ * @param description the new description: valid UTF-8, at most 256 code points
+ * @param api `automatic` to follow the id's form, or an explicit version
+ * @return the request, or the error of the first invalid input
+ */
+[[nodiscard]] inline result<http_request> make_update_job_description_request(const service_location& at,
+                                                                              std::string_view job_id,
+                                                                              std::string_view description,
+                                                                              api_version api = api_version::automatic)
+{
+    auto version = detail::check_update_input(job_id, description, api);
+    if (!version) return version.error();
+    return detail::build_update_request(at, job_id, description, *version);
+}
+
+/**
+ * As above, checking `config` first.
  * @param config endpoint and project id
  * @param job_id the job's id, a positive int64 decimal (v1) or a UUID (v2)
  * @param description the new description: valid UTF-8, at most 256 code points
  * @param api `automatic` to follow the id's form, or an explicit version
  * @return the request, or the error of the first invalid input
  */
-inline result<http_request> make_update_job_description_request(const service_config& config,
-                                                                std::string_view job_id,
-                                                                std::string_view description,
-                                                                api_version api = api_version::automatic)
+[[nodiscard]] inline result<http_request> make_update_job_description_request(const service_config& config,
+                                                                              std::string_view job_id,
+                                                                              std::string_view description,
+                                                                              api_version api = api_version::automatic)
 {
-    auto version = resolve_api_version(job_id, api);
+    auto version = detail::check_update_input(job_id, description, api);
     if (!version) return version.error();
-    if (auto r = validate_description(description); !r) return r.error();
-    auto req = detail::start_request(config, http_method::put);
-    if (!req) return req;
-
-    const bool v1 = *version == api_version::v1;
-    req->target.reserve(32 + config.project_id.size() + job_id.size());
-    req->target.append(v1 ? "/v1/" : "/v2/").append(config.project_id).append("/training-jobs/").append(job_id);
-    req->headers.set("X-Project-Id", config.project_id);
-
-    std::string body;
-    body.reserve(description.size() + 24);
-    body.append(v1 ? R"({"job_desc":)" : R"({"description":)");
-    body.append(boost::json::serialize(boost::json::string_view(description.data(), description.size())));
-    body.push_back('}');
-    req->headers.set("Content-Length", std::to_string(body.size()));
-    req->body = std::move(body);
-    return req;
+    auto at = make_service_location(config);
+    if (!at) return at.error();
+    return detail::build_update_request(*at, job_id, description, *version);
 }
 
 /**
  * Builds the request that lists a v1 job's versions:
  * `GET /v1/{project_id}/training-jobs/{job_id}/versions[?per_page=N][&page=P]`.
  *
+ * @param at the checked endpoint and project id
+ * @param job_id the v1 job's id (positive int64 decimal)
+ * @param paging optional paging; none means the service's default
+ * @return the request, or the error of the first invalid input
+ */
+[[nodiscard]] inline result<http_request> make_list_job_versions_request(const service_location& at,
+                                                                         std::string_view job_id,
+                                                                         const version_list_paging& paging = {})
+{
+    if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
+    if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;
+    auto req = detail::start_request(at, http_method::get, 64 + at.project_id().size() + job_id.size());
+    req.target.append("/v1/").append(at.project_id()).append("/training-jobs/").append(job_id).append("/versions");
+    if (paging.per_page) req.target.append("?per_page=").append(std::to_string(*paging.per_page));
+    if (paging.page) req.target.append(paging.per_page ? "&page=" : "?page=").append(std::to_string(*paging.page));
+    req.headers.set("X-Project-Id", at.project_id());
+    return req;
+}
+
+/**
+ * As above, checking `config` first.
  * @param config endpoint and project id
  * @param job_id the v1 job's id (positive int64 decimal)
  * @param paging optional paging; none means the service's default
  * @return the request, or the error of the first invalid input
  */
-inline result<http_request> make_list_job_versions_request(const service_config& config,
-                                                           std::string_view job_id,
-                                                           const version_list_paging& paging = {})
+[[nodiscard]] inline result<http_request> make_list_job_versions_request(const service_config& config,
+                                                                         std::string_view job_id,
+                                                                         const version_list_paging& paging = {})
 {
     if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
     if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;
-    auto req = detail::start_request(config, http_method::get);
-    if (!req) return req;
-    req->target.append("/v1/").append(config.project_id).append("/training-jobs/").append(job_id).append("/versions");
-    char sep = '?';
-    if (paging.per_page) req->target.append(1, sep).append("per_page=").append(std::to_string(*paging.per_page)), sep = '&';
-    if (paging.page) req->target.append(1, sep).append("page=").append(std::to_string(*paging.page));
-    req->headers.set("X-Project-Id", config.project_id);
-    return req;
+    auto at = make_service_location(config);
+    if (!at) return at.error();
+    return make_list_job_versions_request(*at, job_id, paging);
 }
 
 } // namespace modelarts
@@ -1974,186 +2607,166 @@ inline result<http_request> make_list_job_versions_request(const service_config&
 #endif
 // ---- end modelarts/request.hpp ----
 
-// ---- begin modelarts/transport.hpp ----
-/**
- * @file transport.hpp
- * The seam between the library and the user's HTTP stack: a blocking `sync_transport`, or an
- * `async_transport` that calls a handler when the response has arrived.
- */
-#ifndef MODELARTS_TRANSPORT_HPP
-#define MODELARTS_TRANSPORT_HPP
-
-
-#include <concepts>
-#include <type_traits>
-#include <utility>
-
-namespace modelarts {
-
-/**
- * A blocking HTTP client: `send` delivers a request and returns whatever response came back.
- *
- * The transport sends `req.method req.target` with `req.headers` and `req.body` to
- * `req.destination` (or `req.url()`), and returns the status, headers and body untouched,
- * whatever the status: deciding what is a service failure is the library's job. Only a failure
- * to exchange (refused, reset, timeout, TLS) is an error, best one of `modelarts::error`'s
- * transport codes.
- *
- * @code
- * struct my_transport {
- *     modelarts::result<modelarts::http_response> send(const modelarts::http_request& req)
- *     {
- *         my_http::reply r = client_.call(to_string(req.method), req.url(), req.headers, req.body);
- *         if (r.failed) return modelarts::error::connection_refused;  // or any error_code
- *         modelarts::http_response res{r.status, {}, std::move(r.body)};
- *         for (auto& [k, v] : r.headers) res.headers.add(k, v);
- *         return res;
- *     }
- *     my_http::client client_;
- * };
- * static_assert(modelarts::sync_transport<my_transport>);
- * @endcode
- */
-template <class T>
-concept sync_transport = requires(T& transport, const http_request& req) {
-    { transport.send(req) } -> std::same_as<result<http_response>>;
-};
-
-namespace detail {
-
-// Stands for any handler an async transport must accept: callable once with (error_code, http_response).
-struct send_handler_archetype {
-    void operator()(boost::system::error_code, http_response) {}
-};
-
-} // namespace detail
-
-/**
- * A non-blocking HTTP client: `async_send(req, handler)` starts the exchange and returns at once;
- * when it ends, the transport calls `handler(ec, response)` exactly once, on its own executor or
- * thread, never from inside `async_send`. `ec` is set only for a failed exchange, as for
- * `sync_transport`; a response with any status is a success.
- *
- * An Asio-based transport is written as an Asio asynchronous operation with the completion
- * signature `void(boost::system::error_code, modelarts::http_response)`, and provides
- * `get_executor()`: the library's async calls then take any Asio completion token (see asio.hpp).
- *
- * @code
- * struct my_async_transport {
- *     template <class Handler>  // void(boost::system::error_code, modelarts::http_response)
- *     void async_send(modelarts::http_request req, Handler handler)
- *     {
- *         loop_.start(std::move(req), [h = std::move(handler)](my_http::reply r) mutable {
- *             if (r.failed) return h(modelarts::error::connection_reset, modelarts::http_response{});
- *             h(boost::system::error_code{}, modelarts::http_response{r.status, r.headers, r.body});
- *         });
- *     }
- *     my_http::event_loop& loop_;
- * };
- * static_assert(modelarts::async_transport<my_async_transport>);
- * @endcode
- */
-template <class T>
-concept async_transport = requires(T& transport, http_request req, detail::send_handler_archetype handler) {
-    transport.async_send(std::move(req), std::move(handler));
-};
-
-/**
- * Customisation point: how an operation on an Asio-based transport completes, whatever the
- * token (a callback, `use_awaitable`, `use_future`, ...). Declared here, defined by
- * "modelarts/asio.hpp", so the core never includes Asio.
- * @tparam Token the decayed completion token type
- * @tparam Signature the operation's completion signature, e.g. `void(result<update_result>)`
- */
-template <class Token, class Signature>
-struct completion_token_adapter;
-
-namespace detail {
-
-template <class Token, class Signature>
-struct is_plain_callback;
-
-template <class Token, class R, class... Args>
-struct is_plain_callback<Token, R(Args...)> {
-    static constexpr bool value = [] {
-        if constexpr (std::is_invocable_v<Token&, Args...>)
-            return std::is_void_v<std::invoke_result_t<Token&, Args...>>;
-        else
-            return false;
-    }();
-};
-
-template <class Transport>
-concept has_executor = requires(Transport& t) { t.get_executor(); };
-
-/**
- * Starts an async operation. An Asio-based transport (one with `get_executor()`) completes
- * through `completion_token_adapter` (defined by asio.hpp), so callbacks and Asio tokens alike get
- * Asio's guarantees; any other transport takes a plain callback, called as `init(callback)`.
- * The choice depends on the transport's type only, never on which headers a unit includes.
- */
-template <class Signature, class Initiation, class Token, class Transport>
-auto initiate(Initiation&& init, Token&& token, Transport& transport)
-{
-    using token_type = std::decay_t<Token>;
-    if constexpr (has_executor<Transport>) {
-        static_assert(requires { &completion_token_adapter<token_type, Signature>::template initiate<Initiation, Token, Transport>; },
-                      "modelarts: this transport is Asio-based (it has get_executor()): "
-                      "include \"modelarts/asio.hpp\" to call it with a callback or any Asio completion token");
-        return completion_token_adapter<token_type, Signature>::initiate(std::forward<Initiation>(init),
-                                                                         std::forward<Token>(token), transport);
-    } else {
-        static_assert(is_plain_callback<token_type, Signature>::value,
-                      "modelarts: the completion token must be a callback taking the result, e.g. "
-                      "[](modelarts::result<modelarts::update_result> r) {...}; Asio completion tokens need an "
-                      "Asio-based transport and include \"modelarts/asio.hpp\"");
-        std::forward<Initiation>(init)(token_type(std::forward<Token>(token)));
-    }
-}
-
-} // namespace detail
-
-} // namespace modelarts
-
-#endif
-// ---- end modelarts/transport.hpp ----
-
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <random>
 #include <string>
+#include <thread>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
 namespace modelarts {
 
-/** The time source of a session: signing dates and token expiry. Empty means the system clock. */
+/** The wall clock of a session: signing dates, token expiry, `Retry-After` dates. */
 using clock_function = std::function<std::chrono::system_clock::time_point()>;
+/** The monotonic clock of a session: deadlines and the durations an observer sees. */
+using monotonic_clock_function = std::function<std::chrono::steady_clock::time_point()>;
+/** How a synchronous call waits between attempts. */
+using sleep_function = std::function<void(std::chrono::nanoseconds)>;
+/** A source of uniformly random 64-bit values, for the backoff's jitter. */
+using random_function = std::function<std::uint64_t()>;
 
 /** How long before an IAM token expires a session fetches a new one. */
 inline constexpr std::chrono::minutes token_refresh_margin{30};
 
-/** What a session needs to know: the service, the project and the credentials. */
+/**
+ * One attempt of a call, as an observer sees it: what was sent, what came back, how long it
+ * took, and whether the call tries again. Every reference is valid during the observer's call only.
+ */
+struct attempt_report {
+    unsigned number;                       ///< 1 for a call's first request; IAM logins count too
+    const http_request& request;           ///< as sent; printing it masks every secret
+    const result<http_response>& outcome;  ///< the answer, whatever its status, or the transport's error
+    std::chrono::nanoseconds duration;     ///< from handing the request to the transport to its answer
+    std::optional<std::chrono::nanoseconds> retry_in;  ///< the wait before trying again; none when the call goes on without retrying or is over
+};
+
+/** Called once per attempt, sync and async alike. Empty (the default) costs nothing. */
+using attempt_observer = std::function<void(const attempt_report&)>;
+
+/**
+ * What a session needs to know: the service, the project, the credentials and the retry policy.
+ * The last four members are for tests and instrumentation; empty means the real thing.
+ */
 struct session_options {
-    std::string endpoint;    ///< e.g. "https://modelarts.cn-north-4.myhuaweicloud.com"
-    std::string project_id;  ///< the project to act in
-    credentials auth = no_credentials{};  ///< how to authenticate (default: none)
-    clock_function clock = {};            ///< for tests: a fixed time; empty: the system clock
+    std::string endpoint;                  ///< e.g. "https://modelarts.cn-north-4.myhuaweicloud.com"
+    std::string project_id;                ///< the project to act in
+    credentials auth = no_credentials{};   ///< how to authenticate (default: none)
+    retry_policy retry = {};               ///< when and how calls try again (on by default)
+    clock_function clock = {};             ///< wall time; empty: the system clock
+    monotonic_clock_function monotonic_clock = {};  ///< deadline time; empty: std::chrono::steady_clock
+    sleep_function sleep = {};             ///< sync waits; empty: std::this_thread::sleep_for
+    random_function random = {};           ///< jitter; empty: a generator seeded once per session
+    attempt_observer on_attempt = {};      ///< called after every attempt; empty: nothing is measured
 };
 
 /**
- * Facts about the last exchange that a library error would otherwise hide: when a response
- * arrived but could not be understood, its status and request id are still here.
+ * Facts about a call that a library error would otherwise hide: when a response arrived but
+ * could not be understood, its status and request id are still here, and so is how many
+ * attempts the call made and why the one before the last failed.
  */
 struct diagnostics {
-    unsigned http_status = 0;  ///< status of the response, 0 when none arrived
-    std::string request_id;    ///< its `X-Request-Id`, when sent
+    unsigned http_status = 0;        ///< status of the last response, 0 when none arrived
+    std::string request_id;          ///< its `X-Request-Id`, else the body's `request_id`
+    unsigned attempts = 0;           ///< requests the call sent, IAM logins included
+    attempt_failure last_failure{};  ///< the last transient failure, or 401 renewal; empty when none
 };
 
+namespace detail {
+
+// SplitMix64: a small, fast generator, plenty for jitter.
+inline std::uint64_t splitmix64(std::uint64_t& state) noexcept
+{
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+// `f()` when set, else `fallback()`: every injectable clock and source reads this way.
+template <class F, class Fallback>
+auto call_or(const F& f, Fallback fallback)
+{
+    return f ? f() : fallback();
+}
+
 /**
- * A session: the configuration plus the transport. Estimators, jobs and versions refer to a
- * session, which must outlive them. A session is not safe for concurrent use unless its
- * transport is.
+ * Everything a session holds but its transport: checked once, shared by every copy of the
+ * session and every object made from it. Operations read it and keep the IAM token in it.
+ */
+struct session_core {
+    session_core(service_location where, session_options&& o)
+        : location(std::move(where))
+        , auth(std::move(o.auth))
+        , retry(std::move(o.retry))
+        , clock(std::move(o.clock))
+        , monotonic_clock(std::move(o.monotonic_clock))
+        , sleep(std::move(o.sleep))
+        , random_source(std::move(o.random))
+        , on_attempt(std::move(o.on_attempt))
+        , seed(random_source ? 0 : std::random_device{}())
+    {
+    }
+
+    service_location location;
+    credentials auth;
+    retry_policy retry;
+    clock_function clock;
+    monotonic_clock_function monotonic_clock;
+    sleep_function sleep;
+    random_function random_source;
+    attempt_observer on_attempt;
+    std::uint64_t seed;
+    std::optional<iam_token> token;  // password sessions: the token IAM gave
+
+    std::chrono::system_clock::time_point wall_now() const { return call_or(clock, std::chrono::system_clock::now); }
+    std::chrono::steady_clock::time_point steady_now() const { return call_or(monotonic_clock, std::chrono::steady_clock::now); }
+    std::uint64_t random() { return random_source ? random_source() : splitmix64(seed); }
+    void wait(std::chrono::nanoseconds d) const { sleep ? sleep(d) : std::this_thread::sleep_for(d); }
+
+    bool logs_in() const noexcept { return std::holds_alternative<password_credentials>(auth); }
+    bool needs_login(std::chrono::system_clock::time_point now) const
+    {
+        return logs_in() && !(token && now + token_refresh_margin < token->expires_at);
+    }
+    // The last step before a request leaves: the token, or a fresh date and signature.
+    void authenticate(http_request& req, std::chrono::system_clock::time_point now) const
+    {
+        if (logs_in())
+            req.headers.set("X-Auth-Token", token->token);
+        else
+            apply_valid_credentials(req, auth, now);
+    }
+};
+
+} // namespace detail
+
+template <class Transport>
+class session;
+
+/**
+ * Checks a configuration once and makes a session of it: the endpoint is parsed and kept, the
+ * project id, credentials and retry policy are checked. A bad setting is reported here, not at
+ * the first call.
+ * @param transport the HTTP stack to use, moved in
+ * @param options endpoint, project id, credentials, retry policy
+ * @return the session, or the error naming the first bad setting
+ */
+template <class Transport>
+[[nodiscard]] result<session<Transport>> make_session(Transport transport, session_options options);
+
+/**
+ * A session: the checked configuration, the IAM token cache and the transport, shared. Copies
+ * are cheap and share all of it, as Python's objects share their `Session`; every estimator,
+ * training job and version object holds one, so none of them can outlive it. Make one with
+ * `make_session`.
+ *
+ * Thread safety: a session and every copy of it are used from one thread at a time (or one
+ * strand), as its transport is; different sessions are independent.
  *
  * @tparam Transport a type modelling `sync_transport` or `async_transport`
  */
@@ -2166,184 +2779,46 @@ class session {
                   "calling handler(boost::system::error_code, modelarts::http_response)");
 
 public:
-    /**
-     * @param transport the HTTP stack to use, moved in
-     * @param options endpoint, project id and credentials; checked on each call, not here
-     */
-    session(Transport transport, session_options options)
-        : transport_(std::move(transport))
-        , config_{std::move(options.endpoint), std::move(options.project_id)}
-        , auth_(std::move(options.auth))
-        , clock_(std::move(options.clock))
-    {
-    }
+    /** @return the checked endpoint and project id every request is built for */
+    const service_location& location() const noexcept { return state_->location; }
 
-    /** @return the endpoint and project id every request is built for */
-    const service_config& config() const noexcept { return config_; }
+    /** @return the transport, shared by every copy of this session */
+    Transport& transport() const noexcept { return state_->transport; }
 
-    /** @return the transport */
-    Transport& transport() noexcept { return transport_; }
+    /** @return the retry policy calls follow */
+    const retry_policy& retry() const noexcept { return state_->retry; }
 
-    /**
-     * Adds the credentials to a request built by a request builder and sends it. With password
-     * credentials it first gets a token from IAM through the same transport, unless it holds one
-     * that is good for `token_refresh_margin` more; when IAM refuses, IAM's answer is the answer.
-     * @param req the request
-     * @return the response, whatever its status; or the credentials' or the transport's error
-     */
-    result<http_response> send(http_request req)
-        requires sync_transport<Transport>
-    {
-        if (auto r = validate_credentials(auth_); !r) return r.error();
-        auto login = login_request();
-        if (!login) return login.error();
-        if (*login) {
-            auto answer = transport_.send(**login);
-            if (!answer) return answer.error();
-            auto accepted = accept_login(*answer);
-            if (!accepted) return accepted.error();
-            if (!*accepted) return answer;  // IAM's refusal is what the caller sees
-        }
-        authenticate(req);
-        return transport_.send(req);
-    }
+    /** @return true when both handles share one state */
+    friend bool operator==(const session& a, const session& b) noexcept { return a.state_ == b.state_; }
 
-    /**
-     * As `send`, without blocking. When the credentials are invalid the handler is called at
-     * once, before this returns, and nothing is sent.
-     * @param req the request
-     * @param handler called once as `handler(ec, response)`
-     */
-    template <class Handler>
-    void async_send(http_request req, Handler&& handler)
-        requires async_transport<Transport>
-    {
-        if (auto r = validate_credentials(auth_); !r) return std::forward<Handler>(handler)(r.error(), http_response{});
-        auto login = login_request();
-        if (!login) return std::forward<Handler>(handler)(login.error(), http_response{});
-        if (!*login) {
-            authenticate(req);
-            return transport_.async_send(std::move(req), std::forward<Handler>(handler));
-        }
-        transport_.async_send(std::move(**login), [this, req = std::move(req), h = std::forward<Handler>(handler)](
-                                                      boost::system::error_code ec, http_response answer) mutable {
-            if (ec) return h(ec, http_response{});
-            auto accepted = accept_login(answer);
-            if (!accepted) return h(accepted.error(), http_response{});
-            if (!*accepted) return h(boost::system::error_code{}, std::move(answer));  // IAM's refusal
-            authenticate(req);
-            transport_.async_send(std::move(req), std::move(h));
-        });
-    }
-
-    /** @return the session's current time: its clock's, or the system's */
-    std::chrono::system_clock::time_point now() const { return clock_ ? clock_() : std::chrono::system_clock::now(); }
+    /** @return the state operations read and update (for the library's drivers) */
+    std::shared_ptr<detail::session_core> core() const noexcept { return state_; }
 
 private:
-    bool token_fresh() const { return token_ && now() + token_refresh_margin < token_->expires_at; }
+    struct state : detail::session_core {
+        state(service_location where, session_options&& o, Transport&& t)
+            : session_core(std::move(where), std::move(o)), transport(std::move(t))
+        {
+        }
+        Transport transport;
+    };
 
-    // The IAM call to make first: for a password session without a fresh token; else none.
-    result<std::optional<http_request>> login_request() const
-    {
-        auto* user = std::get_if<password_credentials>(&auth_);
-        if (!user || token_fresh()) return std::optional<http_request>{};
-        auto login = make_iam_token_request(*user, config_.project_id);
-        if (!login) return login.error();
-        return std::optional<http_request>{std::move(*login)};
-    }
+    explicit session(std::shared_ptr<state> s) noexcept : state_(std::move(s)) {}
+    friend result<session> make_session<Transport>(Transport, session_options);
 
-    // Takes IAM's answer: true when the token is now held, false when IAM refused.
-    result<bool> accept_login(const http_response& answer)
-    {
-        auto token = parse_iam_token_response(answer);
-        if (!token) return {boost::system::in_place_error, token.error()};  // bool would take an error_code too
-        if (!token->is_success) return false;
-        token_ = std::move(*token);
-        return true;
-    }
-
-    // The last step before a request leaves: the token, or the signature over everything else.
-    void authenticate(http_request& req) const
-    {
-        if (std::holds_alternative<password_credentials>(auth_))
-            req.headers.set("X-Auth-Token", token_->token);
-        else
-            apply_credentials(req, auth_, now());
-    }
-
-    Transport transport_;
-    service_config config_;
-    credentials auth_;
-    clock_function clock_;
-    std::optional<iam_token> token_;  // password sessions: the token IAM gave
+    std::shared_ptr<state> state_;
 };
 
-namespace detail {
-
-inline void record(diagnostics* diag, const http_response& res)
-{
-    if (!diag) return;
-    diag->http_status = res.status;
-    diag->request_id.assign(res.headers.get("X-Request-Id"));
-}
-
-// The one path every way of updating takes: build, send, parse.
 template <class Transport>
-result<update_result> update_job_description(session<Transport>& s, std::string_view job_id, api_version api,
-                                             std::string_view description, diagnostics* diag)
+[[nodiscard]] result<session<Transport>> make_session(Transport transport, session_options options)
 {
-    auto version = resolve_api_version(job_id, api);
-    if (!version) return version.error();
-    auto req = make_update_job_description_request(s.config(), job_id, description, *version);
-    if (!req) return req.error();
-    auto res = s.send(std::move(*req));
-    if (!res) return res.error();
-    record(diag, *res);
-    return parse_update_job_description_response(*res, *version);
+    auto where = make_service_location({options.endpoint, options.project_id});
+    if (!where) return where.error();
+    if (auto r = validate_credentials(options.auth); !r) return r.error();
+    if (auto r = validate_retry_policy(options.retry); !r) return r.error();
+    using state = typename session<Transport>::state;
+    return session<Transport>(std::make_shared<state>(std::move(*where), std::move(options), std::move(transport)));
 }
-
-template <class Transport>
-result<version_list> list_job_versions(session<Transport>& s, std::string_view job_id, const version_list_paging& paging,
-                                       diagnostics* diag)
-{
-    auto req = make_list_job_versions_request(s.config(), job_id, paging);
-    if (!req) return req.error();
-    auto res = s.send(std::move(*req));
-    if (!res) return res.error();
-    record(diag, *res);
-    return parse_list_job_versions_response(*res);
-}
-
-// The async twins: the same path, with the parse in the transport's completion. Refused input
-// completes at once, before anything is sent.
-template <class Transport, class Handler>
-void async_update_job_description(session<Transport>& s, std::string_view job_id, api_version api,
-                                  std::string_view description, Handler handler)
-{
-    auto version = resolve_api_version(job_id, api);
-    if (!version) return handler(result<update_result>(version.error()));
-    auto req = make_update_job_description_request(s.config(), job_id, description, *version);
-    if (!req) return handler(result<update_result>(req.error()));
-    s.async_send(std::move(*req), [h = std::move(handler), v = *version](boost::system::error_code ec,
-                                                                          http_response res) mutable {
-        if (ec) return h(result<update_result>(ec));
-        h(parse_update_job_description_response(res, v));
-    });
-}
-
-template <class Transport, class Handler>
-void async_list_job_versions(session<Transport>& s, std::string_view job_id, const version_list_paging& paging,
-                             Handler handler)
-{
-    auto req = make_list_job_versions_request(s.config(), job_id, paging);
-    if (!req) return handler(result<version_list>(req.error()));
-    s.async_send(std::move(*req), [h = std::move(handler)](boost::system::error_code ec, http_response res) mutable {
-        if (ec) return h(result<version_list>(ec));
-        h(parse_list_job_versions_response(res));
-    });
-}
-
-} // namespace detail
 
 } // namespace modelarts
 
@@ -2372,7 +2847,7 @@ using environment_lookup = std::function<const char*(const char*)>;
  * @return the options (the endpoint, and IAM's, empty when neither endpoint nor region is set),
  *         or `error::incomplete_credentials` or `error::unknown_region`
  */
-inline result<session_options> session_options_from_environment(const environment_lookup& lookup = [](const char* n) {
+[[nodiscard]] inline result<session_options> session_options_from_environment(const environment_lookup& lookup = [](const char* n) {
     return static_cast<const char*>(std::getenv(n));
 })
 {
@@ -2425,12 +2900,425 @@ inline result<session_options> session_options_from_environment(const environmen
  * @file estimator.hpp
  * The SDK's three ways to update a job's description: through an `estimator`, a
  * `training_job`, or a `job_version` from `estimator::get_job_version_object_list()`. All three
- * take the same path and send byte-identical requests. Each call has an async twin, for
- * sessions over an `async_transport`, completing with the same `result<T>`.
+ * run the same operation and send byte-identical requests. Each holds a copy of its session (a
+ * cheap handle), so it stays valid however the session it came from is moved, copied or
+ * destroyed. Each call has an async twin, for sessions over an `async_transport`, completing
+ * with the same `result<T>`.
  */
 #ifndef MODELARTS_ESTIMATOR_HPP
 #define MODELARTS_ESTIMATOR_HPP
 
+
+// ---- begin modelarts/operation.hpp ----
+/**
+ * @file operation.hpp
+ * One call, written once: log in when needed, authenticate, send, retry with backoff under a
+ * deadline, parse. `operation` is a sans-I/O state machine (in the spirit of Boost.MySQL's
+ * algorithms and h11): it answers "send this request", "wait this long" or "done", and is fed
+ * each response or transport error. The synchronous loop here, the callback driver here and
+ * the Asio composed operation in asio.hpp all drive the same machine.
+ */
+#ifndef MODELARTS_OPERATION_HPP
+#define MODELARTS_OPERATION_HPP
+
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace modelarts {
+
+/** What an operation asks its driver to do next. */
+struct next_step {
+    /** The three things an operation asks for. */
+    enum class action {
+        send,  ///< send `request()`, allowing it at most `duration`, then call `on_response`
+        wait,  ///< wait `duration`, then call `resume`
+        done,  ///< the call is over: `take_result()`
+    };
+    action what = action::done;           ///< what to do
+    std::chrono::nanoseconds duration{};  ///< send: the time left (`nanoseconds::max()`: no deadline); wait: how long
+};
+
+/**
+ * A call as a state machine. The driver starts it with `resume(now)`, and then does what each
+ * step says:
+ *
+ * @code
+ * auto step = op.resume(clock());
+ * for (;;) {
+ *     switch (step.what) {
+ *     case next_step::action::send: step = op.on_response(transport.send(op.request()), clock()); break;
+ *     case next_step::action::wait: sleep(step.duration); step = op.resume(clock()); break;
+ *     case next_step::action::done: return op.take_result();
+ *     }
+ * }
+ * @endcode
+ *
+ * Every attempt is authenticated afresh (a new `X-Sdk-Date` and signature). A password session
+ * logs in through IAM first when it holds no fresh token, and renews the token once when the
+ * service answers 401. The session's `retry_policy` decides what is tried again and how long to
+ * wait; its observer sees every attempt. The time comes in as arguments: no clock is read here
+ * but the session's wall clock, for signatures and `Retry-After` dates.
+ *
+ * @tparam Parse a callable `result<T>(const http_response&)` turning the final answer into the result
+ */
+template <class Parse>
+class operation {
+public:
+    /** What the call completes with: `result<T>`. */
+    using result_type = std::invoke_result_t<const Parse&, const http_response&>;
+    /** The monotonic time the driver passes in. */
+    using time_point = std::chrono::steady_clock::time_point;
+
+    /**
+     * @param core the session's state
+     * @param request the request as built, without credentials
+     * @param parse turns the final answer into the result
+     * @param can_wait false when the driver has no timer: then nothing is retried
+     * @param diag filled as the call goes, when not null; must outlive the operation
+     */
+    operation(std::shared_ptr<detail::session_core> core, http_request request, Parse parse, bool can_wait,
+              diagnostics* diag)
+        : core_(std::move(core)), call_(std::move(request)), parse_(std::move(parse)), diag_(diag), can_wait_(can_wait)
+    {
+        if (diag_) *diag_ = {};
+    }
+
+    /**
+     * A call that is over before it starts, because its input was refused: nothing is sent.
+     * @param refused the input's error
+     * @param parse unused
+     * @param diag reset, when not null
+     */
+    operation(boost::system::error_code refused, Parse parse, diagnostics* diag)
+        : parse_(std::move(parse)), diag_(diag), can_wait_(false), result_(result_type(refused))
+    {
+        if (diag_) *diag_ = {};
+    }
+
+    /**
+     * Starts the call, or goes on after a wait.
+     * @param now the monotonic time
+     * @return the next step
+     */
+    [[nodiscard]] next_step resume(time_point now)
+    {
+        if (result_) return {};
+        if (!started_) {
+            started_ = true;
+            if (core_->retry.timeout.count() > 0) deadline_ = now + core_->retry.timeout;
+        }
+        return send_next(now);
+    }
+
+    /**
+     * Feeds the outcome of the last `send` step.
+     * @param outcome the response, whatever its status, or the transport's error
+     * @param now the monotonic time
+     * @return the next step
+     */
+    [[nodiscard]] next_step on_response(result<http_response> outcome, time_point now)
+    {
+        if (diag_) {
+            diag_->http_status = outcome ? outcome->status : 0;
+            diag_->request_id.assign(outcome ? outcome->headers.get("X-Request-Id") : std::string_view{});
+        }
+        std::optional<std::chrono::nanoseconds> retry_in;
+        const next_step step = decide(outcome, now, retry_in);
+        if (core_->on_attempt) core_->on_attempt(attempt_report{attempts_, request(), outcome, now - sent_at_, retry_in});
+        return step.what == next_step::action::send ? send_next(now) : step;
+    }
+
+    /** @return the request to send, after a `send` step: authenticated, ready for the wire */
+    const http_request& request() const noexcept { return logging_in_ ? *login_ : call_; }
+
+    /** @return the requests sent so far, IAM logins included */
+    unsigned attempts() const noexcept { return attempts_; }
+
+    /** @return true once the call is over */
+    bool done() const noexcept { return result_.has_value(); }
+
+    /** @return the result, after a `done` step (moved out: call once) */
+    result_type take_result() { return std::move(*result_); }
+
+private:
+    using clock_duration = time_point::duration;
+
+    next_step send_next(time_point now)
+    {
+        if (now >= deadline_) return finish(result_type(error::timeout));
+        auto& core = *core_;
+        const auto wall = core.wall_now();
+        logging_in_ = core.needs_login(wall);
+        if (logging_in_) {
+            auto login = make_iam_token_request(std::get<password_credentials>(core.auth), core.location.project_id());
+            if (!login) return finish(result_type(login.error()));
+            login_ = std::move(*login);
+        } else {
+            core.authenticate(call_, wall);
+        }
+        ++attempts_;
+        sent_at_ = now;
+        const auto left = deadline_ == time_point::max() ? std::chrono::nanoseconds::max()
+                                                         : std::chrono::duration_cast<std::chrono::nanoseconds>(deadline_ - now);
+        return {next_step::action::send, left};
+    }
+
+    // What an outcome means: done (result_ set), wait, or send at once (a send step).
+    next_step decide(const result<http_response>& outcome, time_point now, std::optional<std::chrono::nanoseconds>& retry_in)
+    {
+        auto& core = *core_;
+        const bool transient = core.retry.retry_if ? core.retry.retry_if(outcome) : is_transient(outcome);
+        if (!transient) {
+            if (!outcome) return finish(result_type(outcome.error()));
+            if (logging_in_) {
+                auto token = parse_iam_token_response(*outcome);
+                if (!token) return finish(result_type(token.error()));
+                if (!token->is_success) return finish(parse_(*outcome));  // IAM's refusal is the call's answer
+                core.token = std::move(*token);
+                return {next_step::action::send};
+            }
+            if (outcome->status == 401 && core.logs_in() && !renewed_) {  // the token died early: renew once
+                renewed_ = true;
+                core.token.reset();
+                last_failure_ = {{}, 401};
+                retry_in = std::chrono::nanoseconds(0);
+                return {next_step::action::send};
+            }
+            return finish(parse_(*outcome));
+        }
+
+        last_failure_ = outcome ? attempt_failure{{}, outcome->status} : attempt_failure{outcome.error(), 0};
+        if (!can_wait_ || retries_ + 1 >= core.retry.max_attempts) return finish_with(outcome);
+        std::chrono::nanoseconds wait = jittered(backoff_cap(core.retry, retries_), core.random());
+        if (outcome)
+            if (auto header = outcome->headers.find("Retry-After"))
+                if (auto asked = parse_retry_after(*header, core.wall_now())) wait = *asked;
+        if (deadline_ != time_point::max() && std::chrono::nanoseconds(deadline_ - now) <= wait) return finish_with(outcome);
+        ++retries_;
+        retry_in = wait;
+        return {next_step::action::wait, wait};
+    }
+
+    next_step finish_with(const result<http_response>& outcome)
+    {
+        return finish(outcome ? parse_(*outcome) : result_type(outcome.error()));
+    }
+
+    next_step finish(result_type r)
+    {
+        if (r) {
+            r->attempts = attempts_;
+            r->last_failure = last_failure_;
+        }
+        if (diag_) {
+            diag_->attempts = attempts_;
+            diag_->last_failure = last_failure_;
+            if (r && !r->request_id.empty()) diag_->request_id = r->request_id;  // the body's, when no header had one
+        }
+        result_.emplace(std::move(r));
+        return {};
+    }
+
+    std::shared_ptr<detail::session_core> core_;
+    http_request call_;
+    std::optional<http_request> login_;
+    Parse parse_;
+    diagnostics* diag_;
+    time_point deadline_ = time_point::max();
+    time_point sent_at_{};
+    unsigned attempts_ = 0;
+    unsigned retries_ = 0;
+    bool can_wait_;
+    bool started_ = false;
+    bool renewed_ = false;
+    bool logging_in_ = false;
+    attempt_failure last_failure_{};
+    std::optional<result_type> result_;
+};
+
+/**
+ * Customisation point: how an operation on an Asio-based transport completes, whatever the
+ * token (a callback, `use_awaitable`, `use_future`, ...). Declared here, defined by
+ * "modelarts/asio.hpp", so the core never includes Asio.
+ * @tparam Token the decayed completion token type
+ * @tparam Signature the operation's completion signature, e.g. `void(result<update_result>)`
+ */
+template <class Token, class Signature>
+struct completion_token_adapter;
+
+namespace detail {
+
+template <class Token, class Signature>
+struct is_plain_callback;
+
+template <class Token, class R, class... Args>
+struct is_plain_callback<Token, R(Args...)> {
+    static constexpr bool value = [] {
+        if constexpr (std::is_invocable_v<Token&, Args...>)
+            return std::is_void_v<std::invoke_result_t<Token&, Args...>>;
+        else
+            return false;
+    }();
+};
+
+// Parses an update answer for the API version the request went to.
+struct update_parser {
+    api_version api;
+    [[nodiscard]] result<update_result> operator()(const http_response& res) const { return parse_update_job_description_response(res, api); }
+};
+
+// The operation that updates a job's description; refused input makes one that is already over.
+template <class Transport>
+operation<update_parser> make_update_operation(const session<Transport>& s, std::string_view job_id, api_version api,
+                                               std::string_view description, bool can_wait, diagnostics* diag)
+{
+    auto version = check_update_input(job_id, description, api);
+    if (!version) return {version.error(), update_parser{api_version::v1}, diag};
+    return {s.core(), build_update_request(s.location(), job_id, description, *version), update_parser{*version}, can_wait, diag};
+}
+
+// The remaining time as a transport timeout: whole milliseconds, rounded up, at least 1.
+inline std::chrono::milliseconds as_timeout(std::chrono::nanoseconds left) noexcept
+{
+    return std::max(std::chrono::milliseconds(1), std::chrono::ceil<std::chrono::milliseconds>(left));
+}
+
+template <class Transport>
+[[nodiscard]] result<http_response> send(Transport& t, const http_request& req, std::chrono::nanoseconds left)
+{
+    if constexpr (timed_sync_transport<Transport>) {
+        if (left != std::chrono::nanoseconds::max()) return t.send(req, as_timeout(left));
+    }
+    return t.send(req);
+}
+
+template <class Transport, class Handler>
+void async_send(Transport& t, const http_request& req, std::chrono::nanoseconds left, Handler&& handler)
+{
+    if constexpr (timed_async_transport<Transport>) {
+        if (left != std::chrono::nanoseconds::max()) return t.async_send(http_request(req), as_timeout(left), std::forward<Handler>(handler));
+    }
+    t.async_send(http_request(req), std::forward<Handler>(handler));
+}
+
+[[nodiscard]] inline result<http_response> to_outcome(const boost::system::error_code& ec, http_response&& res)
+{
+    if (ec) return ec;
+    return std::move(res);
+}
+
+/** The synchronous driver: a loop, sleeping between attempts through the session. */
+template <class Transport, class Parse>
+[[nodiscard]] typename operation<Parse>::result_type run(const session<Transport>& s, operation<Parse>& op)
+{
+    const auto core = s.core();
+    auto step = op.resume(core->steady_now());
+    for (;;) {
+        switch (step.what) {
+        case next_step::action::send: {
+            auto outcome = detail::send(s.transport(), op.request(), step.duration);
+            step = op.on_response(std::move(outcome), core->steady_now());  // the time after the exchange
+            break;
+        }
+        case next_step::action::wait:
+            core->wait(step.duration);
+            step = op.resume(core->steady_now());
+            break;
+        case next_step::action::done: return op.take_result();
+        }
+    }
+}
+
+/**
+ * The driver for async transports without Asio: a chain of callbacks. Waits need the
+ * transport's optional `async_wait(duration, handler)`; without it, nothing is retried.
+ * Refused input completes at once, inside the initiating call.
+ */
+template <class Transport, class Parse, class Handler>
+class callback_call {
+public:
+    static void start(session<Transport> s, operation<Parse> op, Handler handler)
+    {
+        auto self = std::make_shared<callback_call>(std::move(s), std::move(op), std::move(handler));
+        self->advance(self, self->op_.resume(self->core_->steady_now()));
+    }
+
+    callback_call(session<Transport> s, operation<Parse> op, Handler handler)
+        : session_(std::move(s)), core_(session_.core()), op_(std::move(op)), handler_(std::move(handler))
+    {
+    }
+
+private:
+    void advance(const std::shared_ptr<callback_call>& self, next_step step)
+    {
+        switch (step.what) {
+        case next_step::action::send:
+            detail::async_send(session_.transport(), op_.request(), step.duration,
+                               [self](boost::system::error_code ec, http_response res) {
+                                   self->advance(self, self->op_.on_response(to_outcome(ec, std::move(res)), self->core_->steady_now()));
+                               });
+            return;
+        case next_step::action::wait:
+            if constexpr (async_timer_transport<Transport>) {
+                session_.transport().async_wait(step.duration, [self](boost::system::error_code) {
+                    self->advance(self, self->op_.resume(self->core_->steady_now()));
+                });
+            }
+            return;  // unreachable without a timer: such operations never wait
+        case next_step::action::done: {
+            Handler h = std::move(handler_);
+            h(op_.take_result());
+            return;
+        }
+        }
+    }
+
+    session<Transport> session_;
+    std::shared_ptr<session_core> core_;
+    operation<Parse> op_;
+    Handler handler_;
+};
+
+/**
+ * Starts an operation asynchronously. An Asio-based transport (one with `get_executor()`)
+ * completes through `completion_token_adapter` (defined by asio.hpp), so callbacks and Asio
+ * tokens alike get Asio's guarantees; any other transport takes a plain callback. The choice
+ * depends on the transport's type only, never on which headers a unit includes.
+ */
+template <class Transport, class Parse, class Token>
+auto async_run(session<Transport> s, operation<Parse> op, Token&& token)
+{
+    using token_type = std::decay_t<Token>;
+    using signature = void(typename operation<Parse>::result_type);
+    if constexpr (has_executor<Transport>) {
+        static_assert(requires { &completion_token_adapter<token_type, signature>::template initiate<Transport, Parse, Token>; },
+                      "modelarts: this transport is Asio-based (it has get_executor()): "
+                      "include \"modelarts/asio.hpp\" to call it with a callback or any Asio completion token");
+        return completion_token_adapter<token_type, signature>::initiate(std::move(s), std::move(op), std::forward<Token>(token));
+    } else {
+        static_assert(is_plain_callback<token_type, signature>::value,
+                      "modelarts: the completion token must be a callback taking the result, e.g. "
+                      "[](modelarts::result<modelarts::update_result> r) {...}; Asio completion tokens need an "
+                      "Asio-based transport and include \"modelarts/asio.hpp\"");
+        callback_call<Transport, Parse, token_type>::start(std::move(s), std::move(op), token_type(std::forward<Token>(token)));
+    }
+}
+
+/** Whether the async driver for `Transport` can wait between attempts. */
+template <class Transport>
+inline constexpr bool async_can_wait = has_executor<Transport> || async_timer_transport<Transport>;
+
+} // namespace detail
+
+} // namespace modelarts
+
+#endif
+// ---- end modelarts/operation.hpp ----
 
 #include <charconv>
 #include <cstdint>
@@ -2441,71 +3329,59 @@ inline result<session_options> session_options_from_environment(const environmen
 
 namespace modelarts {
 
+namespace detail {
+
 /**
- * A training job as the SDK's `estimator.fit(...)` hands it back: a job id and a version id.
- * @tparam Transport the session's transport
+ * What every job object does: change its job's description (the API is per job, so every
+ * version shows it). Sync calls block in the transport and between attempts; async calls take a
+ * completion token.
+ *
+ * Async calls: the description is copied, so it need not outlive the call; a `diagnostics`
+ * passed in must. The handler's signature is `void(result<update_result>)`; it is called once.
+ * With an Asio-based transport (see asio.hpp) it runs on its associated executor (the
+ * transport's by default), never inside the initiating call, and the call honours its
+ * cancellation slot. With any other async transport it is called from the transport's
+ * completion, or at once for refused input. Nothing throws (but `std::bad_alloc`).
  */
 template <class Transport>
-class training_job {
+class job_updates {
 public:
-    /**
-     * @param s the session to send through; must outlive this object
-     * @param job_id the job's id (decimal for v1, UUID for v2); checked when used
-     * @param version_id the version's id (0 when unknown, as for v2 jobs)
-     * @param api `automatic` to follow the id's form, or an explicit version
-     */
-    training_job(session<Transport>& s, std::string job_id, std::int64_t version_id = 0,
-                 api_version api = api_version::automatic)
-        : session_(&s), job_id_(std::move(job_id)), version_id_(version_id), api_(api)
-    {
-    }
-
-    /**
-     * Builds the job object from the answer to v1's create-job call.
-     * @param s the session to send through; must outlive this object
-     * @param created a successful `parse_create_job_response` result
-     */
-    training_job(session<Transport>& s, const create_job_result& created)
-        : training_job(s, std::to_string(created.job_id), created.version_id, api_version::v1)
-    {
-    }
-
     /** @return the job's id */
     const std::string& job_id() const noexcept { return job_id_; }
-    /** @return the version's id (0 when unknown) */
-    std::int64_t version_id() const noexcept { return version_id_; }
-    /** @return the session this job sends through */
-    session<Transport>& get_session() const noexcept { return *session_; }
+
+    /** @return the session this object sends through (a handle sharing its state) */
+    const session<Transport>& get_session() const noexcept { return session_; }
 
     /**
-     * Changes the job's description (the API is per job: every version shows it).
+     * Changes the job's description, retrying transient failures as the session's policy says.
      * @param description valid UTF-8, at most 256 code points
      * @return the service's verdict, or the error that stopped the call
      */
-    result<update_result> update_job_description(std::string_view description) const
+    [[nodiscard]] result<update_result> update_job_description(std::string_view description) const
         requires sync_transport<Transport>
     {
-        return detail::update_job_description(*session_, job_id_, api_, description, nullptr);
+        auto op = make_update_operation(session_, job_id_, api_, description, true, nullptr);
+        return run(session_, op);
     }
 
     /**
-     * As `update_job_description(description)`, also recording the response's status and request
-     * id in `diag` whenever a response arrived, even one that could not be understood.
+     * As above, also recording in `diag` the last response's status and request id (even of an
+     * answer that could not be understood), the attempts made and the last failure.
      * @param description valid UTF-8, at most 256 code points
-     * @param diag filled when a response arrived
+     * @param diag filled as the call goes
      * @return the service's verdict, or the error that stopped the call
      */
-    result<update_result> update_job_description(std::string_view description, diagnostics& diag) const
+    [[nodiscard]] result<update_result> update_job_description(std::string_view description, diagnostics& diag) const
         requires sync_transport<Transport>
     {
-        return detail::update_job_description(*session_, job_id_, api_, description, &diag);
+        auto op = make_update_operation(session_, job_id_, api_, description, true, &diag);
+        return run(session_, op);
     }
 
     /**
      * Starts changing the job's description.
      * @param description valid UTF-8, at most 256 code points (copied)
-     * @param token a callback `void(result<update_result>)`, called once: at once for refused
-     *        input, else from the transport's completion; or, with "modelarts/asio.hpp", any
+     * @param token a callback `void(result<update_result>)`; or, with "modelarts/asio.hpp", any
      *        Asio completion token (`use_awaitable`, `use_future`, ...)
      * @return whatever the token makes of it (nothing for a callback)
      */
@@ -2513,18 +3389,73 @@ public:
     auto async_update_job_description(std::string_view description, CompletionToken&& token) const
         requires async_transport<Transport>
     {
-        return detail::initiate<void(result<update_result>)>(
-            [s = session_, id = job_id_, api = api_, text = std::string(description)](auto handler) {
-                detail::async_update_job_description(*s, id, api, text, std::move(handler));
-            },
-            std::forward<CompletionToken>(token), session_->transport());
+        return async_run(session_, make_update_operation(session_, job_id_, api_, description, async_can_wait<Transport>, nullptr),
+                         std::forward<CompletionToken>(token));
+    }
+
+    /**
+     * As above, recording in `diag` what the sync overload records.
+     * @param description valid UTF-8, at most 256 code points (copied)
+     * @param diag filled as the call goes; must outlive the call
+     * @param token a callback `void(result<update_result>)` or, with "modelarts/asio.hpp", an Asio token
+     * @return whatever the token makes of it
+     */
+    template <class CompletionToken>
+    auto async_update_job_description(std::string_view description, diagnostics& diag, CompletionToken&& token) const
+        requires async_transport<Transport>
+    {
+        return async_run(session_, make_update_operation(session_, job_id_, api_, description, async_can_wait<Transport>, &diag),
+                         std::forward<CompletionToken>(token));
+    }
+
+protected:
+    job_updates(session<Transport> s, std::string job_id, api_version api)
+        : session_(std::move(s)), job_id_(std::move(job_id)), api_(api)
+    {
     }
 
 private:
-    session<Transport>* session_;
+    session<Transport> session_;
     std::string job_id_;
-    std::int64_t version_id_;
     api_version api_;
+};
+
+} // namespace detail
+
+/**
+ * A training job as the SDK's `estimator.fit(...)` hands it back: a job id and a version id.
+ * @tparam Transport the session's transport
+ */
+template <class Transport>
+class training_job : public detail::job_updates<Transport> {
+public:
+    /**
+     * @param s the session to send through (a handle: this object keeps the state alive)
+     * @param job_id the job's id (decimal for v1, UUID for v2); checked when used
+     * @param version_id the version's id (0 when unknown, as for v2 jobs)
+     * @param api `automatic` to follow the id's form, or an explicit version
+     */
+    training_job(session<Transport> s, std::string job_id, std::int64_t version_id = 0,
+                 api_version api = api_version::automatic)
+        : detail::job_updates<Transport>(std::move(s), std::move(job_id), api), version_id_(version_id)
+    {
+    }
+
+    /**
+     * Builds the job object from the answer to v1's create-job call.
+     * @param s the session to send through
+     * @param created a successful `parse_create_job_response` result
+     */
+    training_job(session<Transport> s, const create_job_result& created)
+        : training_job(std::move(s), std::to_string(created.job_id), created.version_id, api_version::v1)
+    {
+    }
+
+    /** @return the version's id (0 when unknown) */
+    std::int64_t version_id() const noexcept { return version_id_; }
+
+private:
+    std::int64_t version_id_;
 };
 
 /**
@@ -2532,19 +3463,17 @@ private:
  * @tparam Transport the session's transport
  */
 template <class Transport>
-class job_version {
+class job_version : public detail::job_updates<Transport> {
 public:
     /**
-     * @param s the session to send through; must outlive this object
+     * @param s the session to send through
      * @param info the version as the version list described it
      */
-    job_version(session<Transport>& s, job_version_info info)
-        : job_(s, std::to_string(info.job_id), info.version_id, api_version::v1), info_(std::move(info))
+    job_version(session<Transport> s, job_version_info info)
+        : detail::job_updates<Transport>(std::move(s), std::to_string(info.job_id), api_version::v1), info_(std::move(info))
     {
     }
 
-    /** @return the job's id, as text (the form update requests use) */
-    const std::string& job_id() const noexcept { return job_.job_id(); }
     /** @return the version's id */
     std::int64_t version_id() const noexcept { return info_.version_id; }
     /** @return the version's name, e.g. "V0001" */
@@ -2552,43 +3481,7 @@ public:
     /** @return every documented field of the version */
     const job_version_info& info() const noexcept { return info_; }
 
-    /**
-     * Changes the job's description (the API is per job: every version shows it).
-     * @param description valid UTF-8, at most 256 code points
-     * @return the service's verdict, or the error that stopped the call
-     */
-    result<update_result> update_job_description(std::string_view description) const
-        requires sync_transport<Transport>
-    {
-        return job_.update_job_description(description);
-    }
-
-    /**
-     * @param description valid UTF-8, at most 256 code points
-     * @param diag filled when a response arrived
-     * @return the service's verdict, or the error that stopped the call
-     */
-    result<update_result> update_job_description(std::string_view description, diagnostics& diag) const
-        requires sync_transport<Transport>
-    {
-        return job_.update_job_description(description, diag);
-    }
-
-    /**
-     * Starts changing the job's description; see `training_job::async_update_job_description`.
-     * @param description valid UTF-8, at most 256 code points (copied)
-     * @param token a callback `void(result<update_result>)` or, with "modelarts/asio.hpp", an Asio token
-     * @return whatever the token makes of it
-     */
-    template <class CompletionToken>
-    auto async_update_job_description(std::string_view description, CompletionToken&& token) const
-        requires async_transport<Transport>
-    {
-        return job_.async_update_job_description(description, std::forward<CompletionToken>(token));
-    }
-
 private:
-    training_job<Transport> job_;
     job_version_info info_;
 };
 
@@ -2616,23 +3509,37 @@ struct job_version_object_list : service_status {
 
 namespace detail {
 
-// Turns the parsed list into SDK-style objects of the job that was asked for.
+// Parses a version list into SDK-style objects of the job that was asked for.
 template <class Transport>
-result<job_version_object_list<Transport>> to_object_list(session<Transport>& s, std::string_view job_id,
-                                                         result<version_list> list)
-{
-    if (!list) return list.error();
-    job_version_object_list<Transport> out;
-    static_cast<service_status&>(out) = std::move(static_cast<service_status&>(*list));
-    out.version_count = list->version_count;
-    std::int64_t id = 0;  // the request went out, so the id is a valid int64 decimal
-    std::from_chars(job_id.data(), job_id.data() + job_id.size(), id);
-    out.versions.reserve(list->versions.size());
-    for (auto& v : list->versions) {
-        v.job_id = id;  // versions belong to the job asked for, whatever the body omits
-        out.versions.emplace_back(s, std::move(v));
+struct version_objects_parser {
+    session<Transport> s;
+    std::int64_t job_id;
+
+    [[nodiscard]] result<job_version_object_list<Transport>> operator()(const http_response& res) const
+    {
+        auto list = parse_list_job_versions_response(res);
+        if (!list) return list.error();
+        job_version_object_list<Transport> out;
+        static_cast<service_status&>(out) = std::move(static_cast<service_status&>(*list));
+        out.version_count = list->version_count;
+        out.versions.reserve(list->versions.size());
+        for (auto& v : list->versions) {
+            v.job_id = job_id;  // versions belong to the job asked for, whatever the body omits
+            out.versions.emplace_back(s, std::move(v));
+        }
+        return out;
     }
-    return out;
+};
+
+template <class Transport>
+operation<version_objects_parser<Transport>> make_list_operation(const session<Transport>& s, std::string_view job_id,
+                                                                 bool can_wait, diagnostics* diag)
+{
+    auto req = make_list_job_versions_request(s.location(), job_id);  // all versions: no paging
+    if (!req) return {req.error(), version_objects_parser<Transport>{s, 0}, diag};
+    std::int64_t id = 0;  // a valid v1 id: an int64 decimal
+    std::from_chars(job_id.data(), job_id.data() + job_id.size(), id);
+    return {s.core(), std::move(*req), version_objects_parser<Transport>{s, id}, can_wait, diag};
 }
 
 } // namespace detail
@@ -2648,69 +3555,43 @@ result<job_version_object_list<Transport>> to_object_list(session<Transport>& s,
  * @tparam Transport the session's transport
  */
 template <class Transport>
-class estimator {
+class estimator : public detail::job_updates<Transport> {
 public:
     /**
-     * @param s the session to send through; must outlive this object
+     * @param s the session to send through (a handle: this object keeps the state alive)
      * @param job_id the job's id (decimal for v1, UUID for v2); checked when used
      * @param api `automatic` to follow the id's form, or an explicit version
      */
-    estimator(session<Transport>& s, std::string job_id, api_version api = api_version::automatic)
-        : job_(s, std::move(job_id), 0, api)
+    estimator(session<Transport> s, std::string job_id, api_version api = api_version::automatic)
+        : detail::job_updates<Transport>(std::move(s), std::move(job_id), api)
     {
-    }
-
-    /** @return the job's id */
-    const std::string& job_id() const noexcept { return job_.job_id(); }
-
-    /**
-     * Changes the job's description.
-     * @param description valid UTF-8, at most 256 code points
-     * @return the service's verdict, or the error that stopped the call
-     */
-    result<update_result> update_job_description(std::string_view description) const
-        requires sync_transport<Transport>
-    {
-        return job_.update_job_description(description);
-    }
-
-    /**
-     * @param description valid UTF-8, at most 256 code points
-     * @param diag filled when a response arrived
-     * @return the service's verdict, or the error that stopped the call
-     */
-    result<update_result> update_job_description(std::string_view description, diagnostics& diag) const
-        requires sync_transport<Transport>
-    {
-        return job_.update_job_description(description, diag);
     }
 
     /**
      * Lists the job's versions (v1 jobs only), one object each, all of them (no paging).
      * @return the versions, a service failure (`is_success` false), or the error that stopped the call
      */
-    result<job_version_object_list<Transport>> get_job_version_object_list() const
+    [[nodiscard]] result<job_version_object_list<Transport>> get_job_version_object_list() const
         requires sync_transport<Transport>
     {
-        auto& s = job_.get_session();
-        return detail::to_object_list(s, job_id(), detail::list_job_versions(s, job_id(), {}, nullptr));
+        auto op = detail::make_list_operation(this->get_session(), this->job_id(), true, nullptr);
+        return detail::run(this->get_session(), op);
     }
 
     /**
-     * Starts changing the job's description; see `training_job::async_update_job_description`.
-     * @param description valid UTF-8, at most 256 code points (copied)
-     * @param token a callback `void(result<update_result>)` or, with "modelarts/asio.hpp", an Asio token
-     * @return whatever the token makes of it
+     * As above, recording the last response, the attempts and the last failure in `diag`.
+     * @param diag filled as the call goes
+     * @return the versions, a service failure, or the error that stopped the call
      */
-    template <class CompletionToken>
-    auto async_update_job_description(std::string_view description, CompletionToken&& token) const
-        requires async_transport<Transport>
+    [[nodiscard]] result<job_version_object_list<Transport>> get_job_version_object_list(diagnostics& diag) const
+        requires sync_transport<Transport>
     {
-        return job_.async_update_job_description(description, std::forward<CompletionToken>(token));
+        auto op = detail::make_list_operation(this->get_session(), this->job_id(), true, &diag);
+        return detail::run(this->get_session(), op);
     }
 
     /**
-     * Starts listing the job's versions.
+     * Starts listing the job's versions; completes as `async_update_job_description` does.
      * @param token a callback `void(result<job_version_object_list<Transport>>)` or, with
      *        "modelarts/asio.hpp", an Asio token
      * @return whatever the token makes of it
@@ -2719,18 +3600,25 @@ public:
     auto async_get_job_version_object_list(CompletionToken&& token) const
         requires async_transport<Transport>
     {
-        auto* s = &job_.get_session();
-        return detail::initiate<void(result<job_version_object_list<Transport>>)>(
-            [s, id = job_id()](auto handler) {
-                detail::async_list_job_versions(*s, id, {}, [s, id, h = std::move(handler)](result<version_list> list) mutable {
-                    h(detail::to_object_list(*s, id, std::move(list)));
-                });
-            },
-            std::forward<CompletionToken>(token), s->transport());
+        const auto& s = this->get_session();
+        return detail::async_run(s, detail::make_list_operation(s, this->job_id(), detail::async_can_wait<Transport>, nullptr),
+                                 std::forward<CompletionToken>(token));
     }
 
-private:
-    training_job<Transport> job_;
+    /**
+     * As above, recording what the sync overload records in `diag`.
+     * @param diag filled as the call goes; must outlive the call
+     * @param token a callback `void(result<job_version_object_list<Transport>>)` or an Asio token
+     * @return whatever the token makes of it
+     */
+    template <class CompletionToken>
+    auto async_get_job_version_object_list(diagnostics& diag, CompletionToken&& token) const
+        requires async_transport<Transport>
+    {
+        const auto& s = this->get_session();
+        return detail::async_run(s, detail::make_list_operation(s, this->job_id(), detail::async_can_wait<Transport>, &diag),
+                                 std::forward<CompletionToken>(token));
+    }
 };
 
 } // namespace modelarts
@@ -2768,6 +3656,7 @@ private:
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace modelarts::testing {
@@ -2783,6 +3672,68 @@ struct emulated_user {
     std::string name;          ///< user name
     std::string password;      ///< password
     std::string account = {};  ///< account (domain) name; empty: the user's own name
+};
+
+/** What the emulator can do to a request instead of answering it straight. */
+enum class fault {
+    none,                   ///< answer as the service would
+    reset,                  ///< drop the connection without answering; the request is not applied
+    bad_gateway,            ///< 502 with an HTML body, as a load balancer sends; not applied
+    service_unavailable,    ///< 503 with an HTML body; not applied
+    throttled,              ///< 429 `APIGW.0308` without `Retry-After`; not applied
+    throttled_retry_after,  ///< 429 `APIGW.0308` with `Retry-After` (`fault_plan::retry_after`); not applied
+    delay,                  ///< apply the request, then answer after `fault_plan::delay`
+    truncated_body,         ///< apply the request, then send half of the answer's body and close
+};
+
+/** Every kind of fault, for `fault_plan::kinds`. */
+inline constexpr fault all_faults[] = {fault::reset, fault::bad_gateway, fault::service_unavailable, fault::throttled,
+                                       fault::throttled_retry_after, fault::delay, fault::truncated_body};
+
+/**
+ * Which requests fail, and how: deterministic, so a failing test fails the same way again.
+ * Requests are numbered from 1 in the order the emulator sees them (IAM's included).
+ */
+struct fault_plan {
+    std::map<std::uint64_t, fault> at = {};  ///< faults by request number; these win over `rate`
+    double rate = 0.0;                        ///< share of the other requests that fail, 0 to 1...
+    std::uint64_t seed = 0;                   ///< ...drawn from this seed and the request number
+    std::vector<fault> kinds = {std::begin(all_faults), std::end(all_faults)};  ///< ...with a kind drawn from these
+    std::chrono::milliseconds delay{200};     ///< how late a `delay` answer comes
+    std::chrono::seconds retry_after{1};      ///< what `throttled_retry_after` asks for
+
+    /**
+     * @param n a request number
+     * @return the fault for it
+     */
+    fault for_request(std::uint64_t n) const noexcept
+    {
+        if (auto it = at.find(n); it != at.end()) return it->second;
+        if (rate <= 0.0 || kinds.empty()) return fault::none;
+        std::uint64_t state = seed ^ (n * 0x9e3779b97f4a7c15ULL);
+        const std::uint64_t draw = splitmix(state), kind = splitmix(state);
+        if (static_cast<double>(draw >> 11) * 0x1.0p-53 >= rate) return fault::none;
+        return kinds[static_cast<std::size_t>(kind % kinds.size())];
+    }
+
+private:
+    static std::uint64_t splitmix(std::uint64_t& state) noexcept
+    {
+        std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    }
+};
+
+/**
+ * An answer and how to deliver it. `how` is `none`, `reset`, `delay` or `truncated_body`: the
+ * other faults are ordinary answers, already in `response`.
+ */
+struct emulated_exchange {
+    http_response response;               ///< what to send (ignored for `reset`)
+    fault how = fault::none;              ///< how to deliver it
+    std::chrono::milliseconds delay{0};   ///< for `delay`: how long to wait first
 };
 
 /** How the emulator behaves. */
@@ -2804,6 +3755,8 @@ struct emulator_options {
     std::vector<emulated_user> users = {};
     /** The emulator's time, for signature dates and token expiry; empty: the system clock. */
     std::function<std::chrono::system_clock::time_point()> clock = {};
+    /** Faults `exchange` injects; none by default. `handle` never injects any. */
+    fault_plan faults = {};
 };
 
 /** A version of an emulated v1 job. */
@@ -2871,7 +3824,7 @@ public:
      * @param job_id a job's id, as in the request path
      * @return its stored description, or nothing when there is no such job
      */
-    std::optional<std::string> description(std::string_view job_id) const
+    [[nodiscard]] std::optional<std::string> description(std::string_view job_id) const
     {
         auto it = jobs_.find(std::string(job_id));
         if (it == jobs_.end()) return std::nullopt;
@@ -2895,6 +3848,37 @@ public:
         if (options_.keep_requests) requests_.push_back(req);  // after: `req` may be one of requests_
         return res;
     }
+
+    /**
+     * Answers a request as the service would behind a flaky network: the fault plan picks what
+     * happens to this request, by its number. Transports and servers carry out `how`.
+     * @param req any request
+     * @return the answer and how to deliver it
+     */
+    emulated_exchange exchange(const http_request& req)
+    {
+        const fault f = options_.faults.for_request(++exchanges_);
+        switch (f) {
+        case fault::none: return {handle(req)};
+        case fault::reset: return {{}, fault::reset};
+        case fault::bad_gateway: return {html_error(502, "Bad Gateway")};
+        case fault::service_unavailable: return {html_error(503, "Service Temporarily Unavailable")};
+        case fault::throttled:
+        case fault::throttled_retry_after: {
+            auto res = gateway_error(429, "APIGW.0308",
+                                     "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute",
+                                     next_request_id());
+            if (f == fault::throttled_retry_after) res.headers.set("Retry-After", std::to_string(options_.faults.retry_after.count()));
+            return {std::move(res)};
+        }
+        case fault::delay: return {handle(req), fault::delay, options_.faults.delay};
+        case fault::truncated_body: return {handle(req), fault::truncated_body};
+        }
+        return {handle(req)};
+    }
+
+    /** @return how many requests `exchange` has seen */
+    std::uint64_t exchanges() const noexcept { return exchanges_; }
 
     /**
      * Answers a request that cannot even be expressed as an `http_request` (a method other than
@@ -3038,8 +4022,8 @@ private:
         const auto issued = now();
         issued_tokens_[token] = issued + token_lifetime;
         boost::json::object o{{"token",
-                               {{"expires_at", format_iso8601_utc(issued + token_lifetime)},
-                                {"issued_at", format_iso8601_utc(issued)},
+                               {{"expires_at", detail::format_iso8601_utc(issued + token_lifetime)},
+                                {"issued_at", detail::format_iso8601_utc(issued)},
                                 {"methods", {"password"}},
                                 {"project", {{"id", options_.project_id}}},
                                 {"user", {{"name", name}, {"domain", {{"name", account}}}}}}}};
@@ -3075,6 +4059,17 @@ private:
         res.headers.set("Content-Type", "application/json");
         res.headers.set("X-Request-Id", request_id);
         res.body = std::move(body);
+        return res;
+    }
+
+    static http_response html_error(unsigned status, std::string_view reason)
+    {
+        http_response res;
+        res.status = status;
+        res.headers.set("Content-Type", "text/html");
+        res.body.append("<html><head><title>").append(std::to_string(status)).append(1, ' ').append(reason);
+        res.body.append("</title></head><body><center><h1>").append(std::to_string(status)).append(1, ' ').append(reason);
+        res.body.append("</h1></center></body></html>\n");
         return res;
     }
 
@@ -3171,11 +4166,14 @@ private:
     std::vector<http_request> requests_;
     std::map<std::string, std::chrono::system_clock::time_point, std::less<>> issued_tokens_;
     std::uint64_t counter_ = 0;
+    std::uint64_t exchanges_ = 0;
 };
 
 /**
- * A `sync_transport` that hands each request straight to an emulator, in the same thread.
- * The emulator must outlive the transport.
+ * A `sync_transport` that hands each request straight to an emulator, in the same thread, through
+ * its fault plan: a `reset` or `truncated_body` fault is `error::connection_reset` (what a
+ * network transport reports for both), and a `delay` sleeps, or is `error::timeout` when the
+ * call allows less. The emulator must outlive the transport.
  */
 class in_process_transport {
 public:
@@ -3184,9 +4182,32 @@ public:
 
     /**
      * @param req the request
-     * @return the emulator's answer; never an error
+     * @return the emulator's answer, or the error its fault plan implies
      */
-    result<http_response> send(const http_request& req) { return emulator_->handle(req); }
+    [[nodiscard]] result<http_response> send(const http_request& req) { return send(req, std::chrono::milliseconds::max()); }
+
+    /**
+     * @param req the request
+     * @param timeout the time allowed: a longer `delay` fault is a timeout
+     * @return the emulator's answer, or the error its fault plan implies
+     */
+    [[nodiscard]] result<http_response> send(const http_request& req, std::chrono::milliseconds timeout)
+    {
+        auto x = emulator_->exchange(req);
+        switch (x.how) {
+        case fault::reset:
+        case fault::truncated_body: return error::connection_reset;
+        case fault::delay:
+            if (x.delay >= timeout) {
+                std::this_thread::sleep_for(timeout);
+                return error::timeout;
+            }
+            std::this_thread::sleep_for(x.delay);
+            break;
+        default: break;
+        }
+        return std::move(x.response);
+    }
 
 private:
     emulator* emulator_;
