@@ -2,7 +2,7 @@
 // in any language: signed calls, IAM logins, and your retries against injected faults.
 //
 // Prints "listening on URL" on stdout once ready; stops cleanly on SIGINT or SIGTERM.
-#include "emulator_server.hpp"
+#include "modelarts/testing/server.hpp"
 
 #include <boost/asio/signal_set.hpp>
 
@@ -86,7 +86,7 @@ bool parse_number(std::string_view text, T& out)
 
 int main(int argc, char** argv)
 {
-    modelarts::examples::emulator_server::options opts;
+    modelarts::testing::emulator_server::options opts;
     opts.emulator.keep_requests = false;  // a long-running server keeps no log
     std::vector<std::int64_t> v1_jobs;
     std::vector<std::string> v2_jobs;
@@ -162,7 +162,7 @@ int main(int argc, char** argv)
         }
     }
     try {
-        modelarts::examples::emulator_server server(opts);
+        modelarts::testing::emulator_server server(opts);
         server.with_emulator([&](testing::emulator& em) {
             for (auto id : v1_jobs) em.add_v1_job(id, "job-" + std::to_string(id), "", {{1, "V0001"}});
             for (const auto& id : v2_jobs) em.add_v2_job(id, "");

@@ -19,8 +19,8 @@
 // stdout: one line of JSON, the SDK's result. Exit status: 0 success; 1 failure reported by the
 // service or gateway; 2 bad arguments, refused input (nothing sent), transport failure or an
 // answer that is not the API's (a message on stderr, nothing on stdout).
-#include "emulator_server.hpp"
-#include "transports/curl_transport.hpp"
+#include "modelarts/testing/server.hpp"
+#include "modelarts/transports/curl.hpp"
 
 #include "modelarts/modelarts.hpp"
 
@@ -134,10 +134,10 @@ int main(int argc, char** argv)
     if (args.endpoint) options->endpoint = *args.endpoint;
     if (args.project_id) options->project_id = *args.project_id;
 
-    std::unique_ptr<modelarts::examples::emulator_server> emulator;
+    std::unique_ptr<modelarts::testing::emulator_server> emulator;
     if (options->endpoint.empty()) {
         // The embedded emulator accepts whatever credentials the environment holds.
-        modelarts::examples::emulator_server::options opts;
+        modelarts::testing::emulator_server::options opts;
         if (!options->project_id.empty()) opts.emulator.project_id = options->project_id;
         if (auto* t = std::get_if<modelarts::token_credentials>(&options->auth)) opts.emulator.token = t->token;
         if (auto* k = std::get_if<modelarts::aksk_credentials>(&options->auth))
@@ -145,7 +145,7 @@ int main(int argc, char** argv)
         if (auto* u = std::get_if<modelarts::password_credentials>(&options->auth))
             opts.emulator.users.push_back({u->username, u->password, u->account});
         try {
-            emulator = std::make_unique<modelarts::examples::emulator_server>(opts);
+            emulator = std::make_unique<modelarts::testing::emulator_server>(opts);
         } catch (const std::exception& e) {
             return fail(std::string("cannot start the embedded emulator: ") + e.what());
         }
@@ -160,7 +160,7 @@ int main(int argc, char** argv)
     options->retry.max_attempts = args.max_attempts;
     options->retry.timeout = std::chrono::seconds(args.timeout_seconds);  // each attempt gets what remains
     options->on_attempt = announce_retry;
-    auto session = modelarts::make_session(modelarts::examples::curl_transport{}, std::move(*options));
+    auto session = modelarts::make_session(modelarts::curl_transport{}, std::move(*options));
     if (!session) return fail(session.error().message());
     return update(*session, args);
 }

@@ -1,11 +1,26 @@
 #!/usr/bin/env bash
-# Usage: expect_compile_error.sh COMPILER [FLAGS...] SOURCE EXPECTED_TEXT
-# Passes when compiling SOURCE fails and the diagnostics contain EXPECTED_TEXT.
+# Usage: expect_compile_error.sh COMPILE_COMMANDS REFERENCE SOURCE EXPECTED_TEXT
+# Passes when compiling SOURCE fails and the diagnostics contain EXPECTED_TEXT. SOURCE is compiled
+# exactly as meson compiles REFERENCE (a test that builds), so it gets the same compiler, standard,
+# Boost include paths and defines; only the file changes.
 set -u
-args=("$@")
-expected=${args[-1]}
-unset 'args[-1]'
-if out=$("${args[@]}" -fsyntax-only 2>&1); then
+compile_commands=$(readlink -f "$1") reference=$2 source=$(readlink -f "$3") expected=$4
+mapfile -d '' command < <(python3 - "$compile_commands" "$reference" "$source" <<'PY'
+import json, shlex, sys
+commands, reference, source = sys.argv[1:]
+entry = next(e for e in json.load(open(commands)) if e["file"].endswith(reference))
+words = shlex.split(entry["command"])
+out, skip = [], False
+for w in words:
+    if skip: skip = False; continue
+    if w in ("-o", "-MQ", "-MF", "-c"): skip = True; continue
+    if w == "-MD" or w.endswith(reference): continue
+    out.append(w)
+sys.stdout.write("\0".join(out + ["-fsyntax-only", source]))
+PY
+)
+[ "${#command[@]}" -gt 2 ] || { echo "FAIL: no compile command for $reference in $compile_commands"; exit 1; }
+if out=$(cd "$(dirname "$compile_commands")" && "${command[@]}" 2>&1); then
   echo "FAIL: the source compiled, but it must not"
   exit 1
 fi

@@ -3,7 +3,7 @@
 #ifndef MODELARTS_TESTS_NET_SUPPORT_HPP
 #define MODELARTS_TESTS_NET_SUPPORT_HPP
 
-#include "emulator_server.hpp"
+#include "modelarts/testing/server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -30,15 +30,15 @@ inline std::string tls_dir()
 inline std::string ca_file() { return tls_dir() + "/ca.pem"; }
 
 /** The emulator over HTTP (or HTTPS with the test certificate), running on its own thread. */
-inline std::unique_ptr<modelarts::examples::emulator_server> start_emulator(bool https = false, std::string token = "tok")
+inline std::unique_ptr<modelarts::testing::emulator_server> start_emulator(bool https = false, std::string token = "tok")
 {
-    modelarts::examples::emulator_server_options opts;
+    modelarts::testing::emulator_server_options opts;
     opts.emulator.token = std::move(token);
     if (https) {
         opts.tls_certificate_chain = tls_dir() + "/server.pem";
         opts.tls_private_key = tls_dir() + "/server.key";
     }
-    auto server = std::make_unique<modelarts::examples::emulator_server>(opts);
+    auto server = std::make_unique<modelarts::testing::emulator_server>(opts);
     server->start();
     return server;
 }

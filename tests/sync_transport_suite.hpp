@@ -28,7 +28,7 @@ session<Transport> make_session(Transport t, const std::string& endpoint, std::s
                                                    .retry = test_support::no_retries()});
 }
 
-inline std::string stored(examples::emulator_server& server, const char* job)
+inline std::string stored(testing::emulator_server& server, const char* job)
 {
     return server.with_emulator([&](testing::emulator& em) { return em.description(job).value_or("(none)"); });
 }

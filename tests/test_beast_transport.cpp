@@ -1,4 +1,4 @@
-#include "transports/beast_transport.hpp"
+#include "modelarts/transports/beast.hpp"
 
 #include "net_support.hpp"
 #include "support.hpp"
@@ -17,8 +17,8 @@
 #include <thread>
 
 using namespace modelarts;
-using modelarts::examples::beast_transport;
-using modelarts::examples::beast_transport_options;
+using modelarts::beast_transport;
+using modelarts::beast_transport_options;
 namespace asio = boost::asio;
 
 namespace {
@@ -34,7 +34,7 @@ session<beast_transport> make_session(asio::io_context& io, const std::string& e
                                      .retry = test_support::no_retries()});
 }
 
-std::string stored(examples::emulator_server& server, const char* job)
+std::string stored(testing::emulator_server& server, const char* job)
 {
     return server.with_emulator([&](testing::emulator& em) { return em.description(job).value_or("(none)"); });
 }
@@ -168,10 +168,10 @@ TEST_CASE("beast: a kept connection the server has closed is replaced, once, wit
     // Restart the server on the same port: the kept connection is now dead.
     const auto port = server->port();
     server.reset();
-    modelarts::examples::emulator_server_options opts;
+    modelarts::testing::emulator_server_options opts;
     opts.port = port;
     opts.emulator.token = "tok";
-    modelarts::examples::emulator_server again(opts);
+    modelarts::testing::emulator_server again(opts);
     again.start();
     CHECK(net_support::run(io, [&]() -> asio::awaitable<void> {
         auto r = co_await estimator{s, "182626"}.async_update_job_description("second", asio::use_awaitable);

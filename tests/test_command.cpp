@@ -198,10 +198,10 @@ TEST_CASE("modelarts-emulator: prints its port, serves the command, stops cleanl
 
 TEST_CASE("the command signs with AK/SK, adds a security token, or logs in through IAM; secrets never shown")
 {
-    modelarts::examples::emulator_server_options opts;
+    modelarts::testing::emulator_server_options opts;
     opts.emulator.access_keys = {{"AK9", {"SECRET-SK-9", ""}}, {"TMP9", {"SECRET-TMPSK-9", "SECRET-ST-9"}}};
     opts.emulator.users = {{"carol", "SECRET-PW-9", "acme"}};
-    modelarts::examples::emulator_server server(opts);
+    modelarts::testing::emulator_server server(opts);
     server.start();
     const std::string base = "MODELARTS_ENDPOINT=" + server.endpoint() + " HUAWEICLOUD_SDK_PROJECT_ID=0123456789abcdef0123456789abcdef ";
     const std::vector<std::string> args = {"--job-id", "182626", "--description", "authenticated"};
@@ -247,12 +247,12 @@ TEST_CASE("the embedded emulator accepts whatever credentials the environment ho
 
 TEST_CASE("transient failures are retried, one line each on stderr, with no secret; stdout and exit codes unchanged")
 {
-    modelarts::examples::emulator_server_options opts;
+    modelarts::testing::emulator_server_options opts;
     opts.emulator.access_keys = {{"AK7", {"SECRET-SK-7", ""}}};
     // (No reset here: libcurl itself re-sends once when a kept-alive connection dies unanswered.)
     opts.emulator.faults = {.at = {{1, modelarts::testing::fault::service_unavailable}, {2, modelarts::testing::fault::throttled},
                                    {4, modelarts::testing::fault::service_unavailable}}};
-    modelarts::examples::emulator_server server(opts);
+    modelarts::testing::emulator_server server(opts);
     server.start();
     const std::string env = "HUAWEICLOUD_SDK_AK=AK7 HUAWEICLOUD_SDK_SK=SECRET-SK-7 MODELARTS_ENDPOINT=" + server.endpoint()
                           + " HUAWEICLOUD_SDK_PROJECT_ID=0123456789abcdef0123456789abcdef";

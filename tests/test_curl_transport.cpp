@@ -1,11 +1,11 @@
-#include "transports/curl_transport.hpp"
+#include "modelarts/transports/curl.hpp"
 
 #include "sync_transport_suite.hpp"
 
 #include <cstdlib>
 
-using modelarts::examples::curl_transport;
-using modelarts::examples::curl_transport_options;
+using modelarts::curl_transport;
+using modelarts::curl_transport_options;
 
 namespace {
 

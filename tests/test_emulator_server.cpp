@@ -1,4 +1,4 @@
-#include "emulator_server.hpp"
+#include "modelarts/testing/server.hpp"
 
 #include "net_support.hpp"
 

@@ -1,9 +1,9 @@
-#include "transports/httplib_transport.hpp"
+#include "modelarts/transports/httplib.hpp"
 
 #include "sync_transport_suite.hpp"
 
-using modelarts::examples::httplib_transport;
-using modelarts::examples::httplib_transport_options;
+using modelarts::httplib_transport;
+using modelarts::httplib_transport_options;
 
 namespace {
 

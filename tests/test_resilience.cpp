@@ -4,8 +4,8 @@
 
 #include "net_support.hpp"
 #include "support.hpp"
-#include "transports/beast_transport.hpp"
-#include "transports/curl_transport.hpp"
+#include "modelarts/transports/beast.hpp"
+#include "modelarts/transports/curl.hpp"
 
 #include "modelarts/asio.hpp"
 #include "modelarts/modelarts.hpp"
@@ -29,9 +29,9 @@
 
 using namespace modelarts;
 using namespace std::chrono_literals;
-using modelarts::examples::beast_transport;
-using modelarts::examples::curl_transport;
-using modelarts::examples::emulator_server;
+using modelarts::beast_transport;
+using modelarts::curl_transport;
+using modelarts::testing::emulator_server;
 using modelarts::testing::fault;
 namespace asio = boost::asio;
 

@@ -19,7 +19,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -115,7 +114,10 @@ struct session_core {
         , sleep(std::move(o.sleep))
         , random_source(std::move(o.random))
         , on_attempt(std::move(o.on_attempt))
-        , seed(random_source ? 0 : std::random_device{}())
+        // Jitter needs variety across processes and sessions, not secrecy; std::random_device
+        // could throw, and making a session does not.
+        , seed(static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())
+               ^ reinterpret_cast<std::uintptr_t>(this))
     {
     }
 

@@ -20,7 +20,7 @@
  *
  * @code
  * #include "modelarts/asio.hpp"
- * boost::asio::awaitable<void> run(modelarts::estimator<modelarts::examples::beast_transport> est)
+ * boost::asio::awaitable<void> run(modelarts::estimator<modelarts::beast_transport> est)
  * {
  *     using namespace boost::asio::experimental::awaitable_operators;
  *     boost::asio::steady_timer timer{co_await boost::asio::this_coro::executor, std::chrono::seconds(5)};

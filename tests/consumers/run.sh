@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs each consumer of the library, as its users would bring it in:
 # a meson subproject; the installed package through pkg-config and through CMake's
-# find_package; and a plain g++ command with the copied single header.
+# find_package (with the optional transport and server components); and a plain g++ command
+# with the copied single header.
 # Usage: run.sh SOURCE_ROOT WORK_DIR
 set -euo pipefail
 src=$(readlink -f "$1")
@@ -13,7 +14,7 @@ work=$(readlink -f "$work")
 
 consumer() {  # copy a consumer's build file and main.cpp into a fresh folder
   mkdir -p "$work/$1"
-  cp "$here/$1"/* "$here/main.cpp" "$work/$1/"
+  cp "$here/$1"/* "$here/main.cpp" "$here/main_transports.cpp" "$work/$1/"
 }
 check() {  # run a built consumer: it must succeed and print the SDK's success line
   out=$("$1")
@@ -37,18 +38,23 @@ pc=$(find "$work/prefix" -name modelarts-cpp.pc)
 cmake_config=$(find "$work/prefix" -name modelarts-cppConfig.cmake)
 echo "installed: ${pc#$work/} ${cmake_config#$work/}"
 grep -q -- "-lboost_json" "$pc"
+for component in curl beast httplib server; do test -f "$(dirname "$pc")/modelarts-cpp-$component.pc"; done
+test -f "$work/prefix/include/modelarts/transports/curl.hpp"
+test -f "$work/prefix/include/modelarts/testing/server.hpp"
 
 echo "== meson consumer of the installed package (pkg-config)"
 consumer meson_installed
 PKG_CONFIG_PATH=$(dirname "$pc") meson setup "$work/meson_installed/build" "$work/meson_installed" >/dev/null
 meson compile -C "$work/meson_installed/build" >/dev/null
 check "$work/meson_installed/build/consumer"
+check "$work/meson_installed/build/consumer_transports"
 
 echo "== CMake consumer of the installed package (find_package)"
 consumer cmake_installed
 cmake -S "$work/cmake_installed" -B "$work/cmake_installed/build" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/cmake_installed/build" >/dev/null
 check "$work/cmake_installed/build/consumer"
+check "$work/cmake_installed/build/consumer_transports"
 
 echo "== g++ -std=c++20 main.cpp -lboost_json, with the copied single header only"
 mkdir -p "$work/single_header"

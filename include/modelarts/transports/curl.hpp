@@ -1,10 +1,15 @@
-// modelarts::examples::curl_transport: a sync_transport over libcurl.
-//
-// One easy handle, reused, so connections are kept alive between calls. For https, peer and
-// host verification are always on. Proxies come from the environment (http_proxy, https_proxy,
-// no_proxy) as curl reads them. Redirects are not followed: a 3xx is handed back like any answer.
-#ifndef MODELARTS_EXAMPLES_CURL_TRANSPORT_HPP
-#define MODELARTS_EXAMPLES_CURL_TRANSPORT_HPP
+/**
+ * @file transports/curl.hpp
+ * `modelarts::curl_transport`: a `timed_sync_transport` over libcurl (link `-lcurl`; Debian
+ * `libcurl4-openssl-dev`). Optional: `modelarts.hpp` never includes it.
+ *
+ * One easy handle, set up once and reused, so connections are kept alive between calls, with
+ * `TCP_NODELAY`. For https, peer and host verification are always on. Proxies come from the
+ * environment (http_proxy, https_proxy, no_proxy) as curl reads them. Redirects are not followed:
+ * a 3xx is handed back like any answer.
+ */
+#ifndef MODELARTS_TRANSPORTS_CURL_HPP
+#define MODELARTS_TRANSPORTS_CURL_HPP
 
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
@@ -18,35 +23,56 @@
 #include <string_view>
 #include <utility>
 
-namespace modelarts::examples {
+namespace modelarts {
 
-/// Settings of `curl_transport`.
+/** Settings of `curl_transport`. */
 struct curl_transport_options {
-    std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
-    std::chrono::milliseconds total_timeout{std::chrono::seconds(60)};  ///< 0: no limit
+    std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};  ///< to open a connection
+    std::chrono::milliseconds total_timeout{std::chrono::seconds(60)};    ///< per exchange; 0: no limit
     std::string ca_file = {};  ///< PEM bundle to trust instead of the system's (empty: the system's)
 };
 
+/** A sync transport over one libcurl easy handle. Not safe for concurrent use. */
 class curl_transport {
 public:
-    using options = curl_transport_options;
+    using options = curl_transport_options;  ///< its settings
 
+    /** @param opts timeouts and the CA bundle */
     explicit curl_transport(options opts = {}) : options_(std::move(opts))
     {
         static const global_init init;  // curl_global_init once, before the first handle
         (void)init;
         easy_.reset(curl_easy_init());
+        if (CURL* h = easy_.get()) {  // what every exchange shares, set once
+            curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+            curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+            curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+            curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+            curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+            curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+            if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
+            curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
+            curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
+        }
     }
 
-    modelarts::result<http_response> send(const http_request& req) { return send(req, options_.total_timeout); }
+    /**
+     * @param req the request
+     * @return the response, whatever its status, or the transport error
+     */
+    [[nodiscard]] modelarts::result<http_response> send(const http_request& req) { return send(req, options_.total_timeout); }
 
-    /// As above, allowing the whole exchange at most `timeout` (and never more than total_timeout).
-    modelarts::result<http_response> send(const http_request& req, std::chrono::milliseconds timeout)
+    /**
+     * As above, allowing the whole exchange at most `timeout` (and never more than total_timeout).
+     * @param req the request
+     * @param timeout the time allowed
+     * @return the response, whatever its status, or the transport error
+     */
+    [[nodiscard]] modelarts::result<http_response> send(const http_request& req, std::chrono::milliseconds timeout)
     {
         if (options_.total_timeout.count() > 0) timeout = std::min(timeout, options_.total_timeout);
         CURL* h = easy_.get();
         if (!h) return error::transport_failure;
-        curl_easy_reset(h);  // clears options, keeps the connection cache
 
         http_response res;
         std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, curl_slist_free_all);
@@ -59,39 +85,37 @@ public:
             if (!append(f.name + ": " + f.value)) return error::transport_failure;
         if (!append("Expect:")) return error::transport_failure;  // no 100-continue round trip
 
-        const std::string url = req.url();
-        curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-        curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-        if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
+        if (req.destination != url_destination_ || req.target != url_target_) {  // curl copies the URL: set it on change only
+            url_destination_ = req.destination;
+            url_target_ = req.target;
+            curl_easy_setopt(h, CURLOPT_URL, req.url().c_str());
+        }
         const auto connect_timeout = timeout.count() > 0 ? std::min(timeout, options_.connect_timeout) : options_.connect_timeout;
         curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
         curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-        switch (req.method) {
-        case http_method::get: curl_easy_setopt(h, CURLOPT_HTTPGET, 1L); break;
-        case http_method::put: curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT"); [[fallthrough]];
-        case http_method::post:
+        // Every method-related option is set on every call: the handle keeps the last call's.
+        if (req.method == http_method::get) {
+            curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+            curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, static_cast<const char*>(nullptr));
+        } else {
             curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
             curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.data());
-            break;
+            curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method == http_method::put ? "PUT" : static_cast<const char*>(nullptr));
         }
-        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &res);
-        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
         curl_easy_setopt(h, CURLOPT_HEADERDATA, &res);
 
-        if (CURLcode rc = curl_easy_perform(h); rc != CURLE_OK) return to_error(rc);
+        const CURLcode rc = curl_easy_perform(h);
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));  // the list dies with this call
+        if (rc != CURLE_OK) return to_error(rc);
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         res.status = static_cast<unsigned>(status);
         return res;
     }
 
-    /// How many new connections the last call opened (0 when it reused one).
+    /** @return how many new connections the last call opened (0 when it reused one) */
     long last_new_connections() const
     {
         long n = 0;
@@ -99,7 +123,10 @@ public:
         return n;
     }
 
-    /// Maps curl's result to the library's transport errors.
+    /**
+     * @param rc a libcurl result
+     * @return the library's transport error for it
+     */
     static boost::system::error_code to_error(CURLcode rc)
     {
         switch (rc) {
@@ -155,8 +182,10 @@ private:
 
     options options_;
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy_{nullptr, curl_easy_cleanup};
+    endpoint url_destination_;  // the URL the handle holds
+    std::string url_target_;
 };
 
-} // namespace modelarts::examples
+} // namespace modelarts
 
 #endif

@@ -1,7 +1,14 @@
-// modelarts::examples::httplib_transport: a sync_transport over cpp-httplib. One client per
-// endpoint, kept alive between calls; for https, peer and host verification are on.
-#ifndef MODELARTS_EXAMPLES_HTTPLIB_TRANSPORT_HPP
-#define MODELARTS_EXAMPLES_HTTPLIB_TRANSPORT_HPP
+/**
+ * @file transports/httplib.hpp
+ * `modelarts::httplib_transport`: a `timed_sync_transport` over cpp-httplib (Debian
+ * `libcpp-httplib-dev`). Optional: `modelarts.hpp` never includes it.
+ *
+ * One client per endpoint, kept alive between calls, with `TCP_NODELAY` (cpp-httplib's default
+ * is off, and Nagle's algorithm with delayed ACKs then stalls every call by about 40 ms); for
+ * https, peer and host verification are on.
+ */
+#ifndef MODELARTS_TRANSPORTS_HTTPLIB_HPP
+#define MODELARTS_TRANSPORTS_HTTPLIB_HPP
 
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
@@ -14,25 +21,31 @@
 #include <string>
 #include <utility>
 
-namespace modelarts::examples {
+namespace modelarts {
 
-/// Settings of `httplib_transport`.
+/** Settings of `httplib_transport`. */
 struct httplib_transport_options {
     std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
     std::chrono::milliseconds read_timeout{std::chrono::seconds(60)};
     std::string ca_file = {};  ///< PEM bundle to trust instead of the system's (empty: the system's)
 };
 
+/** A sync transport over cpp-httplib. Not safe for concurrent use. */
 class httplib_transport {
 public:
-    using options = httplib_transport_options;
+    using options = httplib_transport_options;  ///< its settings
 
+    /** @param opts timeouts and the CA bundle */
     explicit httplib_transport(options opts = {}) : options_(std::move(opts)) {}
 
-    modelarts::result<http_response> send(const http_request& req) { return send(req, options_.read_timeout); }
+    /**
+     * @param req the request
+     * @return the response, whatever its status, or the transport error
+     */
+    [[nodiscard]] modelarts::result<http_response> send(const http_request& req) { return send(req, options_.read_timeout); }
 
-    /// As above, allowing connect, write and read at most `timeout` each (and never more than the options').
-    modelarts::result<http_response> send(const http_request& req, std::chrono::milliseconds timeout)
+    /** As above, allowing connect, write and read at most `timeout` each (and never more than the options'). */
+    [[nodiscard]] modelarts::result<http_response> send(const http_request& req, std::chrono::milliseconds timeout)
     {
         httplib::Client& client = client_for(req.destination);
         const auto read_timeout = std::min(timeout, options_.read_timeout);
@@ -60,7 +73,7 @@ public:
         return res;
     }
 
-    /// Maps cpp-httplib's errors to the library's transport errors.
+    /** Maps cpp-httplib's errors to the library's transport errors. */
     static boost::system::error_code to_error(httplib::Error e)
     {
         switch (e) {
@@ -82,6 +95,7 @@ private:
         client_url_ = ep.url();
         client_ = std::make_unique<httplib::Client>(client_url_);
         client_->set_keep_alive(true);
+        client_->set_tcp_nodelay(true);
         client_->set_follow_location(false);
         client_->enable_server_certificate_verification(true);
         if (!options_.ca_file.empty()) client_->set_ca_cert_path(options_.ca_file);
@@ -93,6 +107,6 @@ private:
     std::unique_ptr<httplib::Client> client_;
 };
 
-} // namespace modelarts::examples
+} // namespace modelarts
 
 #endif

@@ -1,9 +1,15 @@
-// modelarts::examples::beast_transport: an async_transport over Boost.Beast, written with C++20
-// coroutines. HTTP and HTTPS (peer verification on, host name checked, SNI set), idle
-// connections kept and reused per endpoint. async_send is an Asio operation: it takes any
-// completion token, and with "modelarts/asio.hpp" so do the library's async calls.
-#ifndef MODELARTS_EXAMPLES_BEAST_TRANSPORT_HPP
-#define MODELARTS_EXAMPLES_BEAST_TRANSPORT_HPP
+/**
+ * @file transports/beast.hpp
+ * `modelarts::beast_transport`: an Asio-based `async_transport` over Boost.Beast, written with
+ * C++20 coroutines (needs OpenSSL: `-lssl -lcrypto`). Optional: `modelarts.hpp` never includes it.
+ *
+ * HTTP and HTTPS (peer verification on, host name checked, SNI set); idle connections kept and
+ * reused per endpoint, with `TCP_NODELAY`. `async_send` is an Asio operation: it takes any
+ * completion token, honours the handler's cancellation slot, and with "modelarts/asio.hpp" so do
+ * the library's async calls.
+ */
+#ifndef MODELARTS_TRANSPORTS_BEAST_HPP
+#define MODELARTS_TRANSPORTS_BEAST_HPP
 
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
@@ -34,20 +40,24 @@
 #include <utility>
 #include <vector>
 
-namespace modelarts::examples {
+namespace modelarts {
 
-/// Settings of `beast_transport`.
+/** Settings of `beast_transport`. */
 struct beast_transport_options {
     std::chrono::milliseconds timeout{std::chrono::seconds(60)};  ///< per connect, handshake, write, read
     std::string ca_file = {};  ///< PEM bundle to trust instead of the system's (empty: the system's)
 };
 
+/** An async transport over Boost.Beast. Use it from one thread (or strand) at a time. */
 class beast_transport {
 public:
-    using executor_type = boost::asio::any_io_executor;
+    using executor_type = boost::asio::any_io_executor;  ///< where handlers run by default
+    using options = beast_transport_options;             ///< its settings
 
-    using options = beast_transport_options;
-
+    /**
+     * @param ex the executor its I/O and, by default, its handlers run on
+     * @param opts timeout and CA bundle
+     */
     explicit beast_transport(executor_type ex, options opts = {})
         : executor_(std::move(ex)), strand_(boost::asio::make_strand(executor_)), options_(std::move(opts))
     {
@@ -58,20 +68,24 @@ public:
             tls_.load_verify_file(options_.ca_file);
     }
 
-    /// The executor completion handlers run on, unless they bring one of their own.
+    /** The executor completion handlers run on, unless they bring one of their own. */
     executor_type get_executor() const noexcept { return executor_; }
 
-    /// Sends a request; completes with `void(boost::system::error_code, modelarts::http_response)`.
-    /// The handler's cancellation slot reaches the exchange: cancelling closes the connection in
-    /// use and completes with `boost::asio::error::operation_aborted`.
+    /**
+     * Sends a request; completes with `void(boost::system::error_code, modelarts::http_response)`.
+     * The handler's cancellation slot reaches the exchange: cancelling closes the connection in
+     * use and completes with `boost::asio::error::operation_aborted`.
+     */
     template <class CompletionToken>
     auto async_send(http_request req, CompletionToken&& token)
     {
         return async_send(std::move(req), options_.timeout, std::forward<CompletionToken>(token));
     }
 
-    /// As above, allowing each step (connect, handshake, write, read) at most `timeout`, and never
-    /// more than the options' timeout.
+    /**
+     * As above, allowing each step (connect, handshake, write, read) at most `timeout`, and never
+     * more than the options' timeout.
+     */
     template <class CompletionToken>
     auto async_send(http_request req, std::chrono::milliseconds timeout, CompletionToken&& token)
     {
@@ -91,10 +105,10 @@ public:
             token, std::move(req), timeout);
     }
 
-    /// Connections opened so far (a reused connection is not counted again).
+    /** Connections opened so far (a reused connection is not counted again). */
     std::size_t connections_opened() const noexcept { return opened_; }
 
-    /// Maps Asio, Beast and OpenSSL errors to the library's transport errors.
+    /** Maps Asio, Beast and OpenSSL errors to the library's transport errors. */
     static boost::system::error_code to_error(const boost::system::error_code& ec)
     {
         namespace asio_error = boost::asio::error;
@@ -176,6 +190,8 @@ private:
         stream.expires_after(timeout);
         auto [cec, peer] = co_await stream.async_connect(results, as_tuple(use_awaitable));
         if (cec) co_return std::pair{cec, nullptr};
+        boost::system::error_code nodelay_ec;  // headers and body leave at once: no Nagle stall
+        stream.socket().set_option(tcp::no_delay(true), nodelay_ec);
         ++opened_;
         if (ep.scheme != "https") {
             c->plain.emplace(std::move(stream));
@@ -233,6 +249,6 @@ private:
     std::size_t opened_ = 0;
 };
 
-} // namespace modelarts::examples
+} // namespace modelarts
 
 #endif
