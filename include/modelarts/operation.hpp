@@ -142,8 +142,6 @@ public:
     result_type take_result() { return std::move(*result_); }
 
 private:
-    using clock_duration = time_point::duration;
-
     next_step send_next(time_point now)
     {
         if (now >= deadline_) return finish(result_type(error::timeout));

@@ -23,6 +23,22 @@
 
 namespace modelarts {
 
+namespace detail {
+
+// SplitMix64: a small, fast generator; plenty for jitter and for drawing test faults.
+inline std::uint64_t splitmix64(std::uint64_t& state) noexcept
+{
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+// A uniformly random 64-bit value as a double in [0, 1).
+inline double unit_interval(std::uint64_t random) noexcept { return static_cast<double>(random >> 11) * 0x1.0p-53; }
+
+} // namespace detail
+
 /**
  * How a session retries a call. The defaults suit the public cloud: up to 4 tries within 60 s,
  * waiting a random time (full jitter) of up to 0.5 s, 1 s, 2 s... capped at 5 s, or what
@@ -154,8 +170,7 @@ inline std::chrono::nanoseconds backoff_cap(const retry_policy& policy, unsigned
  */
 inline std::chrono::nanoseconds jittered(std::chrono::nanoseconds cap, std::uint64_t random) noexcept
 {
-    const double unit = static_cast<double>(random >> 11) * 0x1.0p-53;  // [0, 1)
-    return std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(cap.count()) * unit));
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(cap.count()) * detail::unit_interval(random)));
 }
 
 /**

@@ -84,15 +84,6 @@ struct diagnostics {
 
 namespace detail {
 
-// SplitMix64: a small, fast generator, plenty for jitter.
-inline std::uint64_t splitmix64(std::uint64_t& state) noexcept
-{
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 // `f()` when set, else `fallback()`: every injectable clock and source reads this way.
 template <class F, class Fallback>
 auto call_or(const F& f, Fallback fallback)

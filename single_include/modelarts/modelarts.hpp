@@ -1868,6 +1868,22 @@ inline bool read_bool(const boost::json::object& o, std::string_view key, bool& 
 
 namespace modelarts {
 
+namespace detail {
+
+// SplitMix64: a small, fast generator; plenty for jitter and for drawing test faults.
+inline std::uint64_t splitmix64(std::uint64_t& state) noexcept
+{
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+// A uniformly random 64-bit value as a double in [0, 1).
+inline double unit_interval(std::uint64_t random) noexcept { return static_cast<double>(random >> 11) * 0x1.0p-53; }
+
+} // namespace detail
+
 /**
  * How a session retries a call. The defaults suit the public cloud: up to 4 tries within 60 s,
  * waiting a random time (full jitter) of up to 0.5 s, 1 s, 2 s... capped at 5 s, or what
@@ -1999,8 +2015,7 @@ inline std::chrono::nanoseconds backoff_cap(const retry_policy& policy, unsigned
  */
 inline std::chrono::nanoseconds jittered(std::chrono::nanoseconds cap, std::uint64_t random) noexcept
 {
-    const double unit = static_cast<double>(random >> 11) * 0x1.0p-53;  // [0, 1)
-    return std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(cap.count()) * unit));
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(cap.count()) * detail::unit_interval(random)));
 }
 
 /**
@@ -2677,15 +2692,6 @@ struct diagnostics {
 
 namespace detail {
 
-// SplitMix64: a small, fast generator, plenty for jitter.
-inline std::uint64_t splitmix64(std::uint64_t& state) noexcept
-{
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 // `f()` when set, else `fallback()`: every injectable clock and source reads this way.
 template <class F, class Fallback>
 auto call_or(const F& f, Fallback fallback)
@@ -3048,8 +3054,6 @@ public:
     result_type take_result() { return std::move(*result_); }
 
 private:
-    using clock_duration = time_point::duration;
-
     next_step send_next(time_point now)
     {
         if (now >= deadline_) return finish(result_type(error::timeout));
@@ -3713,18 +3717,9 @@ struct fault_plan {
         if (auto it = at.find(n); it != at.end()) return it->second;
         if (rate <= 0.0 || kinds.empty()) return fault::none;
         std::uint64_t state = seed ^ (n * 0x9e3779b97f4a7c15ULL);
-        const std::uint64_t draw = splitmix(state), kind = splitmix(state);
-        if (static_cast<double>(draw >> 11) * 0x1.0p-53 >= rate) return fault::none;
+        const std::uint64_t draw = modelarts::detail::splitmix64(state), kind = modelarts::detail::splitmix64(state);
+        if (modelarts::detail::unit_interval(draw) >= rate) return fault::none;
         return kinds[static_cast<std::size_t>(kind % kinds.size())];
-    }
-
-private:
-    static std::uint64_t splitmix(std::uint64_t& state) noexcept
-    {
-        std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        return z ^ (z >> 31);
     }
 };
 

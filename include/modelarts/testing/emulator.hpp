@@ -10,6 +10,7 @@
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
 #include "modelarts/iam.hpp"
+#include "modelarts/retry.hpp"
 #include "modelarts/signer.hpp"
 #include "modelarts/validation.hpp"
 
@@ -84,18 +85,9 @@ struct fault_plan {
         if (auto it = at.find(n); it != at.end()) return it->second;
         if (rate <= 0.0 || kinds.empty()) return fault::none;
         std::uint64_t state = seed ^ (n * 0x9e3779b97f4a7c15ULL);
-        const std::uint64_t draw = splitmix(state), kind = splitmix(state);
-        if (static_cast<double>(draw >> 11) * 0x1.0p-53 >= rate) return fault::none;
+        const std::uint64_t draw = modelarts::detail::splitmix64(state), kind = modelarts::detail::splitmix64(state);
+        if (modelarts::detail::unit_interval(draw) >= rate) return fault::none;
         return kinds[static_cast<std::size_t>(kind % kinds.size())];
-    }
-
-private:
-    static std::uint64_t splitmix(std::uint64_t& state) noexcept
-    {
-        std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        return z ^ (z >> 31);
     }
 };
 
