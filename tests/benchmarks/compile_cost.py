@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Compile cost: what including the library costs next to what including Boost alone costs.
+
+    python3 tests/benchmarks/compile_cost.py [BUILD_DIR] [--smoke]
+
+Prints wall time and peak memory of compiling, at -O0 with g++ and clang++ (when installed):
+  core:  a unit including modelarts.hpp and making one call, against <boost/json.hpp> and one parse;
+  beast: a unit including the Beast transport and making one co_await update, against the same
+         Boost headers alone;
+and the command's unit (examples/update_job_description.cpp) with the build's own flags, from
+BUILD_DIR/compile_commands.json. Each figure is the best of three (one with --smoke).
+"""
+import argparse
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def measure(cmd, cwd, repeats):
+    """Best wall time (s) and its peak RSS (MB) of `cmd` over `repeats` runs."""
+    best = None
+    for _ in range(repeats):
+        start = time.monotonic()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        took = time.monotonic() - start
+        if status != 0:
+            sys.exit(f"compile_cost: failed: {shlex.join(cmd)}\n{proc.stderr.read().decode()}")
+        run = (took, usage.ru_maxrss / 1024)  # g++'s own and its waited-for children's peak (cc1plus)
+        if best is None or run[0] < best[0]:
+            best = run
+    return best
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("build", nargs="?", default="build")
+    ap.add_argument("--smoke", action="store_true")
+    args = ap.parse_args()
+    repeats = 1 if args.smoke else 3
+    build = os.path.abspath(args.build)
+
+    compilers = [c for c in ("g++", "clang++") if shutil.which(c)]
+    print(f"# {os.cpu_count()} CPUs; -std=c++20 -O0; best of {repeats}")
+    print(f"{'unit':<34} {'compiler':<8} {'seconds':>8} {'MB':>6} {'ratio s':>8} {'ratio MB':>9}")
+    with tempfile.TemporaryDirectory() as out:
+        for name in ("core", "beast"):
+            for cxx in compilers:
+                def cost(source):
+                    cmd = [cxx, "-std=c++20", "-O0", "-pthread", "-I", os.path.join(ROOT, "include"), "-c",
+                           os.path.join(HERE, "compile", source), "-o", os.path.join(out, source + ".o")]
+                    return measure(cmd, ROOT, repeats)
+                floor = cost(name + "_floor.cpp")
+                lib = cost(name + ".cpp")
+                print(f"{name + ' (library)':<34} {cxx:<8} {lib[0]:>8.2f} {lib[1]:>6.0f} {lib[0] / floor[0]:>8.2f} {lib[1] / floor[1]:>9.2f}")
+                print(f"{name + ' (floor: Boost alone)':<34} {cxx:<8} {floor[0]:>8.2f} {floor[1]:>6.0f}")
+
+    commands = os.path.join(build, "compile_commands.json")
+    if not os.path.exists(commands):
+        sys.exit(f"compile_cost: no {commands}")
+    for entry in json.load(open(commands)):
+        if entry["file"].endswith("update_job_description.cpp"):
+            cmd = shlex.split(entry["command"])
+            cmd[cmd.index("-o") + 1] = os.path.join(tempfile.gettempdir(), "compile_cost_command.o")
+            cmd = [c for c in cmd if c not in ("-MD",)]
+            if "-MF" in cmd:
+                i = cmd.index("-MF")
+                del cmd[i:i + 2]
+            if "-MQ" in cmd:
+                i = cmd.index("-MQ")
+                del cmd[i:i + 2]
+            took, mb = measure(cmd, entry["directory"], repeats)
+            print(f"{'command (the build flags)':<34} {cmd[0]:<8} {took:>8.2f} {mb:>6.0f}")
+            break
+    else:
+        sys.exit("compile_cost: the command is not in the build")
+
+
+if __name__ == "__main__":
+    main()
