@@ -12,6 +12,7 @@
 #include "modelarts/retry.hpp"
 #include "modelarts/validation.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -154,19 +155,36 @@ namespace detail {
     auto* o = body.if_object();
     if (!o) return error::unexpected_shape;
 
-    bool has_is_success = o->contains("is_success"), is_success = false;
-    std::string body_request_id;
-    if (!read_bool(*o, "is_success", is_success) || !read_text(*o, "error_code", out.error_code)
-        || !read_text(*o, "error_msg", out.error_msg) || !read_text(*o, "error_solution", out.error_solution)
-        || !read_text(*o, "request_id", body_request_id))
-        return error::unexpected_shape;
-    if (out.error_msg.empty() && !read_text(*o, "error_message", out.error_msg)) return error::unexpected_shape;
-    if (auto* e = o->if_contains("error"); e && out.error_code.empty()) {  // IAM: {"error":{"code","message"}}
-        auto* eo = e->if_object();
+    // One pass over the fields (a parsed object holds each key once); a string field may also be null.
+    bool has_is_success = false, is_success = false;
+    const boost::json::value *body_request_id = nullptr, *error_message = nullptr, *iam_error = nullptr;
+    auto text = [](const boost::json::value& v, std::string& to) {
+        if (auto* str = v.if_string()) return to.assign(str->data(), str->size()), true;
+        return v.is_null();
+    };
+    for (const auto& field : *o) {
+        const std::string_view key = field.key();
+        const boost::json::value& v = field.value();
+        bool fits = true;
+        if (key == "is_success") {
+            has_is_success = true;
+            auto* b = v.if_bool();
+            fits = b && (is_success = *b, true);
+        } else if (key == "error_code") fits = text(v, out.error_code);
+        else if (key == "error_msg") fits = text(v, out.error_msg);
+        else if (key == "error_solution") fits = text(v, out.error_solution);
+        else if (key == "request_id") fits = v.is_string() || v.is_null(), body_request_id = &v;
+        else if (key == "error_message") error_message = &v;  // read only when error_msg is missing
+        else if (key == "error") iam_error = &v;
+        if (!fits) return error::unexpected_shape;
+    }
+    if (out.error_msg.empty() && error_message && !text(*error_message, out.error_msg)) return error::unexpected_shape;
+    if (iam_error && out.error_code.empty()) {  // IAM: {"error":{"code","message"}}
+        auto* eo = iam_error->if_object();
         if (!eo || !read_string(*eo, "code", out.error_code) || !read_text(*eo, "message", out.error_msg))
             return error::unexpected_shape;
     }
-    if (out.request_id.empty()) out.request_id = std::move(body_request_id);
+    if (out.request_id.empty() && body_request_id) text(*body_request_id, out.request_id);
 
     const bool says_failure = (has_is_success && !is_success) || !out.error_code.empty();
     const bool says_success = has_is_success && is_success;
@@ -183,13 +201,14 @@ namespace detail {
  * Parses a body. An empty one (or only white space) is JSON null where `empty_is_null` (v2's
  * success), and otherwise not JSON at all: what a proxy sends, not the service.
  */
-[[nodiscard]] inline result<boost::json::value> parse_body(std::string_view body, unsigned max_depth, bool empty_is_null)
+[[nodiscard]] inline result<boost::json::value> parse_body(std::string_view body, unsigned max_depth, bool empty_is_null,
+                                                           boost::json::storage_ptr storage)
 {
     if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         if (empty_is_null) return boost::json::value{};
         return error::malformed_body;
     }
-    return parse_json(body, max_depth);
+    return parse_json(body, max_depth, std::move(storage));
 }
 
 inline bool read_version(const boost::json::value& v, job_version_info& out)
@@ -234,7 +253,11 @@ template <class Result, class ReadFields>
 [[nodiscard]] result<Result> parse_answer(const http_response& res, unsigned max_depth, bool bare_success, ReadFields read_fields)
 {
     const bool ok = detail::is_2xx(res.status);
-    auto body = parse_body(res.body, max_depth, bare_success && ok);
+    // The tree lives on the stack while the answer is read (a large one spills to the heap); what
+    // the result keeps is copied out of it.
+    unsigned char stack[4096];
+    boost::json::monotonic_resource arena(stack, sizeof stack);
+    auto body = parse_body(res.body, max_depth, bare_success && ok, &arena);
     if (!body) return body.error();
     Result out;
     if (auto r = read_status(res, *body, bare_success, out); !r) return r.error();

@@ -6,6 +6,7 @@
 #include <boost/json/error.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 
 #include <charconv>
@@ -15,13 +16,17 @@
 
 namespace modelarts::detail {
 
-/** Parses a response body; maps Boost.JSON's errors onto the library's. */
-[[nodiscard]] inline result<boost::json::value> parse_json(std::string_view body, unsigned max_depth)
+/**
+ * Parses a response body into `storage` (default: the heap); maps Boost.JSON's errors onto the
+ * library's.
+ */
+[[nodiscard]] inline result<boost::json::value> parse_json(std::string_view body, unsigned max_depth,
+                                                           boost::json::storage_ptr storage = {})
 {
     boost::json::parse_options opt;
     opt.max_depth = max_depth;
     boost::system::error_code ec;
-    auto v = boost::json::parse(boost::json::string_view(body.data(), body.size()), ec, {}, opt);
+    auto v = boost::json::parse(boost::json::string_view(body.data(), body.size()), ec, std::move(storage), opt);
     if (ec == boost::json::error::too_deep) return error::nesting_too_deep;
     if (ec) return error::malformed_body;
     return v;

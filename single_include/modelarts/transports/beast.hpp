@@ -8,11 +8,12 @@
 // ---- begin modelarts/transports/beast.hpp ----
 /**
  * @file transports/beast.hpp
- * `modelarts::beast_transport`: an Asio-based `async_transport` over Boost.Beast, written with
- * C++20 coroutines (needs OpenSSL: `-lssl -lcrypto`). Optional: `modelarts.hpp` never includes it.
+ * `modelarts::beast_transport`: an Asio-based `async_transport` over Boost.Beast, written as one
+ * composed operation (needs OpenSSL: `-lssl -lcrypto`). Optional: `modelarts.hpp` never includes it.
  *
  * HTTP and HTTPS (peer verification on, host name checked, SNI set); idle connections kept and
- * reused per endpoint, with `TCP_NODELAY`. `async_send` is an Asio operation: it takes any
+ * reused per endpoint, with `TCP_NODELAY`. A request leaves in one gather write; Beast's parser
+ * reads the answer into a buffer the connection keeps. `async_send` is an Asio operation: it takes any
  * completion token, honours the handler's cancellation slot, and with "modelarts/asio.hpp" so do
  * the library's async calls.
  */
@@ -20,29 +21,32 @@
 #define MODELARTS_TRANSPORTS_BEAST_HPP
 
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/dispatch.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/parser.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
-#include <exception>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -50,7 +54,7 @@ namespace modelarts {
 
 /** Settings of `beast_transport`. */
 struct beast_transport_options {
-    std::chrono::milliseconds timeout{std::chrono::seconds(60)};  ///< per connect, handshake, write, read
+    std::chrono::milliseconds timeout{std::chrono::seconds(60)};  ///< per exchange: connect, handshake, write and read
     std::string ca_file = {};  ///< PEM bundle to trust instead of the system's (empty: the system's)
 };
 
@@ -65,7 +69,7 @@ public:
      * @param opts timeout and CA bundle
      */
     explicit beast_transport(executor_type ex, options opts = {})
-        : executor_(std::move(ex)), strand_(boost::asio::make_strand(executor_)), options_(std::move(opts))
+        : executor_(std::move(ex)), options_(std::move(opts))
     {
         tls_.set_verify_mode(boost::asio::ssl::verify_peer);
         if (options_.ca_file.empty())
@@ -81,6 +85,8 @@ public:
      * Sends a request; completes with `void(boost::system::error_code, modelarts::http_response)`.
      * The handler's cancellation slot reaches the exchange: cancelling closes the connection in
      * use and completes with `boost::asio::error::operation_aborted`.
+     * @param req the request
+     * @param token any Asio completion token
      */
     template <class CompletionToken>
     auto async_send(http_request req, CompletionToken&& token)
@@ -89,32 +95,28 @@ public:
     }
 
     /**
-     * As above, allowing each step (connect, handshake, write, read) at most `timeout`, and never
-     * more than the options' timeout.
+     * As above, allowing the whole exchange (connect, handshake, write, read) at most `timeout`,
+     * and never more than the options' timeout; past it, completes with `error::timeout`.
+     * @param req the request
+     * @param timeout the time allowed
+     * @param token any Asio completion token
      */
     template <class CompletionToken>
     auto async_send(http_request req, std::chrono::milliseconds timeout, CompletionToken&& token)
     {
-        return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, http_response)>(
-            [this](auto handler, http_request req, std::chrono::milliseconds t) {
-                auto slot = boost::asio::get_associated_cancellation_slot(handler);
-                auto done = [this, h = std::move(handler)](std::exception_ptr e, exchange_result r) mutable {
-                    if (e) r = {error::transport_failure, {}};  // std::bad_alloc, or cancelled between two steps
-                    auto ex = boost::asio::get_associated_executor(h, executor_);
-                    boost::asio::dispatch(ex, [h = std::move(h), r = std::move(r)]() mutable {
-                        std::move(h)(r.first, std::move(r.second));
-                    });
-                };
-                boost::asio::co_spawn(strand_, exchange(std::move(req), std::min(t, options_.timeout)),
-                                      boost::asio::bind_cancellation_slot(slot, std::move(done)));
-            },
-            token, std::move(req), timeout);
+        const auto deadline = std::chrono::steady_clock::now() + std::min(timeout, options_.timeout);
+        return boost::asio::async_compose<CompletionToken, void(boost::system::error_code, http_response)>(
+            exchange_op{this, std::move(req), deadline}, token, executor_);
     }
 
-    /** Connections opened so far (a reused connection is not counted again). */
+    /** @return connections opened so far (a reused connection is not counted again) */
     std::size_t connections_opened() const noexcept { return opened_; }
 
-    /** Maps Asio, Beast and OpenSSL errors to the library's transport errors. */
+    /**
+     * Maps Asio, Beast and OpenSSL errors to the library's transport errors.
+     * @param ec an error from Asio, Beast or OpenSSL
+     * @return `operation_aborted` as is; else the library's transport error
+     */
     static boost::system::error_code to_error(const boost::system::error_code& ec)
     {
         namespace asio_error = boost::asio::error;
@@ -132,47 +134,218 @@ public:
 
 private:
     using tcp = boost::asio::ip::tcp;
-    using exchange_result = std::pair<boost::system::error_code, http_response>;
-    using round_trip_result = std::tuple<boost::system::error_code, http_response, bool>;
+    using clock = std::chrono::steady_clock;
+    using response_parser = boost::beast::http::response_parser<boost::beast::http::string_body>;
     static constexpr std::size_t max_response_body = 64 * 1024 * 1024;
 
+    // One connection and what its exchanges reuse: the read buffer, the head's bytes, the timer.
     struct connection {
-        std::string key;  // scheme://host:port
-        std::optional<boost::beast::tcp_stream> plain;
-        std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls;
+        explicit connection(const executor_type& ex) : socket(ex), resolver(ex), timer(ex) {}
+
+        // Ends whatever is pending on it: the deadline passed.
+        void abort() noexcept
+        {
+            resolver.cancel();
+            boost::system::error_code ignored;
+            socket.close(ignored);
+        }
+
+        endpoint where;
+        tcp::socket socket;
+        std::optional<boost::asio::ssl::stream<tcp::socket&>> tls;
+        tcp::resolver resolver;
+        boost::asio::steady_timer timer;
+        unsigned deadline_id = 0;  // which exchange the pending timer wait belongs to
+        bool timed_out = false;
+        std::string head;
         boost::beast::flat_buffer buffer;
+        std::optional<response_parser> parser;
     };
 
-    boost::asio::awaitable<exchange_result> exchange(http_request req, std::chrono::milliseconds timeout)
-    {
-        const std::string key = req.destination.url();
-        for (int attempt = 0;; ++attempt) {
-            std::unique_ptr<connection> c = take_idle(key);
-            const bool reused = c != nullptr;
-            if (!c) {
-                auto [ec, fresh] = co_await connect(req.destination, timeout);
-                if (ec) co_return exchange_result{to_error(ec), {}};
-                c = std::move(fresh);
-            }
-            bool got_some = false;
-            round_trip_result rt;  // if/else, not ?: - GCC 12 mis-destroys co_await in a conditional
-            if (c->tls)
-                rt = co_await round_trip(*c->tls, c->buffer, req, timeout, got_some);
-            else
-                rt = co_await round_trip(*c->plain, c->buffer, req, timeout, got_some);
-            auto& [ec, res, keep_alive] = rt;
-            // A kept connection the server has since closed fails before any answer: retry once.
-            if (ec && ec != boost::asio::error::operation_aborted && reused && !got_some && attempt == 0) continue;
-            if (ec) co_return exchange_result{to_error(ec), {}};
-            if (keep_alive) idle_.push_back(std::move(c));
-            co_return exchange_result{{}, std::move(res)};
-        }
-    }
+    // One exchange as an Asio composed operation: [resolve, connect, handshake,] write, read.
+    struct exchange_op {
+        beast_transport* transport;
+        http_request req;
+        clock::time_point deadline;
+        std::shared_ptr<connection> conn = nullptr;
+        enum class stage { start, resolve, connect, handshake, write, read } at = stage::start;
+        bool reused = false;
+        bool replaced = false;
 
-    std::unique_ptr<connection> take_idle(const std::string& key)
+        template <class Self>
+        void operator()(Self& self, boost::system::error_code ec = {}, std::size_t = 0)
+        {
+            switch (at) {
+            case stage::start:
+                if ((conn = transport->take_idle(req.destination))) {
+                    reused = true;
+                    arm(self);
+                    return write(self);
+                }
+                return open(self);
+            case stage::handshake: return ec ? fail(self, ec) : write(self);
+            case stage::write: return ec ? retry_or_fail(self, ec, false) : read(self);
+            case stage::read: return ec ? retry_or_fail(self, ec, conn->parser->got_some()) : finish(self);
+            default: return fail(self, boost::asio::error::invalid_argument);  // not reached
+            }
+        }
+
+        template <class Self>
+        void operator()(Self& self, boost::system::error_code ec, const tcp::resolver::results_type& found)
+        {
+            if (ec) return fail(self, ec);
+            connect(self, found);
+        }
+
+        template <class Self>
+        void operator()(Self& self, boost::system::error_code ec, const tcp::endpoint&)
+        {
+            if (ec) return fail(self, ec);
+            boost::system::error_code ignored;  // headers and body leave at once: no Nagle stall
+            conn->socket.set_option(tcp::no_delay(true), ignored);
+            ++transport->opened_;
+            if (req.destination.scheme != "https") return write(self);
+
+            std::string host = bare_host();
+            auto& tls = conn->tls.emplace(conn->socket, transport->tls_);
+            boost::system::error_code ip_ec;
+            boost::asio::ip::make_address(host, ip_ec);
+            if (ip_ec && !SSL_set_tlsext_host_name(tls.native_handle(), host.c_str()))  // SNI for names, not addresses
+                return fail(self, {static_cast<int>(::ERR_get_error()), boost::asio::error::get_ssl_category()});
+            tls.set_verify_callback(boost::asio::ssl::host_name_verification(host));
+            at = stage::handshake;
+            tls.async_handshake(boost::asio::ssl::stream_base::client, std::move(self));
+        }
+
+        std::string bare_host() const
+        {
+            const std::string& host = req.destination.host;
+            return host.size() > 1 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;  // IPv6 literal
+        }
+
+        // The deadline's timer, on the handler's executor; a wait left from an earlier exchange
+        // on this connection finds another id and does nothing.
+        template <class Self>
+        void arm(Self& self)
+        {
+            conn->timed_out = false;
+            const unsigned id = ++conn->deadline_id;
+            conn->timer.expires_at(deadline);
+            conn->timer.async_wait(boost::asio::bind_executor(
+                boost::asio::get_associated_executor(self, transport->executor_),
+                [weak = std::weak_ptr<connection>(conn), id](boost::system::error_code ec) {
+                    auto c = weak.lock();
+                    if (ec || !c || c->deadline_id != id) return;
+                    c->timed_out = true;
+                    c->abort();
+                }));
+        }
+
+        void disarm() noexcept
+        {
+            ++conn->deadline_id;
+            conn->timer.cancel();
+        }
+
+        template <class Self>
+        void open(Self& self)
+        {
+            conn = std::make_shared<connection>(transport->executor_);
+            conn->where = req.destination;
+            arm(self);
+            const std::string host = bare_host();
+            boost::system::error_code not_an_address;
+            auto address = boost::asio::ip::make_address(host, not_an_address);
+            if (!not_an_address)  // an address needs no resolver (nor its thread)
+                return connect(self, tcp::resolver::results_type::create(tcp::endpoint(address, req.destination.port), host,
+                                                                         std::to_string(req.destination.port)));
+            at = stage::resolve;
+            conn->resolver.async_resolve(host, std::to_string(req.destination.port), std::move(self));
+        }
+
+        template <class Self>
+        void connect(Self& self, const tcp::resolver::results_type& found)
+        {
+            at = stage::connect;
+            boost::asio::async_connect(conn->socket, found, std::move(self));
+        }
+
+        // Head and body in one gather write.
+        template <class Self>
+        void write(Self& self)
+        {
+            std::string& head = conn->head;
+            head.clear();
+            head.append(to_string(req.method)).append(" ").append(req.target).append(" HTTP/1.1\r\n");
+            for (const auto& f : req.headers) head.append(f.name).append(": ").append(f.value).append("\r\n");
+            if (!req.headers.contains("Content-Length") && (!req.body.empty() || req.method != http_method::get))
+                head.append("Content-Length: ").append(std::to_string(req.body.size())).append("\r\n");
+            head.append("\r\n");
+            const std::array<boost::asio::const_buffer, 2> bytes{boost::asio::buffer(head), boost::asio::buffer(req.body)};
+            at = stage::write;
+            if (conn->tls)
+                boost::asio::async_write(*conn->tls, bytes, std::move(self));
+            else
+                boost::asio::async_write(conn->socket, bytes, std::move(self));
+        }
+
+        template <class Self>
+        void read(Self& self)
+        {
+            conn->parser.emplace();
+            conn->parser->body_limit(max_response_body);
+            at = stage::read;
+            if (conn->tls)
+                boost::beast::http::async_read(*conn->tls, conn->buffer, *conn->parser, std::move(self));
+            else
+                boost::beast::http::async_read(conn->socket, conn->buffer, *conn->parser, std::move(self));
+        }
+
+        // A kept connection the server has since closed fails before any answer: one fresh try.
+        template <class Self>
+        void retry_or_fail(Self& self, boost::system::error_code ec, bool got_some)
+        {
+            if (!reused || replaced || got_some || conn->timed_out || ec == boost::asio::error::operation_aborted)
+                return fail(self, ec);
+            replaced = true;
+            disarm();
+            open(self);
+        }
+
+        template <class Self>
+        void fail(Self& self, boost::system::error_code ec)
+        {
+            ec = to_error(ec);
+            if (conn) {
+                if (conn->timed_out) ec = error::timeout;
+                disarm();
+                conn.reset();  // half an exchange: never reused
+            }
+            self.complete(ec, {});
+        }
+
+        template <class Self>
+        void finish(Self& self)
+        {
+            auto& in = conn->parser->get();
+            http_response res;
+            res.status = in.result_int();
+            res.headers.reserve(static_cast<std::size_t>(std::distance(in.begin(), in.end())));
+            for (const auto& f : in) res.headers.add(f.name_string(), f.value());
+            res.body = std::move(in.body());
+            const bool keep = in.keep_alive();
+            conn->parser.reset();
+            disarm();
+            if (keep) transport->idle_.push_back(std::move(conn));
+            conn.reset();
+            self.complete({}, std::move(res));
+        }
+    };
+
+    std::shared_ptr<connection> take_idle(const endpoint& where)
     {
         for (auto it = idle_.begin(); it != idle_.end(); ++it) {
-            if ((*it)->key != key) continue;
+            if ((*it)->where != where) continue;
             auto c = std::move(*it);
             idle_.erase(it);
             return c;
@@ -180,78 +353,10 @@ private:
         return nullptr;
     }
 
-    boost::asio::awaitable<std::pair<boost::system::error_code, std::unique_ptr<connection>>> connect(const endpoint& ep, std::chrono::milliseconds timeout)
-    {
-        using boost::asio::as_tuple, boost::asio::use_awaitable;
-        std::string host = ep.host;
-        if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);  // IPv6 literal
-
-        tcp::resolver resolver(strand_);
-        auto [rec, results] = co_await resolver.async_resolve(host, std::to_string(ep.port), as_tuple(use_awaitable));
-        if (rec) co_return std::pair{rec, nullptr};
-
-        auto c = std::make_unique<connection>();
-        c->key = ep.url();
-        boost::beast::tcp_stream stream(strand_);
-        stream.expires_after(timeout);
-        auto [cec, peer] = co_await stream.async_connect(results, as_tuple(use_awaitable));
-        if (cec) co_return std::pair{cec, nullptr};
-        boost::system::error_code nodelay_ec;  // headers and body leave at once: no Nagle stall
-        stream.socket().set_option(tcp::no_delay(true), nodelay_ec);
-        ++opened_;
-        if (ep.scheme != "https") {
-            c->plain.emplace(std::move(stream));
-            co_return std::pair{boost::system::error_code{}, std::move(c)};
-        }
-
-        auto& tls = c->tls.emplace(std::move(stream), tls_);
-        boost::system::error_code ip_ec;
-        boost::asio::ip::make_address(host, ip_ec);
-        if (ip_ec && !SSL_set_tlsext_host_name(tls.native_handle(), host.c_str()))  // SNI for names, not addresses
-            co_return std::pair{boost::system::error_code(static_cast<int>(::ERR_get_error()), boost::asio::error::get_ssl_category()), nullptr};
-        tls.set_verify_callback(boost::asio::ssl::host_name_verification(host));
-        boost::beast::get_lowest_layer(tls).expires_after(timeout);
-        auto [hec] = co_await tls.async_handshake(boost::asio::ssl::stream_base::client, as_tuple(use_awaitable));
-        if (hec) co_return std::pair{hec, nullptr};
-        co_return std::pair{boost::system::error_code{}, std::move(c)};
-    }
-
-    template <class Stream>
-    boost::asio::awaitable<round_trip_result> round_trip(Stream& stream, boost::beast::flat_buffer& buffer, const http_request& req,
-                                                    std::chrono::milliseconds timeout, bool& got_some)
-    {
-        namespace http = boost::beast::http;
-        using boost::asio::as_tuple, boost::asio::use_awaitable;
-        http::request<http::string_body> out{req.method == http_method::get   ? http::verb::get
-                                             : req.method == http_method::put ? http::verb::put
-                                                                              : http::verb::post,
-                                             req.target, 11};
-        for (const auto& h : req.headers) out.insert(h.name, h.value);
-        out.body() = req.body;
-
-        boost::beast::get_lowest_layer(stream).expires_after(timeout);
-        auto [wec, wn] = co_await http::async_write(stream, out, as_tuple(use_awaitable));
-        if (wec) co_return std::tuple{wec, http_response{}, false};
-
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(max_response_body);
-        auto [rec, rn] = co_await http::async_read(stream, buffer, parser, as_tuple(use_awaitable));
-        got_some = parser.got_some();
-        if (rec) co_return std::tuple{rec, http_response{}, false};
-
-        auto& in = parser.get();
-        http_response res;
-        res.status = in.result_int();
-        for (const auto& f : in) res.headers.add(f.name_string(), f.value());
-        res.body = std::move(in.body());
-        co_return std::tuple{boost::system::error_code{}, std::move(res), in.keep_alive()};
-    }
-
     executor_type executor_;
-    boost::asio::strand<executor_type> strand_;
     options options_;
     boost::asio::ssl::context tls_{boost::asio::ssl::context::tls_client};
-    std::vector<std::unique_ptr<connection>> idle_;
+    std::vector<std::shared_ptr<connection>> idle_;
     std::size_t opened_ = 0;
 };
 
