@@ -7,7 +7,11 @@
 #define MODELARTS_HTTP_HPP
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <initializer_list>
+#include <iterator>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -61,18 +65,60 @@ struct http_header {
     }
 };
 
+/** A view of one field of an `http_headers`: valid until that list next changes. */
+struct http_field {
+    std::string_view name;   ///< field name, as written
+    std::string_view value;  ///< field value
+};
+
 /**
  * An ordered list of header fields with case-insensitive lookup. Order is kept as inserted so
- * that a request prints and sends exactly as built.
+ * that a request prints and sends exactly as built. All fields live in one buffer: a list costs
+ * one allocation however many fields it holds, and copying it costs one more.
  */
 class http_headers {
 public:
-    using const_iterator = std::vector<http_header>::const_iterator;
+    /** Iterates the fields in order, as `http_field` views. */
+    class const_iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;  ///< forward only
+        using value_type = http_field;                        ///< a view of a field
+        using difference_type = std::ptrdiff_t;               ///< distance
+        using pointer = void;                                 ///< no pointer: fields are views
+        using reference = http_field;                         ///< fields are returned by value
+
+        const_iterator() = default;
+        /** @return the field here */
+        http_field operator*() const noexcept { return read(at_).field; }
+        /** @return *this, moved to the next field */
+        const_iterator& operator++() noexcept
+        {
+            at_ += read(at_).size;
+            return *this;
+        }
+        /** @return a copy before the move */
+        const_iterator operator++(int) noexcept
+        {
+            auto before = *this;
+            ++*this;
+            return before;
+        }
+        /** @return true when both are at the same field */
+        friend bool operator==(const const_iterator&, const const_iterator&) = default;
+
+    private:
+        friend class http_headers;
+        explicit const_iterator(const char* at) noexcept : at_(at) {}
+        const char* at_ = nullptr;
+    };
 
     http_headers() = default;
 
     /** @param fields initial fields, in order */
-    http_headers(std::initializer_list<http_header> fields) : fields_(fields) {}
+    http_headers(std::initializer_list<http_header> fields)
+    {
+        for (const auto& f : fields) add(f.name, f.value);
+    }
 
     /**
      * Sets a field, replacing the value of the first field of that name (ignoring case) and
@@ -82,15 +128,14 @@ public:
      */
     void set(std::string_view name, std::string_view value)
     {
-        auto it = find_it(name);
-        if (it == fields_.end()) {
-            fields_.push_back({std::string(name), std::string(value)});
-            return;
-        }
-        it->value.assign(value);
-        fields_.erase(std::remove_if(std::next(it), fields_.end(),
-                                     [&](const http_header& h) { return detail::iequals(h.name, name); }),
-                      fields_.end());
+        if (aliases(name) || aliases(value)) return set(std::string(name), std::string(value));
+        const std::size_t at = find_offset(name);
+        if (at == npos) return add(name, value);
+        const entry e = read(buf_.data() + at);
+        const std::size_t value_at = at + header_size + e.field.name.size();
+        buf_.replace(value_at, e.field.value.size(), value.data(), value.size());
+        write_length(at + 4, value.size());
+        erase_from(at + header_size + e.field.name.size() + value.size(), name);
     }
 
     /**
@@ -100,7 +145,13 @@ public:
      */
     void add(std::string_view name, std::string_view value)
     {
-        fields_.push_back({std::string(name), std::string(value)});
+        if (aliases(name) || aliases(value)) return add(std::string(name), std::string(value));
+        const std::size_t at = buf_.size();
+        buf_.resize(at + header_size);
+        write_length(at, name.size());
+        write_length(at + 4, value.size());
+        buf_.append(name).append(value);
+        ++count_;
     }
 
     /**
@@ -109,10 +160,9 @@ public:
      */
     [[nodiscard]] std::optional<std::string_view> find(std::string_view name) const noexcept
     {
-        auto it = std::find_if(fields_.begin(), fields_.end(),
-                               [&](const http_header& h) { return detail::iequals(h.name, name); });
-        if (it == fields_.end()) return std::nullopt;
-        return std::string_view(it->value);
+        const std::size_t at = find_offset(name);
+        if (at == npos) return std::nullopt;
+        return read(buf_.data() + at).field.value;
     }
 
     /**
@@ -125,33 +175,34 @@ public:
      * @param name field name, any case
      * @return true when a field of that name is present
      */
-    bool contains(std::string_view name) const noexcept { return find(name).has_value(); }
+    bool contains(std::string_view name) const noexcept { return find_offset(name) != npos; }
 
     /**
      * Removes every field of that name.
      * @param name field name, any case
      */
-    void erase(std::string_view name)
-    {
-        fields_.erase(std::remove_if(fields_.begin(), fields_.end(),
-                                     [&](const http_header& h) { return detail::iequals(h.name, name); }),
-                      fields_.end());
-    }
+    void erase(std::string_view name) { erase_from(0, name); }
 
-    /** @param n room for this many fields without reallocating */
-    void reserve(std::size_t n) { fields_.reserve(n); }
+    /** @param n room for about this many fields without reallocating */
+    void reserve(std::size_t n) { buf_.reserve(n * 64); }
 
     /** @return the number of fields */
-    std::size_t size() const noexcept { return fields_.size(); }
+    std::size_t size() const noexcept { return count_; }
     /** @return true when there are no fields */
-    bool empty() const noexcept { return fields_.empty(); }
+    bool empty() const noexcept { return count_ == 0; }
     /** @return iterator to the first field */
-    const_iterator begin() const noexcept { return fields_.begin(); }
+    const_iterator begin() const noexcept { return const_iterator(buf_.data()); }
     /** @return iterator past the last field */
-    const_iterator end() const noexcept { return fields_.end(); }
+    const_iterator end() const noexcept { return const_iterator(buf_.data() + buf_.size()); }
 
-    /** @return true when both hold the same fields in the same order */
-    friend bool operator==(const http_headers&, const http_headers&) = default;
+    /** @return true when both hold the same fields (names ignoring case) in the same order */
+    friend bool operator==(const http_headers& a, const http_headers& b) noexcept
+    {
+        if (a.count_ != b.count_) return false;
+        return std::equal(a.begin(), a.end(), b.begin(), [](http_field x, http_field y) {
+            return detail::iequals(x.name, y.name) && x.value == y.value;
+        });
+    }
 
     /**
      * Prints the fields one per line, `Name: value`, secret values masked.
@@ -162,13 +213,65 @@ public:
     friend std::ostream& operator<<(std::ostream& os, const http_headers& h);
 
 private:
-    std::vector<http_header>::iterator find_it(std::string_view name)
+    // Each field: name length and value length (4 bytes each, native order), then both texts.
+    static constexpr std::size_t header_size = 8;
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+    struct entry {
+        http_field field;
+        std::size_t size;  // bytes the field takes, lengths included
+    };
+
+    static entry read(const char* at) noexcept
     {
-        return std::find_if(fields_.begin(), fields_.end(),
-                            [&](const http_header& h) { return detail::iequals(h.name, name); });
+        std::uint32_t n = 0, v = 0;
+        std::memcpy(&n, at, 4);
+        std::memcpy(&v, at + 4, 4);
+        return {{std::string_view(at + header_size, n), std::string_view(at + header_size + n, v)}, header_size + n + v};
     }
 
-    std::vector<http_header> fields_;
+    void write_length(std::size_t at, std::size_t n) noexcept
+    {
+        const auto v = static_cast<std::uint32_t>(n);  // a field over 4 GiB cannot arrive or be built
+        std::memcpy(buf_.data() + at, &v, 4);
+    }
+
+    // A view into the buffer itself (a value read from this list) would move as the buffer grows.
+    bool aliases(std::string_view s) const noexcept
+    {
+        const auto p = reinterpret_cast<std::uintptr_t>(s.data()), b = reinterpret_cast<std::uintptr_t>(buf_.data());
+        return !s.empty() && p >= b && p < b + buf_.size();
+    }
+
+    std::size_t find_offset(std::string_view name) const noexcept
+    {
+        for (std::size_t at = 0; at < buf_.size();) {
+            const entry e = read(buf_.data() + at);
+            if (detail::iequals(e.field.name, name)) return at;
+            at += e.size;
+        }
+        return npos;
+    }
+
+    // Removes the fields of that name from offset `from` on, keeping the others in order.
+    void erase_from(std::size_t from, std::string_view name)
+    {
+        std::size_t out = from;
+        for (std::size_t at = from; at < buf_.size();) {
+            const entry e = read(buf_.data() + at);
+            if (detail::iequals(e.field.name, name)) {
+                --count_;
+            } else {
+                if (out != at) std::memmove(buf_.data() + out, buf_.data() + at, e.size);
+                out += e.size;
+            }
+            at += e.size;
+        }
+        buf_.resize(out);
+    }
+
+    std::string buf_;
+    std::size_t count_ = 0;
 };
 
 /** The HTTP methods the ModelArts and IAM APIs use. */
@@ -256,8 +359,7 @@ inline bool is_secret_header(std::string_view name) noexcept
 
 inline std::ostream& operator<<(std::ostream& os, const http_headers& h)
 {
-    for (const auto& f : h)
-        os << f.name << ": " << (is_secret_header(f.name) ? std::string_view("***") : std::string_view(f.value)) << "\r\n";
+    for (const auto f : h) os << f.name << ": " << (is_secret_header(f.name) ? std::string_view("***") : f.value) << "\r\n";
     return os;
 }
 

@@ -10,9 +10,7 @@
 #include "modelarts/http.hpp"
 #include "modelarts/validation.hpp"
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/string_view.hpp>
-
+#include <charconv>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,15 +33,18 @@ public:
     const endpoint& destination() const noexcept { return destination_; }
     /** @return the project id, 1 to 64 of [A-Za-z0-9-] */
     const std::string& project_id() const noexcept { return project_id_; }
+    /** @return the `Host` header for the destination, made once */
+    const std::string& host_header() const noexcept { return host_header_; }
 
 private:
     friend result<service_location> make_service_location(const service_config& config);
     service_location(endpoint destination, std::string project_id)
-        : destination_(std::move(destination)), project_id_(std::move(project_id))
+        : destination_(std::move(destination)), project_id_(std::move(project_id)), host_header_(destination_.host_header())
     {
     }
     endpoint destination_;
     std::string project_id_;
+    std::string host_header_;
 };
 
 /**
@@ -74,9 +75,35 @@ inline http_request start_request(const service_location& at, http_method method
     req.destination = at.destination();
     req.target.reserve(target_size);
     req.headers.reserve(8);  // room for the builder's and the signer's fields: no regrowth
-    req.headers.set("Host", req.destination.host_header());
-    req.headers.set("Content-Type", "application/json");
+    req.headers.add("Host", at.host_header());
+    req.headers.add("Content-Type", "application/json");
     return req;
+}
+
+// Appends `text` as a JSON string, quotes included, escaped exactly as boost::json::serialize does.
+inline void append_json_string(std::string& out, std::string_view text)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    out.push_back('"');
+    std::size_t plain = 0;  // the start of a run that needs no escape, copied at once
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(text.substr(plain, i - plain));
+        plain = i + 1;
+        switch (c) {
+        case '"': out.append("\\\""); break;
+        case '\\': out.append("\\\\"); break;
+        case '\b': out.append("\\b"); break;
+        case '\f': out.append("\\f"); break;
+        case '\n': out.append("\\n"); break;
+        case '\r': out.append("\\r"); break;
+        case '\t': out.append("\\t"); break;
+        default: out.append("\\u00").append(1, hex[c >> 4]).append(1, hex[c & 0xF]);
+        }
+    }
+    out.append(text.substr(plain));
+    out.push_back('"');
 }
 
 // An update's own inputs: the API version the job id resolves to, once the description is valid too.
@@ -95,14 +122,16 @@ inline http_request build_update_request(const service_location& at, std::string
     const bool v1 = resolved == api_version::v1;
     auto req = start_request(at, http_method::put, 32 + at.project_id().size() + job_id.size());
     req.target.append(v1 ? "/v1/" : "/v2/").append(at.project_id()).append("/training-jobs/").append(job_id);
-    req.headers.set("X-Project-Id", at.project_id());
+    req.headers.add("X-Project-Id", at.project_id());
 
     std::string& body = req.body;
-    body.reserve(description.size() + 24);
+    body.reserve(description.size() + 24);  // escapes aside, the exact size
     body.append(v1 ? R"({"job_desc":)" : R"({"description":)");
-    body.append(boost::json::serialize(boost::json::string_view(description.data(), description.size())));
+    append_json_string(body, description);
     body.push_back('}');
-    req.headers.set("Content-Length", std::to_string(body.size()));
+    char length[24];
+    const auto end = std::to_chars(length, length + sizeof length, body.size()).ptr;
+    req.headers.add("Content-Length", std::string_view(length, static_cast<std::size_t>(end - length)));
     return req;
 }
 

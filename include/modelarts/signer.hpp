@@ -12,8 +12,10 @@
 #include "modelarts/http.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +52,86 @@ inline void percent_encode(std::string& out, std::string_view s)
     }
 }
 
+inline void append_canonical_uri(std::string& out, std::string_view path)
+{
+    const std::size_t start_size = out.size();
+    std::size_t start = 0;
+    for (;;) {
+        auto slash = path.find('/', start);
+        percent_encode(out, path.substr(start, slash - start));
+        if (slash == std::string_view::npos) break;
+        out.push_back('/');
+        start = slash + 1;
+    }
+    if (out.size() == start_size || out.back() != '/') out.push_back('/');
+}
+
+inline void append_canonical_query(std::string& out, std::string_view query)
+{
+    if (query.empty()) return;  // the usual case: nothing to sort
+    std::vector<std::pair<std::string, std::string>> params;
+    while (!query.empty()) {
+        auto amp = query.find('&');
+        auto pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        if (pair.empty()) continue;
+        auto eq = pair.find('=');
+        std::pair<std::string, std::string> p;
+        percent_encode(p.first, pair.substr(0, eq));
+        if (eq != std::string_view::npos) percent_encode(p.second, pair.substr(eq + 1));
+        params.push_back(std::move(p));
+    }
+    std::sort(params.begin(), params.end());
+    for (std::size_t i = 0; i < params.size(); ++i)
+        out.append(i ? "&" : "").append(params[i].first).append(1, '=').append(params[i].second);
+}
+
+inline void append_hex(std::string& out, const modelarts::detail::sha256::digest& d)
+{
+    static constexpr char digits[] = "0123456789abcdef";
+    for (auto b : d) out.push_back(digits[b >> 4]), out.push_back(digits[b & 0xF]);
+}
+
+// §3's canonical request, appended to `out`; `names` are the signed headers' lower-case names, sorted.
+template <class Names>
+void append_canonical_request(std::string& out, const http_request& req, const Names& names)
+{
+    std::string_view target = req.target, path = target, query;
+    if (auto q = target.find('?'); q != std::string_view::npos) path = target.substr(0, q), query = target.substr(q + 1);
+    out.append(to_string(req.method)).append(1, '\n');
+    append_canonical_uri(out, path);
+    out.append(1, '\n');
+    append_canonical_query(out, query);
+    out.append(1, '\n');
+    for (std::string_view name : names)
+        out.append(name).append(1, ':').append(modelarts::detail::trim(req.headers.get(name))).append(1, '\n');
+    out.append(1, '\n');
+    for (std::size_t i = 0; i < std::size(names); ++i) out.append(i ? ";" : "").append(std::string_view(names[i]));
+    out.append(1, '\n');
+    if (auto content_hash = req.headers.find("X-Sdk-Content-Sha256"))
+        out.append(*content_hash);
+    else
+        append_hex(out, modelarts::detail::sha256::hash(req.body));
+}
+
+// The names default_signed_headers gives, as views of static strings: no allocation.
+struct signed_names {
+    std::array<std::string_view, 5> names{};
+    std::size_t count = 0;
+    const std::string_view* begin() const noexcept { return names.data(); }
+    const std::string_view* end() const noexcept { return names.data() + count; }
+    std::size_t size() const noexcept { return count; }
+    std::string_view operator[](std::size_t i) const noexcept { return names[i]; }
+};
+
+inline signed_names default_signed_names(const http_request& req)
+{
+    signed_names out;
+    for (std::string_view n : {"content-type", "host", "x-project-id", "x-sdk-date", "x-security-token"})
+        if (req.headers.contains(n)) out.names[out.count++] = n;
+    return out;
+}
+
 } // namespace detail
 
 /**
@@ -61,15 +143,7 @@ inline std::string canonical_uri(std::string_view path)
 {
     std::string out;
     out.reserve(path.size() + 8);
-    std::size_t start = 0;
-    for (;;) {
-        auto slash = path.find('/', start);
-        detail::percent_encode(out, path.substr(start, slash - start));
-        if (slash == std::string_view::npos) break;
-        out.push_back('/');
-        start = slash + 1;
-    }
-    if (out.empty() || out.back() != '/') out.push_back('/');
+    detail::append_canonical_uri(out, path);
     return out;
 }
 
@@ -79,24 +153,8 @@ inline std::string canonical_uri(std::string_view path)
  */
 inline std::string canonical_query(std::string_view query)
 {
-    std::vector<std::pair<std::string, std::string>> params;
-    while (!query.empty()) {
-        auto amp = query.find('&');
-        auto pair = query.substr(0, amp);
-        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-        if (pair.empty()) continue;
-        auto eq = pair.find('=');
-        std::pair<std::string, std::string> p;
-        detail::percent_encode(p.first, pair.substr(0, eq));
-        if (eq != std::string_view::npos) detail::percent_encode(p.second, pair.substr(eq + 1));
-        params.push_back(std::move(p));
-    }
-    std::sort(params.begin(), params.end());
     std::string out;
-    for (const auto& [k, v] : params) {
-        if (!out.empty()) out.push_back('&');
-        out.append(k).append(1, '=').append(v);
-    }
+    detail::append_canonical_query(out, query);
     return out;
 }
 
@@ -123,24 +181,9 @@ inline std::vector<std::string> default_signed_headers(const http_request& req)
  */
 inline std::string canonical_request(const http_request& req, const std::vector<std::string>& signed_headers)
 {
-    std::string_view target = req.target, path = target, query;
-    if (auto q = target.find('?'); q != std::string_view::npos) path = target.substr(0, q), query = target.substr(q + 1);
     std::string out;
     out.reserve(256 + req.target.size());
-    out.append(to_string(req.method)).append(1, '\n');
-    out.append(canonical_uri(path)).append(1, '\n');
-    out.append(canonical_query(query)).append(1, '\n');
-    std::string joined;
-    for (const auto& name : signed_headers) {
-        out.append(name).append(1, ':').append(modelarts::detail::trim(req.headers.get(name))).append(1, '\n');
-        if (!joined.empty()) joined.push_back(';');
-        joined.append(name);
-    }
-    out.append(1, '\n').append(joined).append(1, '\n');
-    if (auto content_hash = req.headers.find("X-Sdk-Content-Sha256"))
-        out.append(*content_hash);
-    else
-        out.append(modelarts::detail::to_hex(modelarts::detail::sha256::hash(req.body)));
+    detail::append_canonical_request(out, req, signed_headers);
     return out;
 }
 
@@ -213,12 +256,23 @@ inline std::string authorization(std::string_view access_key, const std::vector<
 inline void sign(http_request& req, std::string_view access_key, std::string_view secret_key,
                  std::string_view security_token, std::chrono::system_clock::time_point now)
 {
-    const std::string date = format_sdk_date(now);
-    req.headers.set("X-Sdk-Date", date);
+    // The same steps as the functions above, into one reused buffer: canonical request, then the
+    // string to sign after it, then the Authorization value.
+    req.headers.set("X-Sdk-Date", format_sdk_date(now));
     if (!security_token.empty()) req.headers.set("X-Security-Token", security_token);
-    const auto names = default_signed_headers(req);
-    const auto sig = signature(secret_key, string_to_sign(canonical_request(req, names), date));
-    req.headers.set("Authorization", authorization(access_key, names, sig));
+    const auto names = detail::default_signed_names(req);
+    std::string buffer;
+    buffer.reserve(384 + req.target.size() + access_key.size() + security_token.size());
+    detail::append_canonical_request(buffer, req, names);
+    const auto canonical_hash = modelarts::detail::sha256::hash(buffer);
+    buffer.assign(signing_algorithm).append(1, '\n').append(req.headers.get("X-Sdk-Date")).append(1, '\n');
+    detail::append_hex(buffer, canonical_hash);
+    const auto mac = modelarts::detail::hmac_sha256(secret_key, buffer);
+    buffer.assign(signing_algorithm).append(" Access=").append(access_key).append(", SignedHeaders=");
+    for (std::size_t i = 0; i < names.size(); ++i) buffer.append(i ? ";" : "").append(names[i]);
+    buffer.append(", Signature=");
+    detail::append_hex(buffer, mac);
+    req.headers.set("Authorization", buffer);
 }
 
 } // namespace signing

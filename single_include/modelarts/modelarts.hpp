@@ -282,7 +282,11 @@ struct is_error_condition_enum<modelarts::condition> : std::true_type {};
 #define MODELARTS_HTTP_HPP
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <initializer_list>
+#include <iterator>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -336,18 +340,60 @@ struct http_header {
     }
 };
 
+/** A view of one field of an `http_headers`: valid until that list next changes. */
+struct http_field {
+    std::string_view name;   ///< field name, as written
+    std::string_view value;  ///< field value
+};
+
 /**
  * An ordered list of header fields with case-insensitive lookup. Order is kept as inserted so
- * that a request prints and sends exactly as built.
+ * that a request prints and sends exactly as built. All fields live in one buffer: a list costs
+ * one allocation however many fields it holds, and copying it costs one more.
  */
 class http_headers {
 public:
-    using const_iterator = std::vector<http_header>::const_iterator;
+    /** Iterates the fields in order, as `http_field` views. */
+    class const_iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;  ///< forward only
+        using value_type = http_field;                        ///< a view of a field
+        using difference_type = std::ptrdiff_t;               ///< distance
+        using pointer = void;                                 ///< no pointer: fields are views
+        using reference = http_field;                         ///< fields are returned by value
+
+        const_iterator() = default;
+        /** @return the field here */
+        http_field operator*() const noexcept { return read(at_).field; }
+        /** @return *this, moved to the next field */
+        const_iterator& operator++() noexcept
+        {
+            at_ += read(at_).size;
+            return *this;
+        }
+        /** @return a copy before the move */
+        const_iterator operator++(int) noexcept
+        {
+            auto before = *this;
+            ++*this;
+            return before;
+        }
+        /** @return true when both are at the same field */
+        friend bool operator==(const const_iterator&, const const_iterator&) = default;
+
+    private:
+        friend class http_headers;
+        explicit const_iterator(const char* at) noexcept : at_(at) {}
+        const char* at_ = nullptr;
+    };
 
     http_headers() = default;
 
     /** @param fields initial fields, in order */
-    http_headers(std::initializer_list<http_header> fields) : fields_(fields) {}
+    http_headers(std::initializer_list<http_header> fields)
+    {
+        for (const auto& f : fields) add(f.name, f.value);
+    }
 
     /**
      * Sets a field, replacing the value of the first field of that name (ignoring case) and
@@ -357,15 +403,14 @@ public:
      */
     void set(std::string_view name, std::string_view value)
     {
-        auto it = find_it(name);
-        if (it == fields_.end()) {
-            fields_.push_back({std::string(name), std::string(value)});
-            return;
-        }
-        it->value.assign(value);
-        fields_.erase(std::remove_if(std::next(it), fields_.end(),
-                                     [&](const http_header& h) { return detail::iequals(h.name, name); }),
-                      fields_.end());
+        if (aliases(name) || aliases(value)) return set(std::string(name), std::string(value));
+        const std::size_t at = find_offset(name);
+        if (at == npos) return add(name, value);
+        const entry e = read(buf_.data() + at);
+        const std::size_t value_at = at + header_size + e.field.name.size();
+        buf_.replace(value_at, e.field.value.size(), value.data(), value.size());
+        write_length(at + 4, value.size());
+        erase_from(at + header_size + e.field.name.size() + value.size(), name);
     }
 
     /**
@@ -375,7 +420,13 @@ public:
      */
     void add(std::string_view name, std::string_view value)
     {
-        fields_.push_back({std::string(name), std::string(value)});
+        if (aliases(name) || aliases(value)) return add(std::string(name), std::string(value));
+        const std::size_t at = buf_.size();
+        buf_.resize(at + header_size);
+        write_length(at, name.size());
+        write_length(at + 4, value.size());
+        buf_.append(name).append(value);
+        ++count_;
     }
 
     /**
@@ -384,10 +435,9 @@ public:
      */
     [[nodiscard]] std::optional<std::string_view> find(std::string_view name) const noexcept
     {
-        auto it = std::find_if(fields_.begin(), fields_.end(),
-                               [&](const http_header& h) { return detail::iequals(h.name, name); });
-        if (it == fields_.end()) return std::nullopt;
-        return std::string_view(it->value);
+        const std::size_t at = find_offset(name);
+        if (at == npos) return std::nullopt;
+        return read(buf_.data() + at).field.value;
     }
 
     /**
@@ -400,33 +450,34 @@ public:
      * @param name field name, any case
      * @return true when a field of that name is present
      */
-    bool contains(std::string_view name) const noexcept { return find(name).has_value(); }
+    bool contains(std::string_view name) const noexcept { return find_offset(name) != npos; }
 
     /**
      * Removes every field of that name.
      * @param name field name, any case
      */
-    void erase(std::string_view name)
-    {
-        fields_.erase(std::remove_if(fields_.begin(), fields_.end(),
-                                     [&](const http_header& h) { return detail::iequals(h.name, name); }),
-                      fields_.end());
-    }
+    void erase(std::string_view name) { erase_from(0, name); }
 
-    /** @param n room for this many fields without reallocating */
-    void reserve(std::size_t n) { fields_.reserve(n); }
+    /** @param n room for about this many fields without reallocating */
+    void reserve(std::size_t n) { buf_.reserve(n * 64); }
 
     /** @return the number of fields */
-    std::size_t size() const noexcept { return fields_.size(); }
+    std::size_t size() const noexcept { return count_; }
     /** @return true when there are no fields */
-    bool empty() const noexcept { return fields_.empty(); }
+    bool empty() const noexcept { return count_ == 0; }
     /** @return iterator to the first field */
-    const_iterator begin() const noexcept { return fields_.begin(); }
+    const_iterator begin() const noexcept { return const_iterator(buf_.data()); }
     /** @return iterator past the last field */
-    const_iterator end() const noexcept { return fields_.end(); }
+    const_iterator end() const noexcept { return const_iterator(buf_.data() + buf_.size()); }
 
-    /** @return true when both hold the same fields in the same order */
-    friend bool operator==(const http_headers&, const http_headers&) = default;
+    /** @return true when both hold the same fields (names ignoring case) in the same order */
+    friend bool operator==(const http_headers& a, const http_headers& b) noexcept
+    {
+        if (a.count_ != b.count_) return false;
+        return std::equal(a.begin(), a.end(), b.begin(), [](http_field x, http_field y) {
+            return detail::iequals(x.name, y.name) && x.value == y.value;
+        });
+    }
 
     /**
      * Prints the fields one per line, `Name: value`, secret values masked.
@@ -437,13 +488,65 @@ public:
     friend std::ostream& operator<<(std::ostream& os, const http_headers& h);
 
 private:
-    std::vector<http_header>::iterator find_it(std::string_view name)
+    // Each field: name length and value length (4 bytes each, native order), then both texts.
+    static constexpr std::size_t header_size = 8;
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+    struct entry {
+        http_field field;
+        std::size_t size;  // bytes the field takes, lengths included
+    };
+
+    static entry read(const char* at) noexcept
     {
-        return std::find_if(fields_.begin(), fields_.end(),
-                            [&](const http_header& h) { return detail::iequals(h.name, name); });
+        std::uint32_t n = 0, v = 0;
+        std::memcpy(&n, at, 4);
+        std::memcpy(&v, at + 4, 4);
+        return {{std::string_view(at + header_size, n), std::string_view(at + header_size + n, v)}, header_size + n + v};
     }
 
-    std::vector<http_header> fields_;
+    void write_length(std::size_t at, std::size_t n) noexcept
+    {
+        const auto v = static_cast<std::uint32_t>(n);  // a field over 4 GiB cannot arrive or be built
+        std::memcpy(buf_.data() + at, &v, 4);
+    }
+
+    // A view into the buffer itself (a value read from this list) would move as the buffer grows.
+    bool aliases(std::string_view s) const noexcept
+    {
+        const auto p = reinterpret_cast<std::uintptr_t>(s.data()), b = reinterpret_cast<std::uintptr_t>(buf_.data());
+        return !s.empty() && p >= b && p < b + buf_.size();
+    }
+
+    std::size_t find_offset(std::string_view name) const noexcept
+    {
+        for (std::size_t at = 0; at < buf_.size();) {
+            const entry e = read(buf_.data() + at);
+            if (detail::iequals(e.field.name, name)) return at;
+            at += e.size;
+        }
+        return npos;
+    }
+
+    // Removes the fields of that name from offset `from` on, keeping the others in order.
+    void erase_from(std::size_t from, std::string_view name)
+    {
+        std::size_t out = from;
+        for (std::size_t at = from; at < buf_.size();) {
+            const entry e = read(buf_.data() + at);
+            if (detail::iequals(e.field.name, name)) {
+                --count_;
+            } else {
+                if (out != at) std::memmove(buf_.data() + out, buf_.data() + at, e.size);
+                out += e.size;
+            }
+            at += e.size;
+        }
+        buf_.resize(out);
+    }
+
+    std::string buf_;
+    std::size_t count_ = 0;
 };
 
 /** The HTTP methods the ModelArts and IAM APIs use. */
@@ -531,8 +634,7 @@ inline bool is_secret_header(std::string_view name) noexcept
 
 inline std::ostream& operator<<(std::ostream& os, const http_headers& h)
 {
-    for (const auto& f : h)
-        os << f.name << ": " << (is_secret_header(f.name) ? std::string_view("***") : std::string_view(f.value)) << "\r\n";
+    for (const auto f : h) os << f.name << ": " << (is_secret_header(f.name) ? std::string_view("***") : f.value) << "\r\n";
     return os;
 }
 
@@ -1225,8 +1327,10 @@ inline std::string format_iso8601_utc(std::chrono::system_clock::time_point t)
 // ---- end modelarts/detail/time.hpp ----
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -1263,6 +1367,86 @@ inline void percent_encode(std::string& out, std::string_view s)
     }
 }
 
+inline void append_canonical_uri(std::string& out, std::string_view path)
+{
+    const std::size_t start_size = out.size();
+    std::size_t start = 0;
+    for (;;) {
+        auto slash = path.find('/', start);
+        percent_encode(out, path.substr(start, slash - start));
+        if (slash == std::string_view::npos) break;
+        out.push_back('/');
+        start = slash + 1;
+    }
+    if (out.size() == start_size || out.back() != '/') out.push_back('/');
+}
+
+inline void append_canonical_query(std::string& out, std::string_view query)
+{
+    if (query.empty()) return;  // the usual case: nothing to sort
+    std::vector<std::pair<std::string, std::string>> params;
+    while (!query.empty()) {
+        auto amp = query.find('&');
+        auto pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        if (pair.empty()) continue;
+        auto eq = pair.find('=');
+        std::pair<std::string, std::string> p;
+        percent_encode(p.first, pair.substr(0, eq));
+        if (eq != std::string_view::npos) percent_encode(p.second, pair.substr(eq + 1));
+        params.push_back(std::move(p));
+    }
+    std::sort(params.begin(), params.end());
+    for (std::size_t i = 0; i < params.size(); ++i)
+        out.append(i ? "&" : "").append(params[i].first).append(1, '=').append(params[i].second);
+}
+
+inline void append_hex(std::string& out, const modelarts::detail::sha256::digest& d)
+{
+    static constexpr char digits[] = "0123456789abcdef";
+    for (auto b : d) out.push_back(digits[b >> 4]), out.push_back(digits[b & 0xF]);
+}
+
+// §3's canonical request, appended to `out`; `names` are the signed headers' lower-case names, sorted.
+template <class Names>
+void append_canonical_request(std::string& out, const http_request& req, const Names& names)
+{
+    std::string_view target = req.target, path = target, query;
+    if (auto q = target.find('?'); q != std::string_view::npos) path = target.substr(0, q), query = target.substr(q + 1);
+    out.append(to_string(req.method)).append(1, '\n');
+    append_canonical_uri(out, path);
+    out.append(1, '\n');
+    append_canonical_query(out, query);
+    out.append(1, '\n');
+    for (std::string_view name : names)
+        out.append(name).append(1, ':').append(modelarts::detail::trim(req.headers.get(name))).append(1, '\n');
+    out.append(1, '\n');
+    for (std::size_t i = 0; i < std::size(names); ++i) out.append(i ? ";" : "").append(std::string_view(names[i]));
+    out.append(1, '\n');
+    if (auto content_hash = req.headers.find("X-Sdk-Content-Sha256"))
+        out.append(*content_hash);
+    else
+        append_hex(out, modelarts::detail::sha256::hash(req.body));
+}
+
+// The names default_signed_headers gives, as views of static strings: no allocation.
+struct signed_names {
+    std::array<std::string_view, 5> names{};
+    std::size_t count = 0;
+    const std::string_view* begin() const noexcept { return names.data(); }
+    const std::string_view* end() const noexcept { return names.data() + count; }
+    std::size_t size() const noexcept { return count; }
+    std::string_view operator[](std::size_t i) const noexcept { return names[i]; }
+};
+
+inline signed_names default_signed_names(const http_request& req)
+{
+    signed_names out;
+    for (std::string_view n : {"content-type", "host", "x-project-id", "x-sdk-date", "x-security-token"})
+        if (req.headers.contains(n)) out.names[out.count++] = n;
+    return out;
+}
+
 } // namespace detail
 
 /**
@@ -1274,15 +1458,7 @@ inline std::string canonical_uri(std::string_view path)
 {
     std::string out;
     out.reserve(path.size() + 8);
-    std::size_t start = 0;
-    for (;;) {
-        auto slash = path.find('/', start);
-        detail::percent_encode(out, path.substr(start, slash - start));
-        if (slash == std::string_view::npos) break;
-        out.push_back('/');
-        start = slash + 1;
-    }
-    if (out.empty() || out.back() != '/') out.push_back('/');
+    detail::append_canonical_uri(out, path);
     return out;
 }
 
@@ -1292,24 +1468,8 @@ inline std::string canonical_uri(std::string_view path)
  */
 inline std::string canonical_query(std::string_view query)
 {
-    std::vector<std::pair<std::string, std::string>> params;
-    while (!query.empty()) {
-        auto amp = query.find('&');
-        auto pair = query.substr(0, amp);
-        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-        if (pair.empty()) continue;
-        auto eq = pair.find('=');
-        std::pair<std::string, std::string> p;
-        detail::percent_encode(p.first, pair.substr(0, eq));
-        if (eq != std::string_view::npos) detail::percent_encode(p.second, pair.substr(eq + 1));
-        params.push_back(std::move(p));
-    }
-    std::sort(params.begin(), params.end());
     std::string out;
-    for (const auto& [k, v] : params) {
-        if (!out.empty()) out.push_back('&');
-        out.append(k).append(1, '=').append(v);
-    }
+    detail::append_canonical_query(out, query);
     return out;
 }
 
@@ -1336,24 +1496,9 @@ inline std::vector<std::string> default_signed_headers(const http_request& req)
  */
 inline std::string canonical_request(const http_request& req, const std::vector<std::string>& signed_headers)
 {
-    std::string_view target = req.target, path = target, query;
-    if (auto q = target.find('?'); q != std::string_view::npos) path = target.substr(0, q), query = target.substr(q + 1);
     std::string out;
     out.reserve(256 + req.target.size());
-    out.append(to_string(req.method)).append(1, '\n');
-    out.append(canonical_uri(path)).append(1, '\n');
-    out.append(canonical_query(query)).append(1, '\n');
-    std::string joined;
-    for (const auto& name : signed_headers) {
-        out.append(name).append(1, ':').append(modelarts::detail::trim(req.headers.get(name))).append(1, '\n');
-        if (!joined.empty()) joined.push_back(';');
-        joined.append(name);
-    }
-    out.append(1, '\n').append(joined).append(1, '\n');
-    if (auto content_hash = req.headers.find("X-Sdk-Content-Sha256"))
-        out.append(*content_hash);
-    else
-        out.append(modelarts::detail::to_hex(modelarts::detail::sha256::hash(req.body)));
+    detail::append_canonical_request(out, req, signed_headers);
     return out;
 }
 
@@ -1426,12 +1571,23 @@ inline std::string authorization(std::string_view access_key, const std::vector<
 inline void sign(http_request& req, std::string_view access_key, std::string_view secret_key,
                  std::string_view security_token, std::chrono::system_clock::time_point now)
 {
-    const std::string date = format_sdk_date(now);
-    req.headers.set("X-Sdk-Date", date);
+    // The same steps as the functions above, into one reused buffer: canonical request, then the
+    // string to sign after it, then the Authorization value.
+    req.headers.set("X-Sdk-Date", format_sdk_date(now));
     if (!security_token.empty()) req.headers.set("X-Security-Token", security_token);
-    const auto names = default_signed_headers(req);
-    const auto sig = signature(secret_key, string_to_sign(canonical_request(req, names), date));
-    req.headers.set("Authorization", authorization(access_key, names, sig));
+    const auto names = detail::default_signed_names(req);
+    std::string buffer;
+    buffer.reserve(384 + req.target.size() + access_key.size() + security_token.size());
+    detail::append_canonical_request(buffer, req, names);
+    const auto canonical_hash = modelarts::detail::sha256::hash(buffer);
+    buffer.assign(signing_algorithm).append(1, '\n').append(req.headers.get("X-Sdk-Date")).append(1, '\n');
+    detail::append_hex(buffer, canonical_hash);
+    const auto mac = modelarts::detail::hmac_sha256(secret_key, buffer);
+    buffer.assign(signing_algorithm).append(" Access=").append(access_key).append(", SignedHeaders=");
+    for (std::size_t i = 0; i < names.size(); ++i) buffer.append(i ? ";" : "").append(names[i]);
+    buffer.append(", Signature=");
+    detail::append_hex(buffer, mac);
+    req.headers.set("Authorization", buffer);
 }
 
 } // namespace signing
@@ -2554,9 +2710,7 @@ struct iam_token : service_status {
 #define MODELARTS_REQUEST_HPP
 
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/string_view.hpp>
-
+#include <charconv>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -2579,15 +2733,18 @@ public:
     const endpoint& destination() const noexcept { return destination_; }
     /** @return the project id, 1 to 64 of [A-Za-z0-9-] */
     const std::string& project_id() const noexcept { return project_id_; }
+    /** @return the `Host` header for the destination, made once */
+    const std::string& host_header() const noexcept { return host_header_; }
 
 private:
     friend result<service_location> make_service_location(const service_config& config);
     service_location(endpoint destination, std::string project_id)
-        : destination_(std::move(destination)), project_id_(std::move(project_id))
+        : destination_(std::move(destination)), project_id_(std::move(project_id)), host_header_(destination_.host_header())
     {
     }
     endpoint destination_;
     std::string project_id_;
+    std::string host_header_;
 };
 
 /**
@@ -2618,9 +2775,35 @@ inline http_request start_request(const service_location& at, http_method method
     req.destination = at.destination();
     req.target.reserve(target_size);
     req.headers.reserve(8);  // room for the builder's and the signer's fields: no regrowth
-    req.headers.set("Host", req.destination.host_header());
-    req.headers.set("Content-Type", "application/json");
+    req.headers.add("Host", at.host_header());
+    req.headers.add("Content-Type", "application/json");
     return req;
+}
+
+// Appends `text` as a JSON string, quotes included, escaped exactly as boost::json::serialize does.
+inline void append_json_string(std::string& out, std::string_view text)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    out.push_back('"');
+    std::size_t plain = 0;  // the start of a run that needs no escape, copied at once
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(text.substr(plain, i - plain));
+        plain = i + 1;
+        switch (c) {
+        case '"': out.append("\\\""); break;
+        case '\\': out.append("\\\\"); break;
+        case '\b': out.append("\\b"); break;
+        case '\f': out.append("\\f"); break;
+        case '\n': out.append("\\n"); break;
+        case '\r': out.append("\\r"); break;
+        case '\t': out.append("\\t"); break;
+        default: out.append("\\u00").append(1, hex[c >> 4]).append(1, hex[c & 0xF]);
+        }
+    }
+    out.append(text.substr(plain));
+    out.push_back('"');
 }
 
 // An update's own inputs: the API version the job id resolves to, once the description is valid too.
@@ -2639,14 +2822,16 @@ inline http_request build_update_request(const service_location& at, std::string
     const bool v1 = resolved == api_version::v1;
     auto req = start_request(at, http_method::put, 32 + at.project_id().size() + job_id.size());
     req.target.append(v1 ? "/v1/" : "/v2/").append(at.project_id()).append("/training-jobs/").append(job_id);
-    req.headers.set("X-Project-Id", at.project_id());
+    req.headers.add("X-Project-Id", at.project_id());
 
     std::string& body = req.body;
-    body.reserve(description.size() + 24);
+    body.reserve(description.size() + 24);  // escapes aside, the exact size
     body.append(v1 ? R"({"job_desc":)" : R"({"description":)");
-    body.append(boost::json::serialize(boost::json::string_view(description.data(), description.size())));
+    append_json_string(body, description);
     body.push_back('}');
-    req.headers.set("Content-Length", std::to_string(body.size()));
+    char length[24];
+    const auto end = std::to_chars(length, length + sizeof length, body.size()).ptr;
+    req.headers.add("Content-Length", std::string_view(length, static_cast<std::size_t>(end - length)));
     return req;
 }
 

@@ -23,6 +23,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -87,15 +88,25 @@ public:
             if (head) (void)headers.release(), headers.reset(head);
             return head != nullptr;
         };
-        for (const auto& f : req.headers)
-            if (!append(f.name + ": " + f.value)) return error::transport_failure;
-        if (!append("Expect:")) return error::transport_failure;  // no 100-continue round trip
-
         if (req.destination != url_destination_ || req.target != url_target_) {  // curl copies the URL: set it on change only
             url_destination_ = req.destination;
             url_target_ = req.target;
+            url_host_ = req.destination.host_header();
             curl_easy_setopt(h, CURLOPT_URL, req.url().c_str());
         }
+        char length[24];
+        const std::string_view body_length(length, static_cast<std::size_t>(
+                                                       std::to_chars(length, length + sizeof length, req.body.size()).ptr - length));
+        for (const auto& f : req.headers) {
+            // curl writes the same Host and Content-Length itself, from the URL and the body; given
+            // them, it would parse them again on every call.
+            if ((detail::iequals(f.name, "Host") && f.value == url_host_)
+                || (detail::iequals(f.name, "Content-Length") && f.value == body_length && req.method != http_method::get))
+                continue;
+            line_.assign(f.name).append(": ").append(f.value);
+            if (!append(line_)) return error::transport_failure;
+        }
+        if (!append("Expect:")) return error::transport_failure;  // no 100-continue round trip
         const auto connect_timeout = timeout.count() > 0 ? std::min(timeout, options_.connect_timeout) : options_.connect_timeout;
         curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
         curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
@@ -190,6 +201,8 @@ private:
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy_{nullptr, curl_easy_cleanup};
     endpoint url_destination_;  // the URL the handle holds
     std::string url_target_;
+    std::string url_host_;  // the Host header curl sends for that URL
+    std::string line_;  // a header line being handed to curl, reused
 };
 
 } // namespace modelarts
