@@ -2,7 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 using namespace modelarts;
 
@@ -233,4 +235,73 @@ TEST_CASE("the create-job answer parses, ids as numbers or as strings")
     CHECK(parse_create_job_response(resp(200, R"({"is_success":true,"job_name":"x"})")).error() == error::unexpected_shape);
     CHECK(parse_create_job_response(resp(200, R"({"is_success":true,"job_id":"1x","version_id":1})")).error()
           == error::unexpected_shape);
+}
+
+// Updates are read as the parser streams past; other answers from a tree. Both must decide every
+// body alike: the same verdict, the same fields, the same error.
+TEST_CASE("the streaming reader and the tree reader agree on 20,000 generated answers")
+{
+    const std::vector<std::string> keys = {"is_success", "error_code", "error_msg", "error_message", "error_solution",
+                                           "request_id", "error", "code", "message", "other", "is_succes"};
+    const std::vector<std::string> values = {
+        "true", "false", "null", "\"\"", "\"ModelArts.2775\"", "\"a\\\"b\\u00e9\\n\"", "0", "-7", "18446744073709551615",
+        "1.5e3", "{}", "[]", "[1,{\"code\":\"x\"}]", "{\"code\":\"APIGW.0301\",\"message\":\"bad token\"}",
+        "{\"code\":7,\"message\":null}", "{\"code\":2.5}", "{\"code\":true}", "{\"message\":[]}",
+        "{\"code\":\"A\",\"code\":\"B\"}", "{\"error\":{\"code\":\"deep\"}}"};
+    std::uint64_t state = 2026;
+    auto next = [&](std::uint64_t n) {  // a fixed LCG: the same bodies on every run
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<std::size_t>((state >> 33) % n);
+    };
+    const unsigned statuses[] = {200, 201, 204, 400, 401, 404, 429, 500};
+    int agreed = 0, successes = 0, failures = 0, errors = 0;
+    for (int i = 0; i < 20000; ++i) {
+        std::string body;
+        switch (next(20)) {
+        case 0: body = ""; break;
+        case 1: body = "null"; break;
+        case 2: body = "[" + values[next(values.size())] + "]"; break;
+        case 3: body = values[next(values.size())]; break;
+        default: {
+            body = "{";
+            const auto n = next(6);
+            for (std::uint64_t k = 0; k < n; ++k)
+                body += (k ? "," : "") + ("\"" + keys[next(keys.size())] + "\":") + values[next(values.size())];
+            body += "}";
+        }
+        }
+        if (next(25) == 0 && !body.empty()) body.resize(next(body.size()));  // cut short: malformed
+        if (next(25) == 0) body += " x";                                     // trailing bytes: malformed
+        http_response res{statuses[next(8)], {}, body};
+        if (next(2)) res.headers.set("X-Request-Id", "header-id");
+        const bool bare = next(2) == 1;
+        CAPTURE(body);
+        CAPTURE(res.status);
+        CAPTURE(bare);
+        auto streamed = detail::parse_status_only<update_result>(res, max_update_response_depth, bare);
+        auto tree = detail::parse_answer<update_result>(res, max_update_response_depth, bare,
+                                                        [](const boost::json::value&, update_result&) { return true; });
+        REQUIRE(streamed.has_value() == tree.has_value());
+        if (!tree) {
+            ++errors;
+            CHECK(streamed.error() == tree.error());
+            agreed += streamed.error() == tree.error();
+            continue;
+        }
+        ++(tree->is_success ? successes : failures);
+        CHECK(streamed->is_success == tree->is_success);
+        CHECK(streamed->error_code == tree->error_code);
+        CHECK(streamed->error_msg == tree->error_msg);
+        CHECK(streamed->error_solution == tree->error_solution);
+        CHECK(streamed->request_id == tree->request_id);
+        CHECK(streamed->http_status == tree->http_status);
+        agreed += streamed->is_success == tree->is_success && streamed->error_code == tree->error_code
+               && streamed->error_msg == tree->error_msg && streamed->request_id == tree->request_id;
+    }
+    CHECK(agreed == 20000);
+    // The generator reaches every outcome: successes, service failures and library errors.
+    MESSAGE(successes << " successes, " << failures << " failures, " << errors << " errors");
+    CHECK(successes > 200);
+    CHECK(failures > 200);
+    CHECK(errors > 200);
 }

@@ -2288,6 +2288,7 @@ inline std::chrono::nanoseconds jittered(std::chrono::nanoseconds cap, std::uint
 #endif
 // ---- end modelarts/retry.hpp ----
 
+#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -2408,59 +2409,72 @@ inline constexpr unsigned max_list_response_depth = 16;
 
 namespace detail {
 
+// One of the status fields as last seen (a later duplicate key replaces an earlier one, as in a
+// parsed object): its JSON type, and its text when it is a string (or, where numbers are read as
+// text, a number).
+struct status_field {
+    enum class kind { absent, null, string, number, boolean, other } type = kind::absent;
+    std::string text;
+
+    void set(kind k) { type = k, text.clear(); }
+    // Absent, null or a string: what a text field may be.
+    bool is_text() const noexcept { return type == kind::absent || type == kind::null || type == kind::string; }
+    // As read_string takes it: numbers too (the documentation gives some codes as numbers).
+    bool is_text_or_number() const noexcept { return is_text() || type == kind::number; }
+};
+
+// The fields every answer shares, however they were read (tree or stream).
+struct status_fields {
+    bool is_object = false;       // the body is a JSON object (else nothing below is set)
+    bool is_null = false;         // the body is JSON null (read as an empty body)
+    status_field is_success;      // kind::boolean, text "1" or "0"
+    status_field error_code, error_msg, error_solution, request_id, error_message;
+    status_field error;           // IAM's {"error":{...}}: kind::other for an object, else its type
+    bool error_is_object = false;
+    status_field iam_code, iam_message;  // its "code" and "message"
+};
+
 /**
- * Reads the parts every answer shares and decides success. The rules:
+ * Decides an answer from its shared fields. The rules:
  * 2xx saying failure and non-2xx saying success are `contradictory_status`; a non-2xx that is
  * not a documented failure body is `unexpected_shape`; a 2xx with neither `is_success` nor an
  * error succeeds only where `empty_success` (v2's `null` body, IAM) allows. Failures may use the
  * service's, the gateway's or IAM's (`{"error":{"code","message"}}`) spelling.
- * @param body the parsed body (null when the body was empty)
+ * @param null_body the body was empty (read as JSON null where allowed)
  */
-[[nodiscard]] inline result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
-                                service_status& out)
+[[nodiscard]] inline result<void> decide_status(const http_response& res, status_fields& f, bool null_body, bool empty_success,
+                                                service_status& out)
 {
+    using kind = status_field::kind;
     out.http_status = res.status;
     out.request_id.assign(res.headers.get("X-Request-Id"));
     const bool ok = detail::is_2xx(res.status);
 
-    if (body.is_null()) {
+    if (null_body) {
         if (!ok || !empty_success) return error::unexpected_shape;
         out.is_success = true;
         return {};
     }
-    auto* o = body.if_object();
-    if (!o) return error::unexpected_shape;
-
-    // One pass over the fields (a parsed object holds each key once); a string field may also be null.
-    bool has_is_success = false, is_success = false;
-    const boost::json::value *body_request_id = nullptr, *error_message = nullptr, *iam_error = nullptr;
-    auto text = [](const boost::json::value& v, std::string& to) {
-        if (auto* str = v.if_string()) return to.assign(str->data(), str->size()), true;
-        return v.is_null();
-    };
-    for (const auto& field : *o) {
-        const std::string_view key = field.key();
-        const boost::json::value& v = field.value();
-        bool fits = true;
-        if (key == "is_success") {
-            has_is_success = true;
-            auto* b = v.if_bool();
-            fits = b && (is_success = *b, true);
-        } else if (key == "error_code") fits = text(v, out.error_code);
-        else if (key == "error_msg") fits = text(v, out.error_msg);
-        else if (key == "error_solution") fits = text(v, out.error_solution);
-        else if (key == "request_id") fits = v.is_string() || v.is_null(), body_request_id = &v;
-        else if (key == "error_message") error_message = &v;  // read only when error_msg is missing
-        else if (key == "error") iam_error = &v;
-        if (!fits) return error::unexpected_shape;
+    if (!f.is_object) return error::unexpected_shape;
+    const bool has_is_success = f.is_success.type != kind::absent;
+    if ((has_is_success && f.is_success.type != kind::boolean) || !f.error_code.is_text() || !f.error_msg.is_text()
+        || !f.error_solution.is_text() || !f.request_id.is_text())
+        return error::unexpected_shape;
+    const bool is_success = f.is_success.text == "1";
+    out.error_code = std::move(f.error_code.text);
+    out.error_msg = std::move(f.error_msg.text);
+    out.error_solution = std::move(f.error_solution.text);
+    if (out.error_msg.empty()) {  // the gateway's spelling, read only when the service's is missing
+        if (!f.error_message.is_text()) return error::unexpected_shape;
+        out.error_msg = std::move(f.error_message.text);
     }
-    if (out.error_msg.empty() && error_message && !text(*error_message, out.error_msg)) return error::unexpected_shape;
-    if (iam_error && out.error_code.empty()) {  // IAM: {"error":{"code","message"}}
-        auto* eo = iam_error->if_object();
-        if (!eo || !read_string(*eo, "code", out.error_code) || !read_text(*eo, "message", out.error_msg))
+    if (f.error.type != kind::absent && out.error_code.empty()) {  // IAM: {"error":{"code","message"}}
+        if (!f.error_is_object || !f.iam_code.is_text_or_number() || !f.iam_message.is_text())
             return error::unexpected_shape;
+        if (f.iam_code.type != kind::absent && f.iam_code.type != kind::null) out.error_code = std::move(f.iam_code.text);
+        if (f.iam_message.type != kind::absent && f.iam_message.type != kind::null) out.error_msg = std::move(f.iam_message.text);
     }
-    if (out.request_id.empty() && body_request_id) text(*body_request_id, out.request_id);
+    if (out.request_id.empty()) out.request_id = std::move(f.request_id.text);
 
     const bool says_failure = (has_is_success && !is_success) || !out.error_code.empty();
     const bool says_success = has_is_success && is_success;
@@ -2471,6 +2485,245 @@ namespace detail {
     if (ok && !says_success && !empty_success) return error::unexpected_shape;
     out.is_success = ok;
     return {};
+}
+
+// A value of the tree as a status field.
+inline void read_field(const boost::json::value& v, status_field& f, bool numbers_as_text = false)
+{
+    using kind = status_field::kind;
+    if (v.is_null()) return f.set(kind::null);
+    if (auto* str = v.if_string()) return f.set(kind::string), void(f.text.assign(str->data(), str->size()));
+    if (auto* b = v.if_bool()) return f.set(kind::boolean), void(f.text = *b ? "1" : "0");
+    if (v.is_number()) {
+        f.set(kind::number);
+        if (numbers_as_text) {
+            if (auto* i = v.if_int64()) f.text = std::to_string(*i);
+            else if (auto* u = v.if_uint64()) f.text = std::to_string(*u);
+            else f.text = boost::json::serialize(v);
+        }
+        return;
+    }
+    f.set(kind::other);
+}
+
+/**
+ * Reads the parts every answer shares from a parsed body (null when the body was empty) and
+ * decides success, as `decide_status` says.
+ */
+[[nodiscard]] inline result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
+                                              service_status& out)
+{
+    status_fields f;
+    if (auto* o = body.if_object()) {
+        f.is_object = true;
+        for (const auto& field : *o) {
+            const std::string_view key = field.key();
+            const boost::json::value& v = field.value();
+            if (key == "is_success") read_field(v, f.is_success);
+            else if (key == "error_code") read_field(v, f.error_code);
+            else if (key == "error_msg") read_field(v, f.error_msg);
+            else if (key == "error_solution") read_field(v, f.error_solution);
+            else if (key == "request_id") read_field(v, f.request_id);
+            else if (key == "error_message") read_field(v, f.error_message);
+            else if (key == "error") {
+                read_field(v, f.error);
+                if (auto* eo = v.if_object()) {
+                    f.error_is_object = true;
+                    if (auto* c = eo->if_contains("code")) read_field(*c, f.iam_code, true);
+                    if (auto* m = eo->if_contains("message")) read_field(*m, f.iam_message);
+                }
+            }
+        }
+    }
+    f.is_null = body.is_null();
+    return decide_status(res, f, f.is_null, empty_success, out);
+}
+
+/**
+ * Reads the shared fields as the parser streams past, building no tree: for answers that have
+ * no other fields (updates). A Boost.JSON `basic_parser` handler.
+ */
+class status_reader {
+public:
+    static constexpr std::size_t max_object_size = std::size_t(-1);  ///< no limit but the body's size
+    static constexpr std::size_t max_array_size = std::size_t(-1);   ///< no limit but the body's size
+    static constexpr std::size_t max_key_size = std::size_t(-1);     ///< no limit but the body's size
+    static constexpr std::size_t max_string_size = std::size_t(-1);  ///< no limit but the body's size
+
+    explicit status_reader(status_fields& f) noexcept : f_(f) {}
+
+    bool on_document_begin(boost::system::error_code&) { return true; }
+    bool on_document_end(boost::system::error_code&) { return true; }
+    bool on_object_begin(boost::system::error_code&)
+    {
+        if (depth_ == 0) f_.is_object = true;
+        if (depth_ == 1 && key_ == field::error) {  // a later "error" replaces an earlier one, as in a tree
+            f_.error.set(kind::other);
+            f_.error_is_object = in_error_ = true;
+            f_.iam_code = {}, f_.iam_message = {};
+        } else {
+            scalar(kind::other);
+        }
+        ++depth_;
+        key_ = field::none;
+        return true;
+    }
+    bool on_object_end(std::size_t, boost::system::error_code&) { return end_container(); }
+    bool on_array_begin(boost::system::error_code&)
+    {
+        scalar(kind::other);
+        ++depth_;
+        key_ = field::none;
+        return true;
+    }
+    bool on_array_end(std::size_t, boost::system::error_code&) { return end_container(); }
+    bool on_key_part(std::string_view s, std::size_t, boost::system::error_code&) { return key_text_.append(s), true; }
+    bool on_key(std::string_view s, std::size_t, boost::system::error_code&)
+    {
+        std::string_view key = s;
+        if (!key_text_.empty()) key = key_text_.append(s);
+        key_ = classify(key);
+        key_text_.clear();
+        return true;
+    }
+    bool on_string_part(std::string_view s, std::size_t, boost::system::error_code&)
+    {
+        if (status_field* f = target()) {
+            if (!in_string_) scalar(kind::string), in_string_ = true;
+            f->text.append(s);
+        }
+        return true;
+    }
+    bool on_string(std::string_view s, std::size_t, boost::system::error_code&)
+    {
+        if (status_field* f = target()) {
+            if (!in_string_) scalar(kind::string);
+            f->text.append(s);
+        }
+        in_string_ = false;
+        return true;
+    }
+    bool on_number_part(std::string_view, boost::system::error_code&) { return true; }
+    bool on_int64(std::int64_t i, std::string_view, boost::system::error_code&)
+    {
+        return target() == &f_.iam_code ? code(std::to_string(i)) : (scalar(kind::number), true);
+    }
+    bool on_uint64(std::uint64_t u, std::string_view, boost::system::error_code&)
+    {
+        return target() == &f_.iam_code ? code(std::to_string(u)) : (scalar(kind::number), true);
+    }
+    bool on_double(double d, std::string_view, boost::system::error_code&)
+    {
+        return target() == &f_.iam_code ? code(boost::json::serialize(boost::json::value(d))) : (scalar(kind::number), true);
+    }
+    bool on_bool(bool b, boost::system::error_code&)
+    {
+        if (status_field* f = target()) scalar(kind::boolean), f->text = b ? "1" : "0";
+        return true;
+    }
+    bool on_null(boost::system::error_code&)
+    {
+        if (depth_ == 0) f_.is_null = true;
+        return scalar(kind::null), true;
+    }
+    bool on_comment_part(std::string_view, boost::system::error_code&) { return true; }
+    bool on_comment(std::string_view, boost::system::error_code&) { return true; }
+
+private:
+    using kind = status_field::kind;
+    enum class field { none, is_success, error_code, error_msg, error_solution, request_id, error_message, error, code, message };
+
+    field classify(std::string_view key) const noexcept
+    {
+        if (depth_ == 1) {
+            if (key == "is_success") return field::is_success;
+            if (key == "error_code") return field::error_code;
+            if (key == "error_msg") return field::error_msg;
+            if (key == "error_solution") return field::error_solution;
+            if (key == "request_id") return field::request_id;
+            if (key == "error_message") return field::error_message;
+            if (key == "error") return field::error;
+        } else if (depth_ == 2 && in_error_) {
+            if (key == "code") return field::code;
+            if (key == "message") return field::message;
+        }
+        return field::none;
+    }
+
+    // The field the value now starting belongs to, if it is one of the shared ones.
+    status_field* target() noexcept
+    {
+        switch (key_) {
+        case field::is_success: return &f_.is_success;
+        case field::error_code: return &f_.error_code;
+        case field::error_msg: return &f_.error_msg;
+        case field::error_solution: return &f_.error_solution;
+        case field::request_id: return &f_.request_id;
+        case field::error_message: return &f_.error_message;
+        case field::error: return &f_.error;
+        case field::code: return &f_.iam_code;
+        case field::message: return &f_.iam_message;
+        case field::none: return nullptr;
+        }
+        return nullptr;
+    }
+
+    void scalar(kind k)
+    {
+        if (status_field* f = target()) {
+            f->set(k);
+            if (f == &f_.error) f_.error_is_object = false;  // a later "error" that is no object replaces one that was
+        }
+    }
+
+    // IAM's code as a number: kept as its text, as read_string keeps it.
+    bool code(std::string text)
+    {
+        f_.iam_code.set(kind::number);
+        f_.iam_code.text = std::move(text);
+        return true;
+    }
+
+    bool end_container()
+    {
+        --depth_;
+        if (depth_ == 1 && in_error_) in_error_ = false;
+        key_ = field::none;
+        return true;
+    }
+
+    status_fields& f_;
+    unsigned depth_ = 0;
+    field key_ = field::none;  // the key whose value comes next, at this depth
+    bool in_error_ = false;     // inside the top-level "error" object
+    bool in_string_ = false;
+    std::string key_text_;      // a key that arrived in parts
+};
+
+/**
+ * Parses an answer that has only the shared fields, streaming: as `parse_answer` with
+ * `read_status`, without building a tree.
+ */
+template <class Result>
+[[nodiscard]] result<Result> parse_status_only(const http_response& res, unsigned max_depth, bool bare_success)
+{
+    Result out;
+    status_fields f;
+    const std::string_view body = res.body;
+    const bool blank = body.find_first_not_of(" \t\r\n") == std::string_view::npos;
+    if (blank) {
+        if (!(bare_success && detail::is_2xx(res.status))) return error::malformed_body;
+    } else {
+        boost::json::parse_options opt;
+        opt.max_depth = max_depth;
+        boost::json::basic_parser<status_reader> parser(opt, f);
+        boost::system::error_code ec;
+        const std::size_t used = parser.write_some(false, body.data(), body.size(), ec);
+        if (ec == boost::json::error::too_deep) return error::nesting_too_deep;
+        if (ec || body.find_first_not_of(" \t\r\n", used) != std::string_view::npos) return error::malformed_body;
+    }
+    if (auto r = decide_status(res, f, blank || f.is_null, bare_success, out); !r) return r.error();
+    return out;
 }
 
 /**
@@ -2590,8 +2843,7 @@ inline bool read_created_job(const boost::json::object& o, create_job_result& ou
  */
 [[nodiscard]] inline result<update_result> parse_update_job_description_response(const http_response& res, api_version api)
 {
-    return detail::parse_answer<update_result>(res, max_update_response_depth, api == api_version::v2,
-                                               [](const boost::json::value&, update_result&) { return true; });
+    return detail::parse_status_only<update_result>(res, max_update_response_depth, api == api_version::v2);
 }
 
 /**
