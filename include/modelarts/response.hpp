@@ -215,19 +215,24 @@ struct status_fields {
 inline void read_field(const boost::json::value& v, status_field& f, bool numbers_as_text = false)
 {
     using kind = status_field::kind;
-    if (v.is_null()) return f.set(kind::null);
-    if (auto* str = v.if_string()) return f.set(kind::string), void(f.text.assign(str->data(), str->size()));
-    if (auto* b = v.if_bool()) return f.set(kind::boolean), void(f.text = *b ? "1" : "0");
-    if (v.is_number()) {
+    if (v.is_null()) {
+        f.set(kind::null);
+    } else if (auto* str = v.if_string()) {
+        f.set(kind::string);
+        f.text.assign(str->data(), str->size());
+    } else if (auto* b = v.if_bool()) {
+        f.set(kind::boolean);
+        f.text = *b ? "1" : "0";
+    } else if (v.is_number()) {
         f.set(kind::number);
         if (numbers_as_text) {
             if (auto* i = v.if_int64()) f.text = std::to_string(*i);
             else if (auto* u = v.if_uint64()) f.text = std::to_string(*u);
             else f.text = boost::json::serialize(v);
         }
-        return;
+    } else {
+        f.set(kind::other);
     }
-    f.set(kind::other);
 }
 
 /**
@@ -301,7 +306,11 @@ public:
         return true;
     }
     bool on_array_end(std::size_t, boost::system::error_code&) { return end_container(); }
-    bool on_key_part(std::string_view s, std::size_t, boost::system::error_code&) { return key_text_.append(s), true; }
+    bool on_key_part(std::string_view s, std::size_t, boost::system::error_code&)
+    {
+        key_text_.append(s);
+        return true;
+    }
     bool on_key(std::string_view s, std::size_t, boost::system::error_code&)
     {
         std::string_view key = s;
@@ -313,7 +322,8 @@ public:
     bool on_string_part(std::string_view s, std::size_t, boost::system::error_code&)
     {
         if (status_field* f = target()) {
-            if (!in_string_) scalar(kind::string), in_string_ = true;
+            if (!in_string_) scalar(kind::string);
+            in_string_ = true;
             f->text.append(s);
         }
         return true;
@@ -328,27 +338,32 @@ public:
         return true;
     }
     bool on_number_part(std::string_view, boost::system::error_code&) { return true; }
+    // A number is text only for IAM's code (made only then); elsewhere only its type counts.
     bool on_int64(std::int64_t i, std::string_view, boost::system::error_code&)
     {
-        return target() == &f_.iam_code ? code(std::to_string(i)) : (scalar(kind::number), true);
+        return number([i] { return std::to_string(i); });
     }
     bool on_uint64(std::uint64_t u, std::string_view, boost::system::error_code&)
     {
-        return target() == &f_.iam_code ? code(std::to_string(u)) : (scalar(kind::number), true);
+        return number([u] { return std::to_string(u); });
     }
     bool on_double(double d, std::string_view, boost::system::error_code&)
     {
-        return target() == &f_.iam_code ? code(boost::json::serialize(boost::json::value(d))) : (scalar(kind::number), true);
+        return number([d] { return boost::json::serialize(boost::json::value(d)); });
     }
     bool on_bool(bool b, boost::system::error_code&)
     {
-        if (status_field* f = target()) scalar(kind::boolean), f->text = b ? "1" : "0";
+        if (status_field* f = target()) {
+            scalar(kind::boolean);
+            f->text = b ? "1" : "0";
+        }
         return true;
     }
     bool on_null(boost::system::error_code&)
     {
         if (depth_ == 0) f_.is_null = true;
-        return scalar(kind::null), true;
+        scalar(kind::null);
+        return true;
     }
     bool on_comment_part(std::string_view, boost::system::error_code&) { return true; }
     bool on_comment(std::string_view, boost::system::error_code&) { return true; }
@@ -400,11 +415,12 @@ private:
         }
     }
 
-    // IAM's code as a number: kept as its text, as read_string keeps it.
-    bool code(std::string text)
+    // IAM's code as a number is kept as its text, as read_string keeps it.
+    template <class Text>
+    bool number(Text text)
     {
-        f_.iam_code.set(kind::number);
-        f_.iam_code.text = std::move(text);
+        scalar(kind::number);
+        if (target() == &f_.iam_code) f_.iam_code.text = text();
         return true;
     }
 

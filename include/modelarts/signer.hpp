@@ -89,7 +89,10 @@ inline void append_canonical_query(std::string& out, std::string_view query)
 inline void append_hex(std::string& out, const modelarts::detail::sha256::digest& d)
 {
     static constexpr char digits[] = "0123456789abcdef";
-    for (auto b : d) out.push_back(digits[b >> 4]), out.push_back(digits[b & 0xF]);
+    for (auto b : d) {
+        out.push_back(digits[b >> 4]);
+        out.push_back(digits[b & 0xF]);
+    }
 }
 
 // §3's canonical request, appended to `out`; `names` are the signed headers' lower-case names, sorted.
