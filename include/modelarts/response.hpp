@@ -211,6 +211,19 @@ struct status_fields {
     return {};
 }
 
+// The shared top-level field a key names, or null: one mapping for the tree and the stream.
+inline status_field* top_level_field(status_fields& f, std::string_view key) noexcept
+{
+    if (key == "is_success") return &f.is_success;
+    if (key == "error_code") return &f.error_code;
+    if (key == "error_msg") return &f.error_msg;
+    if (key == "error_solution") return &f.error_solution;
+    if (key == "request_id") return &f.request_id;
+    if (key == "error_message") return &f.error_message;
+    if (key == "error") return &f.error;
+    return nullptr;
+}
+
 // A value of the tree as a status field.
 inline void read_field(const boost::json::value& v, status_field& f, bool numbers_as_text = false)
 {
@@ -246,21 +259,13 @@ inline void read_field(const boost::json::value& v, status_field& f, bool number
     if (auto* o = body.if_object()) {
         f.is_object = true;
         for (const auto& field : *o) {
-            const std::string_view key = field.key();
-            const boost::json::value& v = field.value();
-            if (key == "is_success") read_field(v, f.is_success);
-            else if (key == "error_code") read_field(v, f.error_code);
-            else if (key == "error_msg") read_field(v, f.error_msg);
-            else if (key == "error_solution") read_field(v, f.error_solution);
-            else if (key == "request_id") read_field(v, f.request_id);
-            else if (key == "error_message") read_field(v, f.error_message);
-            else if (key == "error") {
-                read_field(v, f.error);
-                if (auto* eo = v.if_object()) {
-                    f.error_is_object = true;
-                    if (auto* c = eo->if_contains("code")) read_field(*c, f.iam_code, true);
-                    if (auto* m = eo->if_contains("message")) read_field(*m, f.iam_message);
-                }
+            status_field* slot = top_level_field(f, field.key());
+            if (!slot) continue;
+            read_field(field.value(), *slot);
+            if (auto* eo = field.value().if_object(); eo && slot == &f.error) {
+                f.error_is_object = true;
+                if (auto* c = eo->if_contains("code")) read_field(*c, f.iam_code, true);
+                if (auto* m = eo->if_contains("message")) read_field(*m, f.iam_message);
             }
         }
     }
@@ -286,7 +291,7 @@ public:
     bool on_object_begin(boost::system::error_code&)
     {
         if (depth_ == 0) f_.is_object = true;
-        if (depth_ == 1 && key_ == field::error) {  // a later "error" replaces an earlier one, as in a tree
+        if (depth_ == 1 && target_ == &f_.error) {  // a later "error" replaces an earlier one, as in a tree
             f_.error.set(kind::other);
             f_.error_is_object = in_error_ = true;
             f_.iam_code = {}, f_.iam_message = {};
@@ -294,7 +299,7 @@ public:
             scalar(kind::other);
         }
         ++depth_;
-        key_ = field::none;
+        target_ = nullptr;
         return true;
     }
     bool on_object_end(std::size_t, boost::system::error_code&) { return end_container(); }
@@ -302,7 +307,7 @@ public:
     {
         scalar(kind::other);
         ++depth_;
-        key_ = field::none;
+        target_ = nullptr;
         return true;
     }
     bool on_array_end(std::size_t, boost::system::error_code&) { return end_container(); }
@@ -315,13 +320,13 @@ public:
     {
         std::string_view key = s;
         if (!key_text_.empty()) key = key_text_.append(s);
-        key_ = classify(key);
+        target_ = classify(key);
         key_text_.clear();
         return true;
     }
     bool on_string_part(std::string_view s, std::size_t, boost::system::error_code&)
     {
-        if (status_field* f = target()) {
+        if (status_field* f = target_) {
             if (!in_string_) scalar(kind::string);
             in_string_ = true;
             f->text.append(s);
@@ -330,7 +335,7 @@ public:
     }
     bool on_string(std::string_view s, std::size_t, boost::system::error_code&)
     {
-        if (status_field* f = target()) {
+        if (status_field* f = target_) {
             if (!in_string_) scalar(kind::string);
             f->text.append(s);
         }
@@ -353,7 +358,7 @@ public:
     }
     bool on_bool(bool b, boost::system::error_code&)
     {
-        if (status_field* f = target()) {
+        if (status_field* f = target_) {
             scalar(kind::boolean);
             f->text = b ? "1" : "0";
         }
@@ -370,46 +375,21 @@ public:
 
 private:
     using kind = status_field::kind;
-    enum class field { none, is_success, error_code, error_msg, error_solution, request_id, error_message, error, code, message };
 
-    field classify(std::string_view key) const noexcept
+    // The field the value after this key fills, if it is one of the shared ones.
+    status_field* classify(std::string_view key) noexcept
     {
-        if (depth_ == 1) {
-            if (key == "is_success") return field::is_success;
-            if (key == "error_code") return field::error_code;
-            if (key == "error_msg") return field::error_msg;
-            if (key == "error_solution") return field::error_solution;
-            if (key == "request_id") return field::request_id;
-            if (key == "error_message") return field::error_message;
-            if (key == "error") return field::error;
-        } else if (depth_ == 2 && in_error_) {
-            if (key == "code") return field::code;
-            if (key == "message") return field::message;
-        }
-        return field::none;
-    }
-
-    // The field the value now starting belongs to, if it is one of the shared ones.
-    status_field* target() noexcept
-    {
-        switch (key_) {
-        case field::is_success: return &f_.is_success;
-        case field::error_code: return &f_.error_code;
-        case field::error_msg: return &f_.error_msg;
-        case field::error_solution: return &f_.error_solution;
-        case field::request_id: return &f_.request_id;
-        case field::error_message: return &f_.error_message;
-        case field::error: return &f_.error;
-        case field::code: return &f_.iam_code;
-        case field::message: return &f_.iam_message;
-        case field::none: return nullptr;
+        if (depth_ == 1) return top_level_field(f_, key);
+        if (depth_ == 2 && in_error_) {
+            if (key == "code") return &f_.iam_code;
+            if (key == "message") return &f_.iam_message;
         }
         return nullptr;
     }
 
     void scalar(kind k)
     {
-        if (status_field* f = target()) {
+        if (status_field* f = target_) {
             f->set(k);
             if (f == &f_.error) f_.error_is_object = false;  // a later "error" that is no object replaces one that was
         }
@@ -420,7 +400,7 @@ private:
     bool number(Text text)
     {
         scalar(kind::number);
-        if (target() == &f_.iam_code) f_.iam_code.text = text();
+        if (target_ == &f_.iam_code) f_.iam_code.text = text();
         return true;
     }
 
@@ -428,13 +408,13 @@ private:
     {
         --depth_;
         if (depth_ == 1 && in_error_) in_error_ = false;
-        key_ = field::none;
+        target_ = nullptr;
         return true;
     }
 
     status_fields& f_;
     unsigned depth_ = 0;
-    field key_ = field::none;  // the key whose value comes next, at this depth
+    status_field* target_ = nullptr;  // what the value after the last key fills, at this depth
     bool in_error_ = false;     // inside the top-level "error" object
     bool in_string_ = false;
     std::string key_text_;      // a key that arrived in parts
