@@ -12,7 +12,6 @@
 #include "modelarts/retry.hpp"
 #include "modelarts/validation.hpp"
 
-#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -21,6 +20,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace modelarts {
@@ -133,75 +133,103 @@ inline constexpr unsigned max_list_response_depth = 16;
 
 namespace detail {
 
-// One of the status fields as last seen (a later duplicate key replaces an earlier one, as in a
-// parsed object): its JSON type, and its text when it is a string (or, where numbers are read as
-// text, a number).
+// One of the status fields, read from the parsed tree: its JSON type, and its text (a view into
+// the tree) when it is a string.
 struct status_field {
     enum class kind { absent, null, string, number, boolean, other } type = kind::absent;
-    std::string text;
+    std::string_view text;
 
-    void set(kind k) { type = k, text.clear(); }
     // Absent, null or a string: what a text field may be.
     bool is_text() const noexcept { return type == kind::absent || type == kind::null || type == kind::string; }
-    // As read_string takes it: numbers too (the documentation gives some codes as numbers).
-    bool is_text_or_number() const noexcept { return is_text() || type == kind::number; }
 };
 
-// The fields every answer shares, however they were read (tree or stream).
+// The fields every answer shares; views into the tree, which outlives them.
 struct status_fields {
     bool is_object = false;       // the body is a JSON object (else nothing below is set)
-    bool is_null = false;         // the body is JSON null (read as an empty body)
-    status_field is_success;      // kind::boolean, text "1" or "0"
+    bool is_success = false;      // its value, when is_success.type is kind::boolean
+    status_field success;         // "is_success"
     status_field error_code, error_msg, error_solution, request_id, error_message;
-    status_field error;           // IAM's {"error":{...}}: kind::other for an object, else its type
-    bool error_is_object = false;
-    status_field iam_code, iam_message;  // its "code" and "message"
+    const boost::json::object* error = nullptr;  // IAM's {"error":{"code","message"}}
+    bool error_present = false;   // "error" is there, object or not
 };
 
+// A value of the tree as a status field.
+inline status_field read_field(const boost::json::value& v) noexcept
+{
+    using kind = status_field::kind;
+    if (v.is_null()) return {kind::null, {}};
+    if (auto* str = v.if_string()) return {kind::string, {str->data(), str->size()}};
+    if (v.is_bool()) return {kind::boolean, {}};
+    if (v.is_number()) return {kind::number, {}};
+    return {kind::other, {}};
+}
+
+// Reads the shared top-level fields of a parsed body (a later duplicate key replaces an earlier
+// one, as the parser already did).
+inline status_fields read_status_fields(const boost::json::value& body) noexcept
+{
+    status_fields f;
+    auto* o = body.if_object();
+    if (!o) return f;
+    f.is_object = true;
+    for (const auto& field : *o) {
+        const std::string_view key = field.key();
+        const boost::json::value& v = field.value();
+        if (key == "is_success") {
+            f.success = read_field(v);
+            f.is_success = v.is_bool() && v.get_bool();
+        } else if (key == "error_code") f.error_code = read_field(v);
+        else if (key == "error_msg") f.error_msg = read_field(v);
+        else if (key == "error_solution") f.error_solution = read_field(v);
+        else if (key == "request_id") f.request_id = read_field(v);
+        else if (key == "error_message") f.error_message = read_field(v);
+        else if (key == "error") f.error_present = true, f.error = v.if_object();
+    }
+    return f;
+}
+
 /**
- * Decides an answer from its shared fields. The rules:
- * 2xx saying failure and non-2xx saying success are `contradictory_status`; a non-2xx that is
- * not a documented failure body is `unexpected_shape`; a 2xx with neither `is_success` nor an
- * error succeeds only where `empty_success` (v2's `null` body, IAM) allows. Failures may use the
- * service's, the gateway's or IAM's (`{"error":{"code","message"}}`) spelling.
- * @param null_body the body was empty (read as JSON null where allowed)
+ * Reads the parts every answer shares from a parsed body (null when the body was empty) and
+ * decides success. The rules: 2xx saying failure and non-2xx saying success are
+ * `contradictory_status`; a non-2xx that is not a documented failure body is `unexpected_shape`;
+ * a 2xx with neither `is_success` nor an error succeeds only where `empty_success` (v2's `null`
+ * body, IAM) allows. Failures may use the service's, the gateway's or IAM's
+ * (`{"error":{"code","message"}}`) spelling.
  */
-[[nodiscard]] inline result<void> decide_status(const http_response& res, status_fields& f, bool null_body, bool empty_success,
-                                                service_status& out)
+[[nodiscard]] inline result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
+                                              service_status& out)
 {
     using kind = status_field::kind;
     out.http_status = res.status;
     out.request_id.assign(res.headers.get("X-Request-Id"));
     const bool ok = detail::is_2xx(res.status);
 
-    if (null_body) {
+    if (body.is_null()) {
         if (!ok || !empty_success) return error::unexpected_shape;
         out.is_success = true;
         return {};
     }
+    const status_fields f = read_status_fields(body);
     if (!f.is_object) return error::unexpected_shape;
-    const bool has_is_success = f.is_success.type != kind::absent;
-    if ((has_is_success && f.is_success.type != kind::boolean) || !f.error_code.is_text() || !f.error_msg.is_text()
+    const bool has_is_success = f.success.type != kind::absent;
+    if ((has_is_success && f.success.type != kind::boolean) || !f.error_code.is_text() || !f.error_msg.is_text()
         || !f.error_solution.is_text() || !f.request_id.is_text())
         return error::unexpected_shape;
-    const bool is_success = f.is_success.text == "1";
-    out.error_code = std::move(f.error_code.text);
-    out.error_msg = std::move(f.error_msg.text);
-    out.error_solution = std::move(f.error_solution.text);
+    if (!f.error_code.text.empty()) out.error_code.assign(f.error_code.text);  // a success's are all empty
+    if (!f.error_msg.text.empty()) out.error_msg.assign(f.error_msg.text);
+    if (!f.error_solution.text.empty()) out.error_solution.assign(f.error_solution.text);
     if (out.error_msg.empty()) {  // the gateway's spelling, read only when the service's is missing
         if (!f.error_message.is_text()) return error::unexpected_shape;
-        out.error_msg = std::move(f.error_message.text);
+        if (!f.error_message.text.empty()) out.error_msg.assign(f.error_message.text);
     }
-    if (f.error.type != kind::absent && out.error_code.empty()) {  // IAM: {"error":{"code","message"}}
-        if (!f.error_is_object || !f.iam_code.is_text_or_number() || !f.iam_message.is_text())
+    if (f.error_present && out.error_code.empty()) {  // IAM: {"error":{"code","message"}}
+        if (!f.error || !read_string(*f.error, "code", out.error_code) || !read_text(*f.error, "message", out.error_msg))
             return error::unexpected_shape;
-        if (f.iam_code.type != kind::absent && f.iam_code.type != kind::null) out.error_code = std::move(f.iam_code.text);
-        if (f.iam_message.type != kind::absent && f.iam_message.type != kind::null) out.error_msg = std::move(f.iam_message.text);
     }
-    if (out.request_id.empty()) out.request_id = std::move(f.request_id.text);
+    if (out.request_id.empty() && !f.request_id.text.empty()) out.request_id.assign(f.request_id.text);
 
-    const bool says_failure = (has_is_success && !is_success) || !out.error_code.empty();
-    const bool says_success = has_is_success && is_success;
+    const bool says_failure = (has_is_success && !f.is_success) || !out.error_code.empty();
+    const bool says_success = has_is_success && f.is_success;
     if (says_success && says_failure) return error::unexpected_shape;
     if (ok && says_failure) return error::contradictory_status;
     if (!ok && says_success) return error::contradictory_status;
@@ -209,241 +237,6 @@ struct status_fields {
     if (ok && !says_success && !empty_success) return error::unexpected_shape;
     out.is_success = ok;
     return {};
-}
-
-// The shared top-level field a key names, or null: one mapping for the tree and the stream.
-inline status_field* top_level_field(status_fields& f, std::string_view key) noexcept
-{
-    if (key == "is_success") return &f.is_success;
-    if (key == "error_code") return &f.error_code;
-    if (key == "error_msg") return &f.error_msg;
-    if (key == "error_solution") return &f.error_solution;
-    if (key == "request_id") return &f.request_id;
-    if (key == "error_message") return &f.error_message;
-    if (key == "error") return &f.error;
-    return nullptr;
-}
-
-// A value of the tree as a status field.
-inline void read_field(const boost::json::value& v, status_field& f, bool numbers_as_text = false)
-{
-    using kind = status_field::kind;
-    if (v.is_null()) {
-        f.set(kind::null);
-    } else if (auto* str = v.if_string()) {
-        f.set(kind::string);
-        f.text.assign(str->data(), str->size());
-    } else if (auto* b = v.if_bool()) {
-        f.set(kind::boolean);
-        f.text = *b ? "1" : "0";
-    } else if (v.is_number()) {
-        f.set(kind::number);
-        if (numbers_as_text) {
-            if (auto* i = v.if_int64()) f.text = std::to_string(*i);
-            else if (auto* u = v.if_uint64()) f.text = std::to_string(*u);
-            else f.text = boost::json::serialize(v);
-        }
-    } else {
-        f.set(kind::other);
-    }
-}
-
-/**
- * Reads the parts every answer shares from a parsed body (null when the body was empty) and
- * decides success, as `decide_status` says.
- */
-[[nodiscard]] inline result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
-                                              service_status& out)
-{
-    status_fields f;
-    if (auto* o = body.if_object()) {
-        f.is_object = true;
-        for (const auto& field : *o) {
-            status_field* slot = top_level_field(f, field.key());
-            if (!slot) continue;
-            read_field(field.value(), *slot);
-            if (auto* eo = field.value().if_object(); eo && slot == &f.error) {
-                f.error_is_object = true;
-                if (auto* c = eo->if_contains("code")) read_field(*c, f.iam_code, true);
-                if (auto* m = eo->if_contains("message")) read_field(*m, f.iam_message);
-            }
-        }
-    }
-    f.is_null = body.is_null();
-    return decide_status(res, f, f.is_null, empty_success, out);
-}
-
-/**
- * Reads the shared fields as the parser streams past, building no tree: for answers that have
- * no other fields (updates). A Boost.JSON `basic_parser` handler.
- */
-class status_reader {
-public:
-    static constexpr std::size_t max_object_size = std::size_t(-1);  ///< no limit but the body's size
-    static constexpr std::size_t max_array_size = std::size_t(-1);   ///< no limit but the body's size
-    static constexpr std::size_t max_key_size = std::size_t(-1);     ///< no limit but the body's size
-    static constexpr std::size_t max_string_size = std::size_t(-1);  ///< no limit but the body's size
-
-    explicit status_reader(status_fields& f) noexcept : f_(f) {}
-
-    bool on_document_begin(boost::system::error_code&) { return true; }
-    bool on_document_end(boost::system::error_code&) { return true; }
-    bool on_object_begin(boost::system::error_code&)
-    {
-        if (depth_ == 0) f_.is_object = true;
-        if (depth_ == 1 && target_ == &f_.error) {  // a later "error" replaces an earlier one, as in a tree
-            f_.error.set(kind::other);
-            f_.error_is_object = in_error_ = true;
-            f_.iam_code = {}, f_.iam_message = {};
-        } else {
-            scalar(kind::other);
-        }
-        ++depth_;
-        target_ = nullptr;
-        return true;
-    }
-    bool on_object_end(std::size_t, boost::system::error_code&) { return end_container(); }
-    bool on_array_begin(boost::system::error_code&)
-    {
-        scalar(kind::other);
-        ++depth_;
-        target_ = nullptr;
-        return true;
-    }
-    bool on_array_end(std::size_t, boost::system::error_code&) { return end_container(); }
-    bool on_key_part(std::string_view s, std::size_t, boost::system::error_code&)
-    {
-        key_text_.append(s);
-        return true;
-    }
-    bool on_key(std::string_view s, std::size_t, boost::system::error_code&)
-    {
-        std::string_view key = s;
-        if (!key_text_.empty()) key = key_text_.append(s);
-        target_ = classify(key);
-        key_text_.clear();
-        return true;
-    }
-    bool on_string_part(std::string_view s, std::size_t, boost::system::error_code&)
-    {
-        if (status_field* f = target_) {
-            if (!in_string_) scalar(kind::string);
-            in_string_ = true;
-            f->text.append(s);
-        }
-        return true;
-    }
-    bool on_string(std::string_view s, std::size_t, boost::system::error_code&)
-    {
-        if (status_field* f = target_) {
-            if (!in_string_) scalar(kind::string);
-            f->text.append(s);
-        }
-        in_string_ = false;
-        return true;
-    }
-    bool on_number_part(std::string_view, boost::system::error_code&) { return true; }
-    // A number is text only for IAM's code (made only then); elsewhere only its type counts.
-    bool on_int64(std::int64_t i, std::string_view, boost::system::error_code&)
-    {
-        return number([i] { return std::to_string(i); });
-    }
-    bool on_uint64(std::uint64_t u, std::string_view, boost::system::error_code&)
-    {
-        return number([u] { return std::to_string(u); });
-    }
-    bool on_double(double d, std::string_view, boost::system::error_code&)
-    {
-        return number([d] { return boost::json::serialize(boost::json::value(d)); });
-    }
-    bool on_bool(bool b, boost::system::error_code&)
-    {
-        if (status_field* f = target_) {
-            scalar(kind::boolean);
-            f->text = b ? "1" : "0";
-        }
-        return true;
-    }
-    bool on_null(boost::system::error_code&)
-    {
-        if (depth_ == 0) f_.is_null = true;
-        scalar(kind::null);
-        return true;
-    }
-    bool on_comment_part(std::string_view, boost::system::error_code&) { return true; }
-    bool on_comment(std::string_view, boost::system::error_code&) { return true; }
-
-private:
-    using kind = status_field::kind;
-
-    // The field the value after this key fills, if it is one of the shared ones.
-    status_field* classify(std::string_view key) noexcept
-    {
-        if (depth_ == 1) return top_level_field(f_, key);
-        if (depth_ == 2 && in_error_) {
-            if (key == "code") return &f_.iam_code;
-            if (key == "message") return &f_.iam_message;
-        }
-        return nullptr;
-    }
-
-    void scalar(kind k)
-    {
-        if (status_field* f = target_) {
-            f->set(k);
-            if (f == &f_.error) f_.error_is_object = false;  // a later "error" that is no object replaces one that was
-        }
-    }
-
-    // IAM's code as a number is kept as its text, as read_string keeps it.
-    template <class Text>
-    bool number(Text text)
-    {
-        scalar(kind::number);
-        if (target_ == &f_.iam_code) f_.iam_code.text = text();
-        return true;
-    }
-
-    bool end_container()
-    {
-        --depth_;
-        if (depth_ == 1 && in_error_) in_error_ = false;
-        target_ = nullptr;
-        return true;
-    }
-
-    status_fields& f_;
-    unsigned depth_ = 0;
-    status_field* target_ = nullptr;  // what the value after the last key fills, at this depth
-    bool in_error_ = false;     // inside the top-level "error" object
-    bool in_string_ = false;
-    std::string key_text_;      // a key that arrived in parts
-};
-
-/**
- * Parses an answer that has only the shared fields, streaming: as `parse_answer` with
- * `read_status`, without building a tree.
- */
-template <class Result>
-[[nodiscard]] result<Result> parse_status_only(const http_response& res, unsigned max_depth, bool bare_success)
-{
-    Result out;
-    status_fields f;
-    const std::string_view body = res.body;
-    const bool blank = body.find_first_not_of(" \t\r\n") == std::string_view::npos;
-    if (blank) {
-        if (!(bare_success && detail::is_2xx(res.status))) return error::malformed_body;
-    } else {
-        boost::json::parse_options opt;
-        opt.max_depth = max_depth;
-        boost::json::basic_parser<status_reader> parser(opt, f);
-        boost::system::error_code ec;
-        const std::size_t used = parser.write_some(false, body.data(), body.size(), ec);
-        if (ec == boost::json::error::too_deep) return error::nesting_too_deep;
-        if (ec || body.find_first_not_of(" \t\r\n", used) != std::string_view::npos) return error::malformed_body;
-    }
-    if (auto r = decide_status(res, f, blank || f.is_null, bare_success, out); !r) return r.error();
-    return out;
 }
 
 /**
@@ -508,11 +301,14 @@ template <class Result, class ReadFields>
     boost::json::monotonic_resource arena(stack, sizeof stack);
     auto body = parse_body(res.body, max_depth, bare_success && ok, &arena);
     if (!body) return body.error();
-    Result out;
-    if (auto r = read_status(res, *body, bare_success, out); !r) return r.error();
-    if (out.is_success && !read_fields(*body, out)) return error::unexpected_shape;
+    result<Result> out(boost::system::in_place_value);  // filled in place: no move of the result's strings
+    if (auto r = read_status(res, *body, bare_success, *out); !r) return r.error();
+    if (out->is_success && !read_fields(*body, *out)) return error::unexpected_shape;
     return out;
 }
+
+// For answers with no fields but the shared ones (updates).
+inline constexpr auto no_fields = [](const boost::json::value&, const service_status&) noexcept { return true; };
 
 // Adapts a reader of an object's fields to parse_answer: a body that is no object has none.
 template <class Result, class ReadObject>
@@ -563,7 +359,7 @@ inline bool read_created_job(const boost::json::object& o, create_job_result& ou
  */
 [[nodiscard]] inline result<update_result> parse_update_job_description_response(const http_response& res, api_version api)
 {
-    return detail::parse_status_only<update_result>(res, max_update_response_depth, api == api_version::v2);
+    return detail::parse_answer<update_result>(res, max_update_response_depth, api == api_version::v2, detail::no_fields);
 }
 
 /**
