@@ -10,7 +10,7 @@
 // for the whole call (default 60), each retry announced by one line on stderr.
 //
 // Endpoint: --endpoint, else MODELARTS_ENDPOINT, else HUAWEICLOUD_SDK_REGION's; with none of
-// them, an emulator started in this process on loopback. Project: --project-id, else
+// them, an emulator in this process (no network; see command_transport.hpp). Project: --project-id, else
 // HUAWEICLOUD_SDK_PROJECT_ID. Credentials from the environment, as the SDK's Session() reads
 // them: HUAWEICLOUD_SDK_AK/SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN) sign each request;
 // MODELARTS_AUTH_TOKEN is sent as X-Auth-Token; MODELARTS_USERNAME/PASSWORD (+ MODELARTS_ACCOUNT)
@@ -19,8 +19,7 @@
 // stdout: one line of JSON, the SDK's result. Exit status: 0 success; 1 failure reported by the
 // service or gateway; 2 bad arguments, refused input (nothing sent), transport failure or an
 // answer that is not the API's (a message on stderr, nothing on stdout).
-#include "modelarts/testing/server.hpp"
-#include "modelarts/transports/curl.hpp"
+#include "command_transport.hpp"
 
 #include "modelarts/modelarts.hpp"
 
@@ -29,7 +28,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,7 +53,7 @@ int usage(std::ostream& os, int status)
        << "Environment: MODELARTS_ENDPOINT, HUAWEICLOUD_SDK_REGION, HUAWEICLOUD_SDK_PROJECT_ID; credentials from\n"
        << "HUAWEICLOUD_SDK_AK/SK/SECURITY_TOKEN, MODELARTS_AUTH_TOKEN, or MODELARTS_USERNAME/PASSWORD/ACCOUNT with\n"
        << "HUAWEICLOUD_SDK_IAM_ENDPOINT.\n"
-       << "With no endpoint and no region, runs against an emulator started in-process on loopback.\n";
+       << "With no endpoint and no region, runs against an emulator in this process (no network).\n";
     return status;
 }
 
@@ -84,8 +82,7 @@ void announce_retry(const modelarts::attempt_report& a)
     std::cerr << program << ": attempt " << a.number << " failed (" << why << "); retrying in " << wait << " s\n";
 }
 
-template <class Transport>
-int update(const modelarts::session<Transport>& session, const arguments& args)
+int update(const modelarts::session<modelarts::any_transport>& session, const arguments& args)
 {
     modelarts::estimator estimator{session, *args.job_id};
     if (args.via == "estimator") return report(estimator.update_job_description(*args.description));
@@ -134,33 +131,15 @@ int main(int argc, char** argv)
     if (args.endpoint) options->endpoint = *args.endpoint;
     if (args.project_id) options->project_id = *args.project_id;
 
-    std::unique_ptr<modelarts::testing::emulator_server> emulator;
-    if (options->endpoint.empty()) {
-        // The embedded emulator accepts whatever credentials the environment holds.
-        modelarts::testing::emulator_server::options opts;
-        if (!options->project_id.empty()) opts.emulator.project_id = options->project_id;
-        if (auto* t = std::get_if<modelarts::token_credentials>(&options->auth)) opts.emulator.token = t->token;
-        if (auto* k = std::get_if<modelarts::aksk_credentials>(&options->auth))
-            opts.emulator.access_keys[k->access_key] = {k->secret_key, k->security_token};
-        if (auto* u = std::get_if<modelarts::password_credentials>(&options->auth))
-            opts.emulator.users.push_back({u->username, u->password, u->account});
-        try {
-            emulator = std::make_unique<modelarts::testing::emulator_server>(opts);
-        } catch (const std::exception& e) {
-            return fail(std::string("cannot start the embedded emulator: ") + e.what());
-        }
-        emulator->start();
-        options->endpoint = emulator->endpoint();
-        options->project_id = opts.emulator.project_id;
-        if (auto* u = std::get_if<modelarts::password_credentials>(&options->auth)) u->iam_endpoint = emulator->endpoint();
-        std::cerr << program << ": no endpoint or region given; using the embedded emulator at " << options->endpoint << '\n';
-    }
+    if (options->endpoint.empty())
+        std::cerr << program << ": no endpoint or region given; using the emulator in this process (no network)\n";
+    auto transport = command::make_transport(*options);
     if (options->project_id.empty()) return fail("project_id: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID");
 
     options->retry.max_attempts = args.max_attempts;
     options->retry.timeout = std::chrono::seconds(args.timeout_seconds);  // each attempt gets what remains
     options->on_attempt = announce_retry;
-    auto session = modelarts::make_session(modelarts::curl_transport{}, std::move(*options));
+    auto session = modelarts::make_session(std::move(transport), std::move(*options));
     if (!session) return fail(session.error().message());
     return update(*session, args);
 }

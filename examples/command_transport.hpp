@@ -1,0 +1,23 @@
+// The command's transport, in a unit of its own so that it compiles beside the command's main
+// unit rather than after it: libcurl to the endpoint, or, when no endpoint or region is given, an
+// emulator in this process.
+#ifndef MODELARTS_EXAMPLES_COMMAND_TRANSPORT_HPP
+#define MODELARTS_EXAMPLES_COMMAND_TRANSPORT_HPP
+
+#include "modelarts/any_transport.hpp"
+#include "modelarts/session.hpp"
+
+namespace command {
+
+/**
+ * The transport for a session with `options`. With an endpoint: libcurl. Without one: an emulator
+ * that accepts whatever credentials `options` holds, and `options` is pointed at it (endpoint,
+ * project, IAM endpoint).
+ * @param options the session's settings, read from the environment and the arguments
+ * @return the transport; the emulator, when there is one, lives in it and is called in-process
+ */
+modelarts::any_transport make_transport(modelarts::session_options& options);
+
+} // namespace command
+
+#endif
