@@ -286,3 +286,30 @@ TEST_CASE("in_process_transport carries faults out as a network transport report
     CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(20));
     CHECK(t.send(*req, std::chrono::milliseconds(5)).error() == error::timeout);  // later than the call allows
 }
+
+TEST_CASE("regression: an answer that repeats bytes of the request is UTF-8 JSON whatever they were")
+{
+    emulator em{{.token = "tok"}};
+    // Found by fuzzing: the 400 repeated the raw \xff of the path, and no JSON parser read it.
+    for (const std::string id : {"\xff}", "\xC0\xAF", "\xED\xA0\x80", "ok\xE4\xB8", "9\xF4\x90\x80\x80"}) {
+        for (const std::string& api : {v1, v2}) {
+            CAPTURE(id);
+            auto r = em.handle(put(api + id, R"({"job_desc":"x"})"));
+            CHECK(r.status / 100 == 4);
+            CHECK(detail::utf8_length(r.body));
+            auto verdict = parse_update_job_description_response(r, api == v2 ? api_version::v2 : api_version::v1);
+            REQUIRE(verdict);
+            CHECK_FALSE(verdict->is_success);
+            CHECK_FALSE(verdict->error_code.empty());
+        }
+    }
+}
+
+TEST_CASE("invalid UTF-8 becomes U+FFFD byte by byte; well-formed text is kept as it is")
+{
+    CHECK(detail::utf8_replace_invalid("abc \xE4\xB8\xAD") == "abc \xE4\xB8\xAD");
+    CHECK(detail::utf8_replace_invalid("a\xff" "b") == "a\xEF\xBF\xBD" "b");
+    CHECK(detail::utf8_replace_invalid("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");
+    CHECK(detail::utf8_replace_invalid("x\xE4\xB8") == "x\xEF\xBF\xBD\xEF\xBF\xBD");
+    CHECK(detail::utf8_replace_invalid("") == "");
+}

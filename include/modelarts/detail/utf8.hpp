@@ -3,13 +3,36 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace modelarts::detail {
 
+// The length of the well-formed UTF-8 sequence at `p` (RFC 3629, Unicode table 3-7: no overlong
+// forms, no encoded surrogates, nothing above U+10FFFF, nothing truncated), or 0 when there is none.
+inline std::size_t utf8_sequence_length(const unsigned char* p, const unsigned char* end) noexcept
+{
+    const unsigned char b = *p;
+    std::size_t trail;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the first trailing byte
+    if (b < 0x80) return 1;
+    if (b >= 0xC2 && b <= 0xDF) trail = 1;
+    else if (b == 0xE0) trail = 2, lo = 0xA0;              // no overlong 3-byte form
+    else if (b == 0xED) trail = 2, hi = 0x9F;              // no surrogates U+D800..DFFF
+    else if (b >= 0xE1 && b <= 0xEF) trail = 2;
+    else if (b == 0xF0) trail = 3, lo = 0x90;              // no overlong 4-byte form
+    else if (b == 0xF4) trail = 3, hi = 0x8F;              // nothing above U+10FFFF
+    else if (b >= 0xF1 && b <= 0xF3) trail = 3;
+    else return 0;                                         // 0x80..0xC1, 0xF5..0xFF
+    if (static_cast<std::size_t>(end - p) <= trail) return 0;
+    if (p[1] < lo || p[1] > hi) return 0;
+    for (std::size_t i = 2; i <= trail; ++i)
+        if ((p[i] & 0xC0) != 0x80) return 0;
+    return trail + 1;
+}
+
 /**
- * Counts the code points of well-formed UTF-8 (RFC 3629, Unicode table 3-7): no overlong forms,
- * no encoded surrogates, nothing above U+10FFFF, no truncated sequence.
+ * Counts the code points of well-formed UTF-8.
  * @return the count, or nothing when `s` is not well-formed
  */
 [[nodiscard]] inline std::optional<std::size_t> utf8_length(std::string_view s) noexcept
@@ -17,31 +40,35 @@ namespace modelarts::detail {
     std::size_t count = 0;
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const auto* end = p + s.size();
-    while (p != end) {
-        const unsigned char b = *p;
-        std::size_t trail;
-        unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the first trailing byte
-        if (b < 0x80) {
-            ++p;
-            ++count;
-            continue;
-        }
-        if (b >= 0xC2 && b <= 0xDF) trail = 1;
-        else if (b == 0xE0) trail = 2, lo = 0xA0;              // no overlong 3-byte form
-        else if (b == 0xED) trail = 2, hi = 0x9F;              // no surrogates U+D800..DFFF
-        else if (b >= 0xE1 && b <= 0xEF) trail = 2;
-        else if (b == 0xF0) trail = 3, lo = 0x90;              // no overlong 4-byte form
-        else if (b == 0xF4) trail = 3, hi = 0x8F;              // nothing above U+10FFFF
-        else if (b >= 0xF1 && b <= 0xF3) trail = 3;
-        else return std::nullopt;                              // 0x80..0xC1, 0xF5..0xFF
-        if (static_cast<std::size_t>(end - p) <= trail) return std::nullopt;
-        if (p[1] < lo || p[1] > hi) return std::nullopt;
-        for (std::size_t i = 2; i <= trail; ++i)
-            if ((p[i] & 0xC0) != 0x80) return std::nullopt;
-        p += trail + 1;
-        ++count;
+    for (; p != end; ++count) {
+        const std::size_t n = utf8_sequence_length(p, end);
+        if (n == 0) return std::nullopt;
+        p += n;
     }
     return count;
+}
+
+/**
+ * `s` with each byte that starts no well-formed sequence replaced by U+FFFD (one per byte):
+ * well-formed UTF-8 always, and `s` itself when it already was.
+ */
+[[nodiscard]] inline std::string utf8_replace_invalid(std::string_view s)
+{
+    std::string out;
+    out.reserve(s.size());
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* end = p + s.size();
+    while (p != end) {
+        const std::size_t n = utf8_sequence_length(p, end);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";
+            ++p;
+        } else {
+            out.append(reinterpret_cast<const char*>(p), n);
+            p += n;
+        }
+    }
+    return out;
 }
 
 } // namespace modelarts::detail

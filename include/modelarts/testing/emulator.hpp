@@ -7,6 +7,7 @@
 #ifndef MODELARTS_TESTING_EMULATOR_HPP
 #define MODELARTS_TESTING_EMULATOR_HPP
 
+#include "modelarts/detail/utf8.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
 #include "modelarts/iam.hpp"
@@ -417,8 +418,11 @@ private:
         return buf;
     }
 
+    // Every JSON answer leaves through here: whatever bytes of the request it repeats (a job id
+    // from the path, say), it is UTF-8, so any JSON parser reads it.
     static http_response reply(unsigned status, std::string body, const std::string& request_id)
     {
+        if (!detail::utf8_length(body)) body = detail::utf8_replace_invalid(body);
         http_response res;
         res.status = status;
         res.headers.set("Content-Type", "application/json");
