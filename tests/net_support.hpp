@@ -11,6 +11,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <boost/asio/write.hpp>
+
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -74,6 +78,16 @@ private:
     tcp::acceptor acceptor_;
 };
 
+/** Stops `thread`, blocked in `acceptor.accept()`: raises `stopping`, wakes it with a connection, joins it. */
+inline void stop_accepting(boost::asio::io_context& io, tcp::acceptor& acceptor, std::atomic<bool>& stopping, std::thread& thread)
+{
+    stopping = true;
+    boost::system::error_code ec;
+    tcp::socket poke(io);
+    poke.connect(acceptor.local_endpoint(), ec);
+    thread.join();
+}
+
 /** Accepts each connection, reads a little, and closes it without answering. */
 class hangup_server {
 public:
@@ -92,11 +106,7 @@ public:
     }
     ~hangup_server()
     {
-        stopping_ = true;
-        boost::system::error_code ec;
-        tcp::socket poke(io_);
-        poke.connect(acceptor_.local_endpoint(), ec);  // wake the blocking accept
-        thread_.join();
+        stop_accepting(io_, acceptor_, stopping_, thread_);
     }
     unsigned short port() const { return acceptor_.local_endpoint().port(); }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port()); }
@@ -105,6 +115,58 @@ private:
     boost::asio::io_context io_;
     tcp::acceptor acceptor_;
     std::atomic<bool> stopping_{false};
+    std::thread thread_;
+};
+
+/**
+ * Answers every request with the same bytes, then closes the connection. Says whether the
+ * answer left whole: a client that drops the connection part way makes the write fail.
+ */
+class canned_server {
+public:
+    explicit canned_server(std::string answer) : answer_(std::move(answer)), acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0})
+    {
+        thread_ = std::thread([this] {
+            for (;;) {
+                boost::system::error_code ec;
+                tcp::socket s = acceptor_.accept(ec);
+                if (ec || stopping_) return;
+                std::string request;
+                char buf[4096];
+                while (request.find("\r\n\r\n") == std::string::npos && !ec)  // the head; bodies here are small
+                    request.append(buf, s.read_some(boost::asio::buffer(buf), ec));
+                boost::asio::write(s, boost::asio::buffer(answer_), ec);
+                if (ec) ++cut_short_;
+                s.close(ec);
+                ++finished_;
+            }
+        });
+    }
+    ~canned_server()
+    {
+        stop_accepting(io_, acceptor_, stopping_, thread_);
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()); }
+    /** Answers the client stopped reading part way, once `n` answers are over (waits up to 10 s). */
+    int cut_short(int n = 1) const
+    {
+        for (int i = 0; i < 1000 && finished_.load() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        return cut_short_.load();
+    }
+
+    /** An HTTP/1.1 answer: `extra` header lines (each ending in CRLF), and `body`. */
+    static std::string answer(unsigned status, const std::string& extra, const std::string& body)
+    {
+        return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: application/json\r\nContent-Length: "
+             + std::to_string(body.size()) + "\r\n" + extra + "\r\n" + body;
+    }
+
+private:
+    std::string answer_;
+    boost::asio::io_context io_;
+    tcp::acceptor acceptor_;
+    std::atomic<bool> stopping_{false};
+    std::atomic<int> cut_short_{0}, finished_{0};
     std::thread thread_;
 };
 

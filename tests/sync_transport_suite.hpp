@@ -131,6 +131,55 @@ void transport_failures(Make make)
     CHECK(r.error() == error::connection_reset);
 }
 
+/**
+ * Answers over the transport's limits are `response_too_large` (a bad response), and the
+ * transport stops reading: a 64 MiB body is never read whole. `make(limits)` makes a transport.
+ */
+template <class Make>
+void answers_are_bounded(Make make)
+{
+    using net_support::canned_server;
+    const std::string ok_body = R"({"is_success":true})";
+    auto update = [&](const response_limits& limits, const std::string& url) {
+        return estimator{make_session(make(limits), url), "182626"}.update_job_description("x");
+    };
+
+    canned_server huge(canned_server::answer(200, "", ok_body + std::string(64 << 20, ' ')));
+    auto r = update({}, huge.url());
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error() == error::response_too_large);
+    CHECK(r.error() == condition::bad_response);
+    CHECK(huge.cut_short() == 1);
+
+    std::string many;
+    for (int i = 0; i < 10000; ++i) many += "X-Filler-" + std::to_string(i) + ": y\r\n";
+    canned_server crowded(canned_server::answer(200, many, ok_body));
+    r = update({}, crowded.url());
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error() == error::response_too_large);
+
+    std::string wide;
+    for (int i = 0; i < 5; ++i) wide += "X-Wide-" + std::to_string(i) + ": " + std::string(4000, 'w') + "\r\n";
+    canned_server heavy(canned_server::answer(200, wide, ok_body));
+    r = update({}, heavy.url());
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error() == error::response_too_large);
+
+    // The limits are exact, and configurable: a body of the limit passes, one byte more does not.
+    canned_server exact(canned_server::answer(200, "", ok_body));
+    r = update({.max_body_bytes = ok_body.size()}, exact.url());
+    REQUIRE(r.has_value());
+    CHECK(r->is_success);
+    r = update({.max_body_bytes = ok_body.size() - 1}, exact.url());
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error() == error::response_too_large);
+    r = update({.max_header_count = 1}, exact.url());  // it sends Content-Type and Content-Length
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error() == error::response_too_large);
+    r = update({.max_header_count = 2}, exact.url());
+    CHECK(r.has_value());
+}
+
 } // namespace sync_transport_suite
 
 #endif

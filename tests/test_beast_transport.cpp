@@ -156,6 +156,43 @@ TEST_CASE("beast: service failures are answers; transport failures have their ow
     }));
 }
 
+TEST_CASE("beast: answers over the limits are refused, and not read whole")
+{
+    using net_support::canned_server;
+    const std::string ok_body = R"({"is_success":true})";
+    canned_server huge(canned_server::answer(200, "", ok_body + std::string(64 << 20, ' ')));
+    std::string many, wide;
+    for (int i = 0; i < 10000; ++i) many += "X-Filler-" + std::to_string(i) + ": y\r\n";
+    for (int i = 0; i < 5; ++i) wide += "X-Wide-" + std::to_string(i) + ": " + std::string(4000, 'w') + "\r\n";
+    canned_server crowded(canned_server::answer(200, many, ok_body));
+    canned_server heavy(canned_server::answer(200, wide, ok_body));
+    canned_server exact(canned_server::answer(200, "", ok_body));
+    asio::io_context io;
+    CHECK(net_support::run(io, [&]() -> asio::awaitable<void> {
+        auto update = [&](const std::string& url, response_limits limits) {
+            return estimator{make_session(io, url, {.limits = limits}), "182626"}.async_update_job_description("x", asio::use_awaitable);
+        };
+        auto r = co_await update(huge.url(), {});
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error() == error::response_too_large);
+        CHECK(r.error() == condition::bad_response);
+        CHECK(huge.cut_short() == 1);
+        r = co_await update(crowded.url(), {});
+        CHECK(r.error() == error::response_too_large);
+        r = co_await update(heavy.url(), {});
+        CHECK(r.error() == error::response_too_large);
+        r = co_await update(exact.url(), {.max_body_bytes = ok_body.size()});
+        REQUIRE(r.has_value());
+        CHECK(r->is_success);
+        r = co_await update(exact.url(), {.max_body_bytes = ok_body.size() - 1});
+        CHECK(r.error() == error::response_too_large);
+        r = co_await update(exact.url(), {.max_header_count = 1});
+        CHECK(r.error() == error::response_too_large);
+        r = co_await update(exact.url(), {.max_header_count = 2});
+        CHECK(r.has_value());
+    }));
+}
+
 TEST_CASE("beast: a kept connection the server has closed is replaced, once, without an error")
 {
     auto server = net_support::start_emulator();

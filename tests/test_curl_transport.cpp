@@ -43,6 +43,11 @@ TEST_CASE("curl: TLS peer and host verification are always on")
     sync_transport_suite::tls_is_verified<curl_transport>(make);
 }
 
+TEST_CASE("curl: answers over the limits are refused, and not read whole")
+{
+    sync_transport_suite::answers_are_bounded([](const modelarts::response_limits& l) { return curl_transport{{.limits = l}}; });
+}
+
 TEST_CASE("curl: refused, timed out and reset exchanges are told apart")
 {
     sync_transport_suite::transport_failures<curl_transport>(make);

@@ -40,6 +40,13 @@ TEST_CASE("cpp-httplib: TLS peer and host verification are always on")
     sync_transport_suite::tls_is_verified<httplib_transport>(make);
 }
 
+TEST_CASE("cpp-httplib: answers over the limits are refused, and not read whole")
+{
+    sync_transport_suite::answers_are_bounded([](const modelarts::response_limits& l) {
+        return modelarts::httplib_transport{{.limits = l}};
+    });
+}
+
 TEST_CASE("cpp-httplib: refused, timed out and reset exchanges are told apart")
 {
     sync_transport_suite::transport_failures<httplib_transport>(make);

@@ -44,6 +44,7 @@ enum class error {
     unexpected_shape,          ///< JSON, but not of the documented shape
     contradictory_status,      ///< 2xx saying failure, or 4xx/5xx saying success
     nesting_too_deep,          ///< JSON nested deeper than the response needs
+    response_too_large,        ///< over the transport's `response_limits`: the connection was dropped
 
     // The exchange itself failed (issued by transports).
     transport_failure = 200,   ///< the exchange failed for another reason
@@ -143,6 +144,9 @@ public:
             return "response: HTTP status and body disagree on success";
         case error::nesting_too_deep:
             return "response body: nested deeper than the response needs";
+        case error::response_too_large:
+            return "response: over the transport's limits (response_limits: body 8 MiB, 100 header lines, 16 KiB of "
+                   "header by default); the connection was dropped";
         case error::transport_failure:
             return "transport: the request could not be delivered";
         case error::host_not_found:

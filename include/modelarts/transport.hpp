@@ -11,10 +11,23 @@
 
 #include <chrono>
 #include <concepts>
+#include <cstddef>
 #include <type_traits>
 #include <utility>
 
 namespace modelarts {
+
+/**
+ * How much of an answer the shipped transports read before giving up with
+ * `error::response_too_large` and dropping the connection, so that a hostile or broken server
+ * cannot make the client's memory grow without bound. ModelArts' answers are a few hundred bytes
+ * with about a dozen headers; a version list of 1,000 versions is under 2 MiB.
+ */
+struct response_limits {
+    std::size_t max_body_bytes = 8 * 1024 * 1024;   ///< the body, after any transfer coding
+    std::size_t max_header_count = 100;             ///< header lines
+    std::size_t max_header_bytes = 16 * 1024;       ///< the status line and header lines together
+};
 
 /**
  * A blocking HTTP client: `send` delivers a request and returns whatever response came back.

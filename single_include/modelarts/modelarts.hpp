@@ -70,6 +70,7 @@ enum class error {
     unexpected_shape,          ///< JSON, but not of the documented shape
     contradictory_status,      ///< 2xx saying failure, or 4xx/5xx saying success
     nesting_too_deep,          ///< JSON nested deeper than the response needs
+    response_too_large,        ///< over the transport's `response_limits`: the connection was dropped
 
     // The exchange itself failed (issued by transports).
     transport_failure = 200,   ///< the exchange failed for another reason
@@ -169,6 +170,9 @@ public:
             return "response: HTTP status and body disagree on success";
         case error::nesting_too_deep:
             return "response body: nested deeper than the response needs";
+        case error::response_too_large:
+            return "response: over the transport's limits (response_limits: body 8 MiB, 100 header lines, 16 KiB of "
+                   "header by default); the connection was dropped";
         case error::transport_failure:
             return "transport: the request could not be delivered";
         case error::host_not_found:
@@ -681,10 +685,23 @@ inline std::ostream& operator<<(std::ostream& os, const http_response& res)
 
 #include <chrono>
 #include <concepts>
+#include <cstddef>
 #include <type_traits>
 #include <utility>
 
 namespace modelarts {
+
+/**
+ * How much of an answer the shipped transports read before giving up with
+ * `error::response_too_large` and dropping the connection, so that a hostile or broken server
+ * cannot make the client's memory grow without bound. ModelArts' answers are a few hundred bytes
+ * with about a dozen headers; a version list of 1,000 versions is under 2 MiB.
+ */
+struct response_limits {
+    std::size_t max_body_bytes = 8 * 1024 * 1024;   ///< the body, after any transfer coding
+    std::size_t max_header_count = 100;             ///< header lines
+    std::size_t max_header_bytes = 16 * 1024;       ///< the status line and header lines together
+};
 
 /**
  * A blocking HTTP client: `send` delivers a request and returns whatever response came back.
@@ -905,13 +922,36 @@ private:
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace modelarts::detail {
 
+// The length of the well-formed UTF-8 sequence at `p` (RFC 3629, Unicode table 3-7: no overlong
+// forms, no encoded surrogates, nothing above U+10FFFF, nothing truncated), or 0 when there is none.
+inline std::size_t utf8_sequence_length(const unsigned char* p, const unsigned char* end) noexcept
+{
+    const unsigned char b = *p;
+    std::size_t trail;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the first trailing byte
+    if (b < 0x80) return 1;
+    if (b >= 0xC2 && b <= 0xDF) trail = 1;
+    else if (b == 0xE0) trail = 2, lo = 0xA0;              // no overlong 3-byte form
+    else if (b == 0xED) trail = 2, hi = 0x9F;              // no surrogates U+D800..DFFF
+    else if (b >= 0xE1 && b <= 0xEF) trail = 2;
+    else if (b == 0xF0) trail = 3, lo = 0x90;              // no overlong 4-byte form
+    else if (b == 0xF4) trail = 3, hi = 0x8F;              // nothing above U+10FFFF
+    else if (b >= 0xF1 && b <= 0xF3) trail = 3;
+    else return 0;                                         // 0x80..0xC1, 0xF5..0xFF
+    if (static_cast<std::size_t>(end - p) <= trail) return 0;
+    if (p[1] < lo || p[1] > hi) return 0;
+    for (std::size_t i = 2; i <= trail; ++i)
+        if ((p[i] & 0xC0) != 0x80) return 0;
+    return trail + 1;
+}
+
 /**
- * Counts the code points of well-formed UTF-8 (RFC 3629, Unicode table 3-7): no overlong forms,
- * no encoded surrogates, nothing above U+10FFFF, no truncated sequence.
+ * Counts the code points of well-formed UTF-8.
  * @return the count, or nothing when `s` is not well-formed
  */
 [[nodiscard]] inline std::optional<std::size_t> utf8_length(std::string_view s) noexcept
@@ -919,31 +959,35 @@ namespace modelarts::detail {
     std::size_t count = 0;
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const auto* end = p + s.size();
-    while (p != end) {
-        const unsigned char b = *p;
-        std::size_t trail;
-        unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the first trailing byte
-        if (b < 0x80) {
-            ++p;
-            ++count;
-            continue;
-        }
-        if (b >= 0xC2 && b <= 0xDF) trail = 1;
-        else if (b == 0xE0) trail = 2, lo = 0xA0;              // no overlong 3-byte form
-        else if (b == 0xED) trail = 2, hi = 0x9F;              // no surrogates U+D800..DFFF
-        else if (b >= 0xE1 && b <= 0xEF) trail = 2;
-        else if (b == 0xF0) trail = 3, lo = 0x90;              // no overlong 4-byte form
-        else if (b == 0xF4) trail = 3, hi = 0x8F;              // nothing above U+10FFFF
-        else if (b >= 0xF1 && b <= 0xF3) trail = 3;
-        else return std::nullopt;                              // 0x80..0xC1, 0xF5..0xFF
-        if (static_cast<std::size_t>(end - p) <= trail) return std::nullopt;
-        if (p[1] < lo || p[1] > hi) return std::nullopt;
-        for (std::size_t i = 2; i <= trail; ++i)
-            if ((p[i] & 0xC0) != 0x80) return std::nullopt;
-        p += trail + 1;
-        ++count;
+    for (; p != end; ++count) {
+        const std::size_t n = utf8_sequence_length(p, end);
+        if (n == 0) return std::nullopt;
+        p += n;
     }
     return count;
+}
+
+/**
+ * `s` with each byte that starts no well-formed sequence replaced by U+FFFD (one per byte):
+ * well-formed UTF-8 always, and `s` itself when it already was.
+ */
+[[nodiscard]] inline std::string utf8_replace_invalid(std::string_view s)
+{
+    std::string out;
+    out.reserve(s.size());
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* end = p + s.size();
+    while (p != end) {
+        const std::size_t n = utf8_sequence_length(p, end);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";
+            ++p;
+        } else {
+            out.append(reinterpret_cast<const char*>(p), n);
+            p += n;
+        }
+    }
+    return out;
 }
 
 } // namespace modelarts::detail
@@ -4421,8 +4465,11 @@ private:
         return buf;
     }
 
+    // Every JSON answer leaves through here: whatever bytes of the request it repeats (a job id
+    // from the path, say), it is UTF-8, so any JSON parser reads it.
     static http_response reply(unsigned status, std::string body, const std::string& request_id)
     {
+        if (!detail::utf8_length(body)) body = detail::utf8_replace_invalid(body);
         http_response res;
         res.status = status;
         res.headers.set("Content-Type", "application/json");

@@ -13,6 +13,7 @@
 
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
+#include "modelarts/transport.hpp"
 
 #include <curl/curl.h>
 
@@ -31,6 +32,7 @@ struct curl_transport_options {
     std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};  ///< to open a connection
     std::chrono::milliseconds total_timeout{std::chrono::seconds(60)};    ///< per exchange; 0: no limit
     std::string ca_file = {};  ///< PEM bundle to trust instead of the system's (empty: the system's)
+    response_limits limits = {};  ///< how much of an answer to read before `error::response_too_large`
 };
 
 /** A sync transport over one libcurl easy handle. Not safe for concurrent use. */
@@ -75,7 +77,8 @@ public:
         CURL* h = easy_.get();
         if (!h) return error::transport_failure;
 
-        http_response res;
+        exchange x{&options_.limits, {}};
+        http_response& res = x.response;
         std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, curl_slist_free_all);
         auto append = [&](const std::string& line) {
             curl_slist* head = curl_slist_append(headers.get(), line.c_str());
@@ -114,16 +117,17 @@ public:
             curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.data());
             curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method == http_method::put ? "PUT" : static_cast<const char*>(nullptr));
         }
-        curl_easy_setopt(h, CURLOPT_WRITEDATA, &res);
-        curl_easy_setopt(h, CURLOPT_HEADERDATA, &res);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
+        curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
 
         const CURLcode rc = curl_easy_perform(h);
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));  // the list dies with this call
+        if (x.too_large) return error::response_too_large;  // curl closes a connection whose answer it left unread
         if (rc != CURLE_OK) return to_error(rc);
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         res.status = static_cast<unsigned>(status);
-        return res;
+        return std::move(res);
     }
 
     /** @return how many new connections the last call opened (0 when it reused one) */
@@ -167,9 +171,20 @@ private:
         ~global_init() { curl_global_cleanup(); }
     };
 
+    // One exchange's answer, and whether it went over the limits (a callback that returns less
+    // than it was given makes libcurl stop the transfer).
+    struct exchange {
+        const response_limits* limits;
+        http_response response;
+        std::size_t header_count = 0, header_bytes = 0;
+        bool too_large = false;
+    };
+
     static std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user)
     {
-        static_cast<http_response*>(user)->body.append(data, size * n);
+        auto& x = *static_cast<exchange*>(user);
+        if (size * n > x.limits->max_body_bytes - x.response.body.size()) return x.too_large = true, 0;
+        x.response.body.append(data, size * n);
         return size * n;
     }
 
@@ -177,12 +192,18 @@ private:
     // starts the headers afresh.
     static std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user)
     {
-        auto& res = *static_cast<http_response*>(user);
+        auto& x = *static_cast<exchange*>(user);
+        auto& res = x.response;
         std::string_view line(data, size * n);
+        x.header_bytes += line.size();
+        if (x.header_bytes > x.limits->max_header_bytes) return x.too_large = true, 0;
         while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
         if (line.starts_with("HTTP/")) {
             res.headers = {};
+            x.header_count = 0;
+            x.header_bytes = line.size();
         } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
+            if (++x.header_count > x.limits->max_header_count) return x.too_large = true, 0;
             auto value = line.substr(colon + 1);
             while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
             while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);

@@ -12,11 +12,13 @@
 
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
+#include "modelarts/transport.hpp"
 
 #include <httplib.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -28,6 +30,12 @@ struct httplib_transport_options {
     std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
     std::chrono::milliseconds read_timeout{std::chrono::seconds(60)};
     std::string ca_file = {};  ///< PEM bundle to trust instead of the system's (empty: the system's)
+    /**
+     * How much of an answer to read before `error::response_too_large`. The body is counted as it
+     * arrives; the headers once cpp-httplib has read them all (it caps each line at 8 KiB but not
+     * their number, so a hostile head is bounded by the read timeout, not by these limits).
+     */
+    response_limits limits = {};
 };
 
 /** A sync transport over cpp-httplib. Not safe for concurrent use. */
@@ -57,19 +65,34 @@ public:
         out.path = req.target;
         for (const auto& h : req.headers) out.headers.emplace(h.name, h.value);
         out.body = req.body;
+        http_response res;
+        bool too_large = false;
+        const response_limits& limits = options_.limits;
+        out.response_handler = [&](const httplib::Response& head) {
+            std::size_t bytes = 0;
+            for (const auto& [name, value] : head.headers) bytes += name.size() + value.size() + 4;
+            return !(too_large = head.headers.size() > limits.max_header_count || bytes > limits.max_header_bytes);
+        };
+        out.content_receiver = [&](const char* data, std::size_t n, std::uint64_t, std::uint64_t) {
+            if (n > limits.max_body_bytes - res.body.size()) return !(too_large = true);
+            res.body.append(data, n);
+            return true;
+        };
 
         const auto start = std::chrono::steady_clock::now();
         httplib::Result r = client.send(out);
+        if (too_large) {
+            client.stop();  // the rest of the answer is never read: the connection cannot be reused
+            return error::response_too_large;
+        }
         if (!r) {
             // cpp-httplib reports a read timeout as a plain read error: tell them apart by the clock.
             if (r.error() == httplib::Error::Read && std::chrono::steady_clock::now() - start >= read_timeout)
                 return error::timeout;
             return to_error(r.error());
         }
-        http_response res;
         res.status = static_cast<unsigned>(r->status);
         for (const auto& [name, value] : r->headers) res.headers.add(name, value);
-        res.body = std::move(r->body);
         return res;
     }
 

@@ -41,6 +41,7 @@
 #include <boost/beast/http/parser.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <array>
 #include <chrono>
 #include <iterator>
@@ -56,6 +57,7 @@ namespace modelarts {
 struct beast_transport_options {
     std::chrono::milliseconds timeout{std::chrono::seconds(60)};  ///< per exchange: connect, handshake, write and read
     std::string ca_file = {};  ///< PEM bundle to trust instead of the system's (empty: the system's)
+    response_limits limits = {};  ///< how much of an answer to read before `error::response_too_large`
 };
 
 /** An async transport over Boost.Beast. Use it from one thread (or strand) at a time. */
@@ -121,6 +123,9 @@ public:
     {
         namespace asio_error = boost::asio::error;
         if (ec == asio_error::operation_aborted) return ec;  // cancelled: not a failure of the exchange
+        if (ec.category() == error_category()) return ec;   // already the library's
+        if (ec == boost::beast::http::error::body_limit || ec == boost::beast::http::error::header_limit)
+            return error::response_too_large;
         if (ec == asio_error::connection_refused) return error::connection_refused;
         if (ec == asio_error::host_not_found || ec == asio_error::host_not_found_try_again) return error::host_not_found;
         if (ec == boost::beast::error::timeout || ec == asio_error::timed_out) return error::timeout;
@@ -136,7 +141,6 @@ private:
     using tcp = boost::asio::ip::tcp;
     using clock = std::chrono::steady_clock;
     using response_parser = boost::beast::http::response_parser<boost::beast::http::string_body>;
-    static constexpr std::size_t max_response_body = 64 * 1024 * 1024;
 
     // One connection and what its exchanges reuse: the read buffer, the head's bytes, the timer.
     struct connection {
@@ -293,7 +297,9 @@ private:
         void read(Self& self)
         {
             conn->parser.emplace();
-            conn->parser->body_limit(max_response_body);
+            const response_limits& limits = transport->options_.limits;
+            conn->parser->body_limit(limits.max_body_bytes);
+            conn->parser->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(limits.max_header_bytes, UINT32_MAX)));
             at = stage::read;
             if (conn->tls)
                 boost::beast::http::async_read(*conn->tls, conn->buffer, *conn->parser, std::move(self));
@@ -328,9 +334,11 @@ private:
         void finish(Self& self)
         {
             auto& in = conn->parser->get();
+            const auto header_count = static_cast<std::size_t>(std::distance(in.begin(), in.end()));
+            if (header_count > transport->options_.limits.max_header_count) return fail(self, error::response_too_large);
             http_response res;
             res.status = in.result_int();
-            res.headers.reserve(static_cast<std::size_t>(std::distance(in.begin(), in.end())));
+            res.headers.reserve(header_count);
             for (const auto& f : in) res.headers.add(f.name_string(), f.value());
             res.body = std::move(in.body());
             const bool keep = in.keep_alive();
