@@ -91,6 +91,30 @@ TEST_CASE("an HTTP/1.0 client without keep-alive gets its answer and a closed co
     CHECK(c.closed_by_peer());
 }
 
+TEST_CASE("a body over 12 MB gets the service's 413 ModelArts.4104 from its head alone, and the connection closes")
+{
+    auto server = net_support::start_emulator();
+    for (const std::string& target : {v1, std::string("/v2/0123456789abcdef0123456789abcdef/training-jobs/"
+                                                      "3faf5c03-aaa1-4cbe-879d-24b05d997347")}) {
+        CAPTURE(target);
+        raw_client c(server->port());
+        // The head announces 13 MB; only a little of it is sent, and the server reads no more.
+        const std::string head = "PUT " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Auth-Token: tok\r\n"
+                                 "Content-Type: application/json\r\nContent-Length: 13631488\r\n\r\n{\"job_desc\":\"";
+        boost::asio::write(c.socket, boost::asio::buffer(head));
+        http::response<http::string_body> res;
+        http::read(c.socket, c.buffer, res);
+        CHECK(res.result_int() == 413);
+        CHECK(res.body().find("\"ModelArts.4104\"") != std::string::npos);
+        CHECK_FALSE(res.keep_alive());
+        CHECK(c.closed_by_peer());
+    }
+    // 12 MB exactly is read, and judged by the emulator (not JSON here: 400, not 413).
+    raw_client c(server->port());
+    auto res = c.exchange(http::verb::put, v1, std::string(12 * 1024 * 1024, ' '));
+    CHECK(res.result_int() == 400);
+}
+
 TEST_CASE("several clients at once, each on its own connection, all served")
 {
     auto server = net_support::start_emulator();
