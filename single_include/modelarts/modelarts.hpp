@@ -4300,6 +4300,21 @@ public:
      */
     http_response answer_unknown_api() { return gateway_error(404, "APIGW.0101", unknown_api_message, next_request_id()); }
 
+    /** The largest request body the service reads: 12 MB. */
+    static constexpr std::size_t max_body_size = 12 * 1024 * 1024;
+
+    /**
+     * Answers a request whose body is over `max_body_size`, known from its head alone (a server
+     * need not read the rest): 413 ModelArts.4104, as the service does.
+     * @param target the request's target, which says v1 or v2
+     * @return the answer
+     */
+    http_response answer_body_too_large(std::string_view target)
+    {
+        return service_error(target.starts_with("/v2/"), 413, "ModelArts.4104", "The request body is larger than 12 MB",
+                             next_request_id());
+    }
+
 private:
     http_response answer(const http_request& req)
     {
@@ -4340,7 +4355,6 @@ private:
         bool v1 = true;
     };
 
-    static constexpr std::size_t max_body_size = 12 * 1024 * 1024;
     static constexpr std::chrono::minutes max_clock_skew{15};
     static constexpr std::chrono::hours token_lifetime{24};
 

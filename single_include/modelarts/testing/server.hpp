@@ -12,7 +12,8 @@
  * on loopback with Boost.Beast, for tests over real HTTP (needs OpenSSL). One coroutine per
  * connection, keep-alive, `TCP_NODELAY`, one I/O thread, so any number of clients may be
  * connected at once and the emulator sees one request at a time. It carries out the emulator's
- * fault plan: resets, delays and truncated answers.
+ * fault plan: resets, delays and truncated answers. A body over 12 MB is answered from the head
+ * alone, as the service does: 413 ModelArts.4104, and the connection closes.
  */
 #ifndef MODELARTS_TESTING_SERVER_HPP
 #define MODELARTS_TESTING_SERVER_HPP
@@ -126,7 +127,6 @@ private:
     using tcp = boost::asio::ip::tcp;
     using tcp_stream = boost::beast::tcp_stream;
     using tls_stream = boost::beast::ssl_stream<tcp_stream>;
-    static constexpr std::size_t max_body = 13 * 1024 * 1024;  // room for the service's 12 MB check
     static constexpr auto idle_timeout = std::chrono::seconds(30);
 
     boost::asio::awaitable<void> accept_loop()
@@ -163,12 +163,14 @@ private:
         for (;;) {
             boost::beast::get_lowest_layer(stream).expires_after(idle_timeout);
             http::request_parser<http::string_body> parser;
-            parser.body_limit(max_body);
+            parser.body_limit(testing::emulator::max_body_size);
             auto [rec, rn] = co_await http::async_read(stream, buffer, parser, as_tuple(use_awaitable));
-            if (rec) co_return;  // closed, timed out, or not HTTP: drop the connection
+            const bool too_large = rec == http::error::body_limit;  // known once the head is read
+            if (rec && !too_large) co_return;  // closed, timed out, or not HTTP: drop the connection
             const auto& in = parser.get();
 
-            testing::emulated_exchange x = respond(in);
+            // Over 12 MB: answered as the service does, from the head alone; the rest is never read.
+            testing::emulated_exchange x = too_large ? testing::emulated_exchange{body_too_large(in.target())} : respond(in);
             auto& socket = boost::beast::get_lowest_layer(stream).socket();
             if (x.how == testing::fault::reset) {  // a real RST, not a polite close
                 boost::system::error_code ignored;
@@ -183,7 +185,7 @@ private:
             http::response<http::string_body> out{static_cast<http::status>(x.response.status), in.version()};
             for (const auto& h : x.response.headers) out.set(h.name, h.value);
             out.body() = std::move(x.response.body);
-            out.keep_alive(in.keep_alive());
+            out.keep_alive(in.keep_alive() && !too_large);
             out.prepare_payload();
             if (x.how == testing::fault::truncated_body) {  // the whole header, half the body, then gone
                 http::response_serializer<http::string_body> sr{out};
@@ -200,6 +202,12 @@ private:
         }
         boost::system::error_code ignored;
         boost::beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    }
+
+    http_response body_too_large(std::string_view target)
+    {
+        std::lock_guard lock(mutex_);
+        return emulator_.answer_body_too_large(target);
     }
 
     testing::emulated_exchange respond(const boost::beast::http::request<boost::beast::http::string_body>& in)
