@@ -28,6 +28,19 @@
 
 #include <unistd.h>
 
+// Under AddressSanitizer freed memory waits in its quarantine (256 MB), so resident memory grows
+// by design: there the memory requirement is LeakSanitizer's check at exit, not RSS.
+#if defined(__SANITIZE_ADDRESS__)
+#define SOAK_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SOAK_UNDER_ASAN 1
+#endif
+#endif
+#ifndef SOAK_UNDER_ASAN
+#define SOAK_UNDER_ASAN 0
+#endif
+
 namespace {
 
 using namespace modelarts;
@@ -88,10 +101,10 @@ bool soak(const char* name, unsigned updates, const std::function<void(testing::
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const std::size_t fds_after = open_fds();
     const long growth = f.rss_end_kib - f.rss_warm_kib;
-    const bool ok = f.lost == 0 && fds_after == fds_before && growth < 1024;
+    const bool ok = f.lost == 0 && fds_after == fds_before && (SOAK_UNDER_ASAN || growth < 1024);
     std::printf("%-8s %7u updates  %7lu attempts  %u lost  fds %zu -> %zu  RSS after warm-up %ld KiB -> %ld KiB (%+ld KiB)  %.1f s  %s\n",
                 name, updates, f.attempts, f.lost, fds_before, fds_after, f.rss_warm_kib, f.rss_end_kib, growth, seconds,
-                ok ? "ok" : "FAILED");
+                ok ? (SOAK_UNDER_ASAN ? "ok (RSS not judged under ASan)" : "ok") : "FAILED");
     return ok;
 }
 
