@@ -8,9 +8,14 @@
 
 #include <doctest/doctest.h>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 
@@ -217,4 +222,46 @@ TEST_CASE("beast: a kept connection the server has closed is replaced, once, wit
     }));
     CHECK(s.transport().connections_opened() == 2);
     CHECK(stored(again, "182626") == "second");
+}
+
+TEST_CASE("beast behind any_async_transport: the erased handler's executor, cancellation slot and result all come through")
+{
+    auto server = net_support::start_emulator();
+    asio::io_context io;
+    auto s = test_support::session_of(any_async_transport{beast_transport{io.get_executor()}},
+                                      {.endpoint = server->endpoint(),
+                                       .project_id = "0123456789abcdef0123456789abcdef",
+                                       .auth = token_credentials{"tok"},
+                                       .retry = test_support::no_retries()});
+    auto strand = asio::make_strand(io);
+    bool on_strand = false;
+    std::optional<result<update_result>> got;
+    estimator{s, "182626"}.async_update_job_description("erased", asio::bind_executor(strand, [&](result<update_result> r) {
+        on_strand = strand.running_in_this_thread();
+        got = std::move(r);
+    }));
+    io.run();
+    REQUIRE(got);
+    REQUIRE(got->has_value());
+    CHECK((*got)->is_success);
+    CHECK(on_strand);
+    CHECK(stored(*server, "182626") == "erased");
+    REQUIRE(s.transport().target<beast_transport>() != nullptr);
+
+    // Cancelling reaches the exchange: a server that never answers is abandoned at once.
+    net_support::silent_listener silent;
+    io.restart();
+    auto quiet = test_support::session_of(any_async_transport{beast_transport{io.get_executor()}},
+                                          {.endpoint = silent.url(), .project_id = "p", .retry = test_support::no_retries()});
+    asio::cancellation_signal cancel;
+    got.reset();
+    estimator{quiet, "182626"}.async_update_job_description(
+        "never", asio::bind_cancellation_slot(cancel.slot(), [&](result<update_result> r) { got = std::move(r); }));
+    asio::steady_timer later(io, std::chrono::milliseconds(50));
+    later.async_wait([&](boost::system::error_code) { cancel.emit(asio::cancellation_type::terminal); });
+    const auto start = std::chrono::steady_clock::now();
+    io.run();
+    REQUIRE(got);
+    CHECK(got->error() == asio::error::operation_aborted);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
 }
