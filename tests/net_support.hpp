@@ -14,6 +14,7 @@
 #include <boost/asio/write.hpp>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <memory>
@@ -131,9 +132,14 @@ public:
                 boost::system::error_code ec;
                 tcp::socket s = acceptor_.accept(ec);
                 if (ec || stopping_) return;
+                // The whole request, body included: closing with unread bytes would send a reset,
+                // which could reach the client before it has read the answer.
                 std::string request;
                 char buf[4096];
-                while (request.find("\r\n\r\n") == std::string::npos && !ec)  // the head; bodies here are small
+                while (request.find("\r\n\r\n") == std::string::npos && !ec)
+                    request.append(buf, s.read_some(boost::asio::buffer(buf), ec));
+                const std::size_t head = request.find("\r\n\r\n") + 4;
+                while (!ec && request.size() < head + content_length(request.substr(0, head)))
                     request.append(buf, s.read_some(boost::asio::buffer(buf), ec));
                 boost::asio::write(s, boost::asio::buffer(answer_), ec);
                 if (ec) ++cut_short_;
@@ -162,6 +168,13 @@ public:
     }
 
 private:
+    static std::size_t content_length(std::string head)
+    {
+        for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        const auto at = head.find("\r\ncontent-length:");
+        return at == std::string::npos ? 0 : std::strtoul(head.c_str() + at + 17, nullptr, 10);
+    }
+
     std::string answer_;
     boost::asio::io_context io_;
     tcp::acceptor acceptor_;
