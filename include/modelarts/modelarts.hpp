@@ -21,5 +21,6 @@
 #include "modelarts/signer.hpp"
 #include "modelarts/transport.hpp"
 #include "modelarts/validation.hpp"
+#include "modelarts/version.hpp"
 
 #endif
