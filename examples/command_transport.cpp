@@ -25,10 +25,10 @@ struct owning_emulator_transport {
 
 } // namespace
 
-modelarts::any_transport make_transport(modelarts::session_options& options)
+std::unique_ptr<modelarts::testing::emulator> make_emulator(modelarts::session_options& options)
 {
-    if (!options.endpoint.empty()) return modelarts::any_transport{modelarts::curl_transport{}};
     modelarts::testing::emulator_options opts;
+    opts.keep_requests = false;  // a batch may send millions
     if (!options.project_id.empty()) opts.project_id = options.project_id;
     if (auto* t = std::get_if<modelarts::token_credentials>(&options.auth)) opts.token = t->token;
     if (auto* k = std::get_if<modelarts::aksk_credentials>(&options.auth))
@@ -39,7 +39,13 @@ modelarts::any_transport make_transport(modelarts::session_options& options)
     options.endpoint = emulator->endpoint();
     options.project_id = emulator->project_id();
     if (auto* u = std::get_if<modelarts::password_credentials>(&options.auth)) u->iam_endpoint = emulator->endpoint();
-    return modelarts::any_transport{owning_emulator_transport{std::move(emulator)}};
+    return emulator;
+}
+
+modelarts::any_transport make_transport(modelarts::session_options& options)
+{
+    if (!options.endpoint.empty()) return modelarts::any_transport{modelarts::curl_transport{}};
+    return modelarts::any_transport{owning_emulator_transport{make_emulator(options)}};
 }
 
 } // namespace command

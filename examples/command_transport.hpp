@@ -7,14 +7,27 @@
 #include "modelarts/any_transport.hpp"
 #include "modelarts/session.hpp"
 
+#include <memory>
+
+namespace modelarts::testing {
+class emulator;
+}
+
 namespace command {
 
 /**
- * The transport for a session with `options`. With an endpoint: libcurl. Without one: an emulator
- * that accepts whatever credentials `options` holds, and `options` is pointed at it (endpoint,
- * project, IAM endpoint).
+ * An emulator that accepts whatever credentials `options` holds; `options` is pointed at it
+ * (endpoint, project, IAM endpoint).
  * @param options the session's settings, read from the environment and the arguments
- * @return the transport; the emulator, when there is one, lives in it and is called in-process
+ * @return the emulator, for an in-process transport to call
+ */
+std::unique_ptr<modelarts::testing::emulator> make_emulator(modelarts::session_options& options);
+
+/**
+ * The transport for a session with `options`. With an endpoint: libcurl. Without one: the
+ * emulator of `make_emulator(options)`, called in-process.
+ * @param options the session's settings, read from the environment and the arguments
+ * @return the transport; the emulator, when there is one, lives in it
  */
 modelarts::any_transport make_transport(modelarts::session_options& options);
 

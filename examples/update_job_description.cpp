@@ -1,24 +1,9 @@
 // modelarts-update-job-description: update a training job's description, as the SDK's
-// Estimator(...).update_job_description(description=...) does, over real HTTP (libcurl).
+// Estimator(...).update_job_description(description=...) does, over real HTTP; or, with
+// --from, the descriptions of many jobs, many at a time (see command_batch.hpp).
 //
-//   modelarts-update-job-description --job-id ID --description TEXT
-//       [--endpoint URL] [--project-id ID] [--via estimator|job|version]
-//       [--timeout SECONDS] [--max-attempts N]
-//
-// Transient failures (refused, reset, timed out; 429, 500, 502, 503, 504) are retried with
-// backoff, up to --max-attempts tries (default 4; 1 turns retrying off) within --timeout seconds
-// for the whole call (default 60), each retry announced by one line on stderr.
-//
-// Endpoint: --endpoint, else MODELARTS_ENDPOINT, else HUAWEICLOUD_SDK_REGION's; with none of
-// them, an emulator in this process (no network; see command_transport.hpp). Project: --project-id, else
-// HUAWEICLOUD_SDK_PROJECT_ID. Credentials from the environment, as the SDK's Session() reads
-// them: HUAWEICLOUD_SDK_AK/SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN) sign each request;
-// MODELARTS_AUTH_TOKEN is sent as X-Auth-Token; MODELARTS_USERNAME/PASSWORD (+ MODELARTS_ACCOUNT)
-// log in through IAM at HUAWEICLOUD_SDK_IAM_ENDPOINT or the region's.
-//
-// stdout: one line of JSON, the SDK's result. Exit status: 0 success; 1 failure reported by the
-// service or gateway; 2 bad arguments, refused input (nothing sent), transport failure or an
-// answer that is not the API's (a message on stderr, nothing on stdout).
+// Every flag, environment variable and exit status is in usage() below (--help).
+#include "command_batch.hpp"
 #include "command_transport.hpp"
 
 #include "modelarts/modelarts.hpp"
@@ -29,6 +14,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -37,23 +23,59 @@ namespace {
 constexpr std::string_view program = "modelarts-update-job-description";
 
 struct arguments {
-    std::optional<std::string> job_id, description, endpoint, project_id;
+    std::optional<std::string> job_id, description, endpoint, project_id, from;
     std::string via = "estimator";
     unsigned timeout_seconds = 60;
     unsigned max_attempts = modelarts::retry_policy{}.max_attempts;
+    unsigned concurrency = command::batch_arguments{}.concurrency;
+    bool quiet = false, verbose = false;
 };
 
 int usage(std::ostream& os, int status)
 {
-    os << "usage: " << program << " --job-id ID --description TEXT\n"
-       << "           [--endpoint URL] [--project-id ID] [--via estimator|job|version]\n"
-       << "           [--timeout SECONDS] [--max-attempts N]\n"
-       << "--timeout bounds the whole call, retries included (default 60); --max-attempts is the number of\n"
-       << "tries for transient failures (default " << modelarts::retry_policy{}.max_attempts << "; 1 turns retrying off).\n"
-       << "Environment: MODELARTS_ENDPOINT, HUAWEICLOUD_SDK_REGION, HUAWEICLOUD_SDK_PROJECT_ID; credentials from\n"
-       << "HUAWEICLOUD_SDK_AK/SK/SECURITY_TOKEN, MODELARTS_AUTH_TOKEN, or MODELARTS_USERNAME/PASSWORD/ACCOUNT with\n"
-       << "HUAWEICLOUD_SDK_IAM_ENDPOINT.\n"
-       << "With no endpoint and no region, runs against an emulator in this process (no network).\n";
+    os << "usage: " << program << " --job-id ID --description TEXT [options]\n"
+       << "       " << program << " --from FILE|- [--concurrency N] [--quiet] [options]\n"
+       << "       " << program << " --help | --version\n"
+       << "\n"
+       << "Updates a ModelArts training job's description; with --from, one job per line of FILE (- for stdin).\n"
+       << "\n"
+       << "Options:\n"
+       << "  --job-id ID          the job: a decimal id (v1) or a UUID (v2)\n"
+       << "  --description TEXT   the new description: UTF-8, at most 256 characters\n"
+       << "  --from FILE|-        JSON Lines, one {\"job_id\": \"...\", \"description\": \"...\"} per line; prints one\n"
+       << "                       JSON line per input line, in input order, with \"line\" and \"job_id\" first\n"
+       << "  --concurrency N      with --from: updates in flight, 1 to " << command::max_concurrency << " (default "
+       << command::batch_arguments{}.concurrency << ")\n"
+       << "  --quiet              with --from: no progress line on a terminal\n"
+       << "  --endpoint URL       the ModelArts endpoint, https://host[:port]\n"
+       << "  --project-id ID      the project to act in\n"
+       << "  --via estimator|job|version\n"
+       << "                       which SDK object makes the call (default estimator; --from: estimator or job)\n"
+       << "  --timeout SECONDS    the time one update may take, retries included (default 60)\n"
+       << "  --max-attempts N     tries for transient failures, 1 to 100 (default " << modelarts::retry_policy{}.max_attempts
+       << "; 1 turns retrying off)\n"
+       << "  --verbose            every attempt on stderr: method, URL, status, time, request id, headers (secrets\n"
+       << "                       masked)\n"
+       << "  --version            the library's version\n"
+       << "  --help               this text\n"
+       << "\n"
+       << "Environment:\n"
+       << "  MODELARTS_ENDPOINT            the endpoint, when --endpoint is not given\n"
+       << "  HUAWEICLOUD_SDK_REGION        a region, e.g. cn-north-4, when no endpoint is given\n"
+       << "  HUAWEICLOUD_SDK_PROJECT_ID    the project, when --project-id is not given\n"
+       << "  HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK [, HUAWEICLOUD_SDK_SECURITY_TOKEN]\n"
+       << "                                sign each request with an access key\n"
+       << "  MODELARTS_AUTH_TOKEN          send an IAM token as X-Auth-Token\n"
+       << "  MODELARTS_USERNAME, MODELARTS_PASSWORD [, MODELARTS_ACCOUNT]\n"
+       << "                                log in through IAM at HUAWEICLOUD_SDK_IAM_ENDPOINT, or the region's\n"
+       << "  HUAWEICLOUD_SDK_IAM_ENDPOINT  the IAM endpoint for a password login\n"
+       << "With no endpoint and no region, an emulator in this process answers (no network).\n"
+       << "\n"
+       << "Exit status:\n"
+       << "  0  every update succeeded\n"
+       << "  1  the service (or its gateway) refused one or more updates; its verdict is on stdout\n"
+       << "  2  bad arguments, input refused before sending (with --from: a bad line), a transport failure\n"
+       << "     or an answer that is not the API's remained after retries, or FILE could not be read\n";
     return status;
 }
 
@@ -82,6 +104,29 @@ void announce_retry(const modelarts::attempt_report& a)
     std::cerr << program << ": attempt " << a.number << " failed (" << why << "); retrying in " << wait << " s\n";
 }
 
+// --verbose: every attempt, its request's headers below it. Secret header values are masked and
+// no body is printed (IAM's holds the password), so no secret can reach stderr.
+void print_attempt(const modelarts::attempt_report& a)
+{
+    std::ostringstream text;
+    char figure[32];
+    std::snprintf(figure, sizeof figure, "%.2f", std::chrono::duration<double, std::milli>(a.duration).count());
+    text << program << ": attempt " << a.number << ": " << modelarts::to_string(a.request.method) << ' ' << a.request.url() << " -> ";
+    if (a.outcome) text << "HTTP " << a.outcome->status;
+    else text << a.outcome.error().message();
+    text << " in " << figure << " ms";
+    if (a.outcome)
+        if (auto id = a.outcome->headers.find("X-Request-Id")) text << ", request id " << *id;
+    if (a.retry_in) {
+        std::snprintf(figure, sizeof figure, "%.2f", std::chrono::duration<double>(*a.retry_in).count());
+        text << "; retrying in " << figure << " s";
+    }
+    text << '\n';
+    for (const auto field : a.request.headers)
+        text << "    " << field.name << ": " << (modelarts::is_secret_header(field.name) ? std::string_view("***") : field.value) << '\n';
+    std::cerr << text.str();  // one write, so concurrent attempts' blocks do not interleave
+}
+
 int update(const modelarts::session<modelarts::any_transport>& session, const arguments& args)
 {
     modelarts::estimator estimator{session, *args.job_id};
@@ -98,6 +143,15 @@ int update(const modelarts::session<modelarts::any_transport>& session, const ar
     return report((*versions)[0].update_job_description(*args.description));
 }
 
+// The value of a whole-number flag within [low, high], or nothing.
+std::optional<unsigned> whole_number(const std::string& value, unsigned low, unsigned high)
+{
+    unsigned n = 0;
+    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (ec != std::errc{} || p != value.data() + value.size() || n < low || n > high) return std::nullopt;
+    return n;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -106,39 +160,69 @@ int main(int argc, char** argv)
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
         if (arg == "--help" || arg == "-h") return usage(std::cout, 0);
+        if (arg == "--version") {
+            std::cout << program << ' ' << modelarts::version_string << '\n';
+            return 0;
+        }
+        if (arg == "--quiet") {
+            args.quiet = true;
+            continue;
+        }
+        if (arg == "--verbose") {
+            args.verbose = true;
+            continue;
+        }
         if (i + 1 >= argc) return usage(std::cerr, 2);
         std::string value = argv[++i];
         if (arg == "--job-id") args.job_id = value;
         else if (arg == "--description") args.description = value;
+        else if (arg == "--from") args.from = value;
         else if (arg == "--endpoint") args.endpoint = value;
         else if (arg == "--project-id") args.project_id = value;
         else if (arg == "--via" && (value == "estimator" || value == "job" || value == "version")) args.via = value;
         else if (arg == "--timeout") {
-            auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), args.timeout_seconds);
-            if (ec != std::errc{} || p != value.data() + value.size() || args.timeout_seconds == 0)
-                return fail("--timeout: must be a whole number of seconds, 1 or more");
+            auto n = whole_number(value, 1, 24 * 3600);
+            if (!n) return fail("--timeout: must be a whole number of seconds, 1 to 86400");
+            args.timeout_seconds = *n;
         } else if (arg == "--max-attempts") {
-            auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), args.max_attempts);
-            if (ec != std::errc{} || p != value.data() + value.size() || args.max_attempts == 0 || args.max_attempts > 100)
-                return fail("--max-attempts: must be a whole number from 1 to 100");
+            auto n = whole_number(value, 1, 100);
+            if (!n) return fail("--max-attempts: must be a whole number from 1 to 100");
+            args.max_attempts = *n;
+        } else if (arg == "--concurrency") {
+            auto n = whole_number(value, 1, command::max_concurrency);
+            if (!n) return fail("--concurrency: must be a whole number from 1 to " + std::to_string(command::max_concurrency));
+            args.concurrency = *n;
         } else
             return usage(std::cerr, 2);
     }
-    if (!args.job_id || !args.description) return usage(std::cerr, 2);
+    if (args.from) {
+        if (args.job_id || args.description) return fail("--from: give the jobs in FILE, not --job-id or --description");
+        if (args.via == "version") return fail("--from: --via version is not supported; use estimator or job");
+    } else if (!args.job_id || !args.description) {
+        return usage(std::cerr, 2);
+    }
 
     auto options = modelarts::session_options_from_environment();
     if (!options) return fail(options.error().message());
     if (args.endpoint) options->endpoint = *args.endpoint;
     if (args.project_id) options->project_id = *args.project_id;
-
     if (options->endpoint.empty())
         std::cerr << program << ": no endpoint or region given; using the emulator in this process (no network)\n";
-    auto transport = command::make_transport(*options);
-    if (options->project_id.empty()) return fail("project_id: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID");
 
     options->retry.max_attempts = args.max_attempts;
     options->retry.timeout = std::chrono::seconds(args.timeout_seconds);  // each attempt gets what remains
-    options->on_attempt = announce_retry;
+    if (args.verbose) options->on_attempt = print_attempt;
+    else if (!args.from) options->on_attempt = announce_retry;  // a batch counts retries on its progress line
+
+    if (args.from) {
+        if (options->project_id.empty() && !options->endpoint.empty())
+            return fail("project_id: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID");
+        command::batch_arguments batch{*args.from, args.concurrency, args.via == "job", !args.quiet && !args.verbose};
+        return command::run_batch(std::move(*options), batch);
+    }
+
+    auto transport = command::make_transport(*options);
+    if (options->project_id.empty()) return fail("project_id: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID");
     auto session = modelarts::make_session(std::move(transport), std::move(*options));
     if (!session) return fail(session.error().message());
     return update(*session, args);

@@ -1,5 +1,5 @@
 // The programs, run as a user runs them: modelarts-update-job-description and modelarts-emulator.
-#include "net_support.hpp"
+#include "command_support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -16,38 +16,9 @@
 #include <string>
 #include <thread>
 
+using namespace command_support;
+
 namespace {
-
-struct outcome {
-    int status = -1;
-    std::string out, err;
-};
-
-std::string quote(const std::string& s)
-{
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-std::string slurp(const std::string& path)
-{
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-// Runs the command with `env` (NAME=value words) and `args`, in a clean environment.
-outcome run(const std::string& env, const std::vector<std::string>& args)
-{
-    const std::string out = "command.out", err = "command.err";
-    std::string line = "env -i PATH=/usr/bin:/bin " + env + ' ' + quote(std::getenv("MODELARTS_COMMAND"));
-    for (const auto& a : args) line += ' ' + quote(a);
-    line += " >" + out + " 2>" + err;
-    int rc = std::system(line.c_str());
-    return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(out), slurp(err)};
-}
 
 const std::regex success_line(R"(\{"is_success":true,"request_id":"[0-9a-f]{32}"\}\n)");
 
@@ -145,45 +116,6 @@ TEST_CASE("transport failures exit 2; an unknown region or a missing project id 
     CHECK(r.status == 2);
     CHECK(r.err.find("project_id") != std::string::npos);
 }
-
-namespace {
-
-// modelarts-emulator as a process, with `args`; stopped with SIGTERM by stop().
-struct emulator_process {
-    explicit emulator_process(const std::string& args, const std::string& log = "emulator.out") : log(log)
-    {
-        std::string line = "exec " + quote(std::getenv("MODELARTS_EMULATOR")) + " --port 0 " + args + " >" + log + " 2>&1 & echo $!";
-        FILE* p = ::popen(line.c_str(), "r");
-        REQUIRE(p);
-        REQUIRE(std::fscanf(p, "%d", &pid) == 1);
-        ::pclose(p);
-        std::smatch m;
-        std::string text;
-        const std::regex listening(R"(listening on (http://127\.0\.0\.1:[0-9]+))");
-        for (int i = 0; i < 100 && !std::regex_search(text = slurp(log), m, listening); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        REQUIRE(m.size() == 2);
-        endpoint = m[1];
-    }
-    ~emulator_process()
-    {
-        if (!stopped) ::kill(pid, SIGKILL);
-    }
-    bool stop()
-    {
-        REQUIRE(::kill(pid, SIGTERM) == 0);
-        for (int i = 0; i < 100 && !stopped; ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            stopped = slurp(log).find("stopped") != std::string::npos;
-        }
-        return stopped;
-    }
-    std::string log, endpoint;
-    int pid = 0;
-    bool stopped = false;
-};
-
-} // namespace
 
 TEST_CASE("modelarts-emulator: prints its port, serves the command, stops cleanly on SIGTERM")
 {

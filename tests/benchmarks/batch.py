@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Batch mode (--from) benchmark: throughput against modelarts-emulator on loopback, and memory.
+
+    python3 tests/benchmarks/batch.py [BUILD_DIR] [--lines 10000] [--rounds 3] [--memory-lines 1000000] [--smoke]
+
+Throughput: starts modelarts-emulator on a free loopback port, writes LINES JSON lines, and runs
+modelarts-update-job-description --from over them with --concurrency 1 and --concurrency 64 in
+interleaved rounds. Prints the medians and the ratio, next to the target: c64 takes at most
+1/2.5 of c1's time.
+
+Memory: runs MEMORY_LINES lines (0 skips it) against the emulator in the command's own process
+(no endpoint), and prints the command's peak resident set size next to the 50 MB target.
+Every run must exit 0 and print one line per input line; otherwise the script fails.
+--smoke: one short round of each, to check that everything runs, not how fast.
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def write_lines(path, n):
+    with open(path, "w") as f:
+        for i in range(n):
+            f.write('{"job_id":"182626","description":"batch run %d"}\n' % i)
+
+
+def run(command, args, env, lines_in):
+    """Runs the command; returns (seconds, peak RSS in KiB). Fails unless it exits 0 with one line per input line."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        p = subprocess.Popen([command] + args, stdout=out, stderr=subprocess.PIPE, env=env)
+        _, status, usage = os.wait4(p.pid, 0)
+        seconds = time.perf_counter() - start
+        err = p.stderr.read().decode(errors="replace")
+        out.seek(0)
+        lines = sum(1 for _ in out)
+    if os.waitstatus_to_exitcode(status) != 0 or lines != lines_in:
+        sys.exit(f"batch.py: {' '.join(args)}: exit {os.waitstatus_to_exitcode(status)}, {lines} of {lines_in} lines\n{err}")
+    return seconds, usage.ru_maxrss
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("build", nargs="?", default="build")
+    ap.add_argument("--lines", type=int, default=10000)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--memory-lines", type=int, default=1000000)
+    ap.add_argument("--smoke", action="store_true")
+    a = ap.parse_args()
+    if a.smoke:
+        a.lines, a.rounds, a.memory_lines = 500, 1, 20000
+    command = os.path.join(a.build, "examples", "modelarts-update-job-description")
+    emulator = os.path.join(a.build, "examples", "modelarts-emulator")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        server = subprocess.Popen([emulator, "--port", "0"], stdout=subprocess.PIPE, text=True)
+        try:
+            m = re.search(r"listening on (\S+)", server.stdout.readline())
+            if not m:
+                sys.exit("batch.py: modelarts-emulator did not start")
+            env = {"PATH": "/usr/bin:/bin", "MODELARTS_ENDPOINT": m.group(1),
+                   "HUAWEICLOUD_SDK_PROJECT_ID": "0123456789abcdef0123456789abcdef"}
+            path = os.path.join(tmp, "lines.jsonl")
+            write_lines(path, a.lines)
+            times = {1: [], 64: []}
+            for _ in range(a.rounds):
+                for c in (1, 64):
+                    times[c].append(run(command, ["--from", path, "--concurrency", str(c), "--quiet"], env, a.lines)[0])
+        finally:
+            server.terminate()
+            server.wait()
+        c1, c64 = statistics.median(times[1]), statistics.median(times[64])
+        print(f"throughput, {a.lines} updates against modelarts-emulator on loopback (median of {a.rounds}):")
+        print(f"  --concurrency 1   {c1:8.3f} s  {a.lines / c1:9.0f} updates/s")
+        print(f"  --concurrency 64  {c64:8.3f} s  {a.lines / c64:9.0f} updates/s")
+        print(f"  c64 / c1 = {c64 / c1:.3f}  (target <= {1 / 2.5:.3f}: {'met' if c64 <= c1 / 2.5 else 'MISSED'})")
+
+        if a.memory_lines:
+            path = os.path.join(tmp, "memory.jsonl")
+            write_lines(path, a.memory_lines)
+            seconds, kib = run(command, ["--from", path, "--concurrency", "64", "--quiet"], {"PATH": "/usr/bin:/bin"},
+                               a.memory_lines)
+            mb = kib * 1024 / 1e6
+            print(f"memory, {a.memory_lines} lines, in-process emulator, --concurrency 64: {seconds:.1f} s, "
+                  f"peak RSS {mb:.1f} MB  (target <= 50 MB: {'met' if mb <= 50 else 'MISSED'})")
+
+
+if __name__ == "__main__":
+    main()
