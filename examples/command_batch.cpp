@@ -2,14 +2,11 @@
 // fewer than `concurrency` updates are in flight and the window has room, and each line's output
 // leaves as soon as every line before it is done, so memory stays flat however long the input.
 #include "command_batch.hpp"
-#include "command_transport.hpp"
+#include "command_async_transport.hpp"
 
 #include "modelarts/asio.hpp"
 #include "modelarts/estimator.hpp"
-#include "modelarts/testing/emulator.hpp"
-#include "modelarts/transports/beast.hpp"
 
-#include <boost/asio/append.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -216,43 +213,6 @@ std::string verdict_output(std::uint64_t line, const std::optional<std::string>&
     return output_prefix(line, job_id) + ',' + verdict.substr(1) + '\n';
 }
 
-// ---- Transports: Beast to an endpoint; the in-process emulator, answering through the
-// executor so that no handler runs inside the call that started it.
-
-class posted_emulator_transport {
-public:
-    using executor_type = boost::asio::any_io_executor;
-
-    posted_emulator_transport(executor_type ex, std::unique_ptr<modelarts::testing::emulator> em)
-        : executor_(std::move(ex)), emulator_(std::move(em))
-    {
-    }
-
-    executor_type get_executor() const noexcept { return executor_; }
-
-    template <class CompletionToken>
-    auto async_send(modelarts::http_request req, CompletionToken&& token)
-    {
-        return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, modelarts::http_response)>(
-            [this](auto handler, modelarts::http_request r) {
-                auto answer = modelarts::testing::in_process_transport{*emulator_}.send(r);
-                boost::system::error_code ec = answer ? boost::system::error_code{} : answer.error();
-                boost::asio::post(executor_, boost::asio::append(std::move(handler), ec, answer ? std::move(*answer) : modelarts::http_response{}));
-            },
-            token, std::move(req));
-    }
-
-private:
-    executor_type executor_;
-    std::unique_ptr<modelarts::testing::emulator> emulator_;
-};
-
-modelarts::any_async_transport make_async_transport(boost::asio::io_context& ioc, modelarts::session_options& options)
-{
-    if (!options.endpoint.empty()) return modelarts::any_async_transport{modelarts::beast_transport{ioc.get_executor()}};
-    return modelarts::any_async_transport{posted_emulator_transport{ioc.get_executor(), make_emulator(options)}};
-}
-
 // ---- Progress: one line on a terminal, redrawn at most ten times a second.
 
 struct counters {
@@ -367,7 +327,7 @@ private:
     // Writes what is ready, then reads while there is room; again until neither moves.
     void pump()
     {
-        bool wrote = false;
+        bool wrote = false;  // to stdout's buffer
         for (;;) {
             for (; !window_.empty() && !window_.front().output.empty(); ++first_seq_, window_.pop_front()) {
                 std::fwrite(window_.front().output.data(), 1, window_.front().output.size(), stdout);
@@ -376,7 +336,15 @@ private:
             if (input_over_ || in_flight_ >= in_flight_limit() || window_.size() >= window_limit_) break;
             read_one();
         }
-        if (wrote) std::fflush(stdout);
+        // Flushed when nothing else is pending or 50 ms have passed: a reader sees lines promptly,
+        // and a busy batch does not pay a write(2) per line.
+        if (wrote) unflushed_ = true;
+        const auto now = std::chrono::steady_clock::now();
+        if (unflushed_ && (in_flight_ == 0 || now - flushed_at_ >= std::chrono::milliseconds(50))) {
+            std::fflush(stdout);
+            unflushed_ = false;
+            flushed_at_ = now;
+        }
         if (input_over_ && !counters_.total) counters_.total = lines_;
         if (input_over_ && window_.empty() && on_over_) std::exchange(on_over_, nullptr)();
     }
@@ -436,6 +404,8 @@ private:
     std::uint64_t lines_ = 0;        // lines that get an output line
     unsigned in_flight_ = 0;
     bool input_over_ = false;
+    bool unflushed_ = false;
+    std::chrono::steady_clock::time_point flushed_at_{};
     int status_ = 0;
     std::string line_;
 };
