@@ -52,7 +52,7 @@ check "$work/meson_installed/build/consumer_transports"
 echo "== CMake consumer of the installed package (find_package)"
 consumer cmake_installed
 cmake -S "$work/cmake_installed" -B "$work/cmake_installed/build" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
-cmake --build "$work/cmake_installed/build" >/dev/null
+cmake --build "$work/cmake_installed/build" --parallel "$(nproc)" >/dev/null
 check "$work/cmake_installed/build/consumer"
 check "$work/cmake_installed/build/consumer_transports"
 
