@@ -314,14 +314,11 @@ public:
     int read_error() const noexcept { return in_.error(); }
 
 private:
-    struct slot {
-        std::string output;  // empty until the line is answered
-    };
-
-    // One password login for the whole batch: until the first answer, one update at a time.
+    // One password login for the whole batch: until the first sent update is answered, one at a
+    // time. (Bad lines are answered too, without a login, so they cannot open the window.)
     unsigned in_flight_limit() const
     {
-        return session_.core()->logs_in() && counters_.done == 0 ? 1 : args_.concurrency;
+        return session_.core()->logs_in() && sent_answered_ == 0 ? 1 : args_.concurrency;
     }
 
     // Writes what is ready, then reads while there is room; again until neither moves.
@@ -329,8 +326,8 @@ private:
     {
         bool wrote = false;  // to stdout's buffer
         for (;;) {
-            for (; !window_.empty() && !window_.front().output.empty(); ++first_seq_, window_.pop_front()) {
-                std::fwrite(window_.front().output.data(), 1, window_.front().output.size(), stdout);
+            for (; !window_.empty() && !window_.front().empty(); ++first_seq_, window_.pop_front()) {
+                std::fwrite(window_.front().data(), 1, window_.front().size(), stdout);
                 wrote = true;
             }
             if (input_over_ || in_flight_ >= in_flight_limit() || window_.size() >= window_limit_) break;
@@ -374,6 +371,7 @@ private:
         ++in_flight_;
         auto done = [this, seq, line, id = std::optional<std::string>(job_id)](modelarts::result<modelarts::update_result> r) {
             --in_flight_;
+            ++sent_answered_;
             if (!r) answer(seq, error_output(line, id, r.error()), 2);
             else answer(seq, verdict_output(line, id, *r), r->is_success ? 0 : 1);
             pump();
@@ -386,7 +384,7 @@ private:
 
     void answer(std::uint64_t seq, std::string output, int status)
     {
-        window_[seq - first_seq_].output = std::move(output);
+        window_[seq - first_seq_] = std::move(output);
         ++counters_.done;
         if (status != 0) ++counters_.failed;
         status_ = std::max(status_, status);
@@ -398,11 +396,12 @@ private:
     counters& counters_;
     std::function<void()> on_over_;  // called once, when the last line is written
     const std::size_t window_limit_;
-    std::deque<slot> window_;
+    std::deque<std::string> window_;  // output lines in input order; empty until answered
     std::uint64_t first_seq_ = 0;    // the sequence number of window_.front()
     std::uint64_t line_number_ = 0;  // of the last line read, blank ones included
     std::uint64_t lines_ = 0;        // lines that get an output line
     unsigned in_flight_ = 0;
+    std::uint64_t sent_answered_ = 0;  // sent updates that have their answer
     bool input_over_ = false;
     bool unflushed_ = false;
     std::chrono::steady_clock::time_point flushed_at_{};

@@ -95,13 +95,23 @@ int report(const modelarts::result<modelarts::update_result>& r)
 
 // One line on stderr per retry: which attempt failed, why, and how long until the next. The
 // request is not printed, so no secret can reach the line.
+// Both hooks below word an attempt the same way: its outcome ("HTTP 503" or the transport's
+// error) and, when another attempt follows, "retrying in 0.25 s".
+std::string outcome_of(const modelarts::attempt_report& a)
+{
+    return a.outcome ? "HTTP " + std::to_string(a.outcome->status) : a.outcome.error().message();
+}
+
+std::string retry_note(const modelarts::attempt_report& a)
+{
+    char note[48];
+    std::snprintf(note, sizeof note, "retrying in %.2f s", std::chrono::duration<double>(*a.retry_in).count());
+    return note;
+}
+
 void announce_retry(const modelarts::attempt_report& a)
 {
-    if (!a.retry_in) return;
-    const std::string why = a.outcome ? "HTTP " + std::to_string(a.outcome->status) : a.outcome.error().message();
-    char wait[32];
-    std::snprintf(wait, sizeof wait, "%.2f", std::chrono::duration<double>(*a.retry_in).count());
-    std::cerr << program << ": attempt " << a.number << " failed (" << why << "); retrying in " << wait << " s\n";
+    if (a.retry_in) std::cerr << program << ": attempt " << a.number << " failed (" << outcome_of(a) << "); " << retry_note(a) << '\n';
 }
 
 // --verbose: every attempt, its request's headers below it. Secret header values are masked and
@@ -109,18 +119,13 @@ void announce_retry(const modelarts::attempt_report& a)
 void print_attempt(const modelarts::attempt_report& a)
 {
     std::ostringstream text;
-    char figure[32];
-    std::snprintf(figure, sizeof figure, "%.2f", std::chrono::duration<double, std::milli>(a.duration).count());
-    text << program << ": attempt " << a.number << ": " << modelarts::to_string(a.request.method) << ' ' << a.request.url() << " -> ";
-    if (a.outcome) text << "HTTP " << a.outcome->status;
-    else text << a.outcome.error().message();
-    text << " in " << figure << " ms";
+    char took[32];
+    std::snprintf(took, sizeof took, "%.2f", std::chrono::duration<double, std::milli>(a.duration).count());
+    text << program << ": attempt " << a.number << ": " << modelarts::to_string(a.request.method) << ' ' << a.request.url() << " -> "
+         << outcome_of(a) << " in " << took << " ms";
     if (a.outcome)
         if (auto id = a.outcome->headers.find("X-Request-Id")) text << ", request id " << *id;
-    if (a.retry_in) {
-        std::snprintf(figure, sizeof figure, "%.2f", std::chrono::duration<double>(*a.retry_in).count());
-        text << "; retrying in " << figure << " s";
-    }
+    if (a.retry_in) text << "; " << retry_note(a);
     text << '\n';
     for (const auto field : a.request.headers)
         text << "    " << field.name << ": " << (modelarts::is_secret_header(field.name) ? std::string_view("***") : field.value) << '\n';

@@ -246,20 +246,20 @@ TEST_CASE("a file that cannot be read: exit 2, a message naming it, nothing on s
     }
 }
 
-TEST_CASE("a password session logs in once for the whole batch")
+TEST_CASE("a password session logs in once for the whole batch, even when its first line is bad")
 {
     modelarts::testing::emulator_server_options opts;
     opts.emulator.users = {{"frank", "SECRET-PW-6", "acme"}};
     modelarts::testing::emulator_server server(opts);
     server.start();
-    std::string input;
+    std::string input = "not json\n";  // answered at once, with no login: it must not open the window
     for (int i = 0; i < 40; ++i) input += line_for("182626", "logged in");
     write_file("login.jsonl", input);
     auto r = run("MODELARTS_USERNAME=frank MODELARTS_PASSWORD=SECRET-PW-6 MODELARTS_ACCOUNT=acme HUAWEICLOUD_SDK_IAM_ENDPOINT="
                      + server.endpoint() + " MODELARTS_ENDPOINT=" + server.endpoint() + " HUAWEICLOUD_SDK_PROJECT_ID=" + project,
                  {"--from", "login.jsonl", "--concurrency", "16"});
-    CHECK(r.status == 0);
-    CHECK(output_lines(r.out).size() == 40);
+    CHECK(r.status == 2);
+    CHECK(output_lines(r.out).size() == 41);
     server.with_emulator([](auto& em) {
         const auto logins = std::count_if(em.requests().begin(), em.requests().end(),
                                           [](const auto& req) { return req.target == "/v3/auth/tokens"; });
