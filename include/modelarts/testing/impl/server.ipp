@@ -1,0 +1,154 @@
+// The definitions of testing/server.hpp: included by it (header-only), or compiled once (see there).
+#ifndef MODELARTS_TESTING_IMPL_SERVER_IPP
+#define MODELARTS_TESTING_IMPL_SERVER_IPP
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+namespace modelarts::testing {
+
+MODELARTS_DECL emulator_server::emulator_server(options opts)
+    : emulator_(opts.emulator), acceptor_(io_, {boost::asio::ip::make_address(opts.address), opts.port})
+{
+    if (!opts.tls_certificate_chain.empty()) {
+        tls_.emplace(boost::asio::ssl::context::tls_server);
+        tls_->use_certificate_chain_file(opts.tls_certificate_chain);
+        tls_->use_private_key_file(opts.tls_private_key, boost::asio::ssl::context::pem);
+    }
+}
+
+MODELARTS_DECL void emulator_server::run()
+{
+    boost::asio::co_spawn(io_, accept_loop(), boost::asio::detached);
+    io_.run();
+}
+
+MODELARTS_DECL void emulator_server::stop()
+{
+    boost::asio::post(io_, [this] {
+        boost::system::error_code ignored;
+        acceptor_.close(ignored);
+        io_.stop();
+    });
+    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+MODELARTS_DECL boost::asio::awaitable<void> emulator_server::accept_loop()
+{
+    for (;;) {
+        auto [ec, socket] = co_await acceptor_.async_accept(boost::asio::as_tuple(boost::asio::use_awaitable));
+        if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+        if (ec) continue;
+        ++connections_;
+        boost::system::error_code nodelay_ec;  // answers leave at once: no Nagle stall
+        socket.set_option(tcp::no_delay(true), nodelay_ec);
+        if (tls_)
+            boost::asio::co_spawn(io_, serve_tls(std::move(socket)), boost::asio::detached);
+        else
+            boost::asio::co_spawn(io_, serve(boost::beast::tcp_stream(std::move(socket))), boost::asio::detached);
+    }
+}
+
+MODELARTS_DECL boost::asio::awaitable<void> emulator_server::serve_tls(tcp::socket socket)
+{
+    boost::beast::ssl_stream<boost::beast::tcp_stream> stream(boost::beast::tcp_stream(std::move(socket)), *tls_);
+    boost::beast::get_lowest_layer(stream).expires_after(idle_timeout);
+    auto [ec] = co_await stream.async_handshake(boost::asio::ssl::stream_base::server,
+                                                boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (ec) co_return;  // a client that does not trust us, or is not speaking TLS
+    co_await serve(std::move(stream));
+}
+
+template <class Stream>
+boost::asio::awaitable<void> emulator_server::serve(Stream stream)
+{
+    namespace http = boost::beast::http;
+    using boost::asio::as_tuple, boost::asio::use_awaitable;
+    boost::beast::flat_buffer buffer;
+    for (;;) {
+        boost::beast::get_lowest_layer(stream).expires_after(idle_timeout);
+        http::request_parser<http::string_body> parser;
+        parser.body_limit(testing::emulator::max_body_size);
+        auto [rec, rn] = co_await http::async_read(stream, buffer, parser, as_tuple(use_awaitable));
+        const bool too_large = rec == http::error::body_limit;  // known once the head is read
+        if (rec && !too_large) co_return;  // closed, timed out, or not HTTP: drop the connection
+        const auto& in = parser.get();
+
+        // Over 12 MB: answered as the service does, from the head alone; the rest is never read.
+        testing::emulated_exchange x = too_large ? testing::emulated_exchange{body_too_large(in.target())} : respond(in);
+        auto& socket = boost::beast::get_lowest_layer(stream).socket();
+        if (x.how == testing::fault::reset) {  // a real RST, not a polite close
+            boost::system::error_code ignored;
+            socket.set_option(tcp::socket::linger(true, 0), ignored);
+            socket.close(ignored);
+            co_return;
+        }
+        if (x.how == testing::fault::delay) {
+            boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, x.delay);
+            co_await timer.async_wait(as_tuple(use_awaitable));
+        }
+        http::response<http::string_body> out{static_cast<http::status>(x.response.status), in.version()};
+        for (const auto& h : x.response.headers) out.set(h.name, h.value);
+        out.body() = std::move(x.response.body);
+        out.keep_alive(in.keep_alive() && !too_large);
+        out.prepare_payload();
+        if (x.how == testing::fault::truncated_body) {  // the whole header, half the body, then gone
+            http::response_serializer<http::string_body> sr{out};
+            auto [hec, hn] = co_await http::async_write_header(stream, sr, as_tuple(use_awaitable));
+            if (!hec)
+                co_await boost::asio::async_write(stream, boost::asio::buffer(out.body().data(), out.body().size() / 2),
+                                                  as_tuple(use_awaitable));
+            boost::system::error_code ignored;
+            socket.close(ignored);
+            co_return;
+        }
+        auto [wec, wn] = co_await http::async_write(stream, out, as_tuple(use_awaitable));
+        if (wec || !out.keep_alive()) break;
+    }
+    boost::system::error_code ignored;
+    boost::beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+}
+
+MODELARTS_DECL http_response emulator_server::body_too_large(std::string_view target)
+{
+    std::lock_guard lock(mutex_);
+    return emulator_.answer_body_too_large(target);
+}
+
+template <class Request>
+testing::emulated_exchange emulator_server::respond(const Request& in)
+{
+    namespace http = boost::beast::http;
+    std::lock_guard lock(mutex_);
+    http_request req;
+    switch (in.method()) {
+    case http::verb::get: req.method = http_method::get; break;
+    case http::verb::put: req.method = http_method::put; break;
+    case http::verb::post: req.method = http_method::post; break;
+    default: return {emulator_.answer_unknown_api()};
+    }
+    req.target.assign(in.target());
+    for (const auto& f : in) req.headers.add(f.name_string(), f.value());
+    req.body = in.body();
+    return emulator_.exchange(req);
+}
+
+} // namespace modelarts::testing
+
+#endif
