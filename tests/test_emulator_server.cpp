@@ -9,6 +9,7 @@
 #include <boost/beast/http.hpp>
 
 #include <atomic>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -25,13 +26,14 @@ struct raw_client {
     }
 
     http::response<http::string_body> exchange(http::verb verb, const std::string& target, std::string body = "",
-                                               unsigned version = 11)
+                                               unsigned version = 11, std::optional<bool> keep_alive = {})
     {
         http::request<http::string_body> req{verb, target, version};
         req.set(http::field::host, "127.0.0.1");
         req.set("X-Auth-Token", "tok");
         req.body() = std::move(body);
         req.prepare_payload();
+        if (keep_alive) req.keep_alive(*keep_alive);
         http::write(socket, req);
         http::response<http::string_body> res;
         http::read(socket, buffer, res);
@@ -89,6 +91,27 @@ TEST_CASE("an HTTP/1.0 client without keep-alive gets its answer and a closed co
     CHECK(res.result_int() == 200);
     CHECK_FALSE(res.keep_alive());
     CHECK(c.closed_by_peer());
+}
+
+TEST_CASE("an HTTP/1.0 client asking for keep-alive keeps its connection; HTTP/1.1 asking to close gets it closed")
+{
+    auto server = net_support::start_emulator();
+    raw_client old(server->port());
+    for (int i = 0; i < 2; ++i) {
+        auto res = old.exchange(http::verb::get, v1 + "/versions", "", 10, true);
+        CHECK(res.version() == 10);
+        CHECK(res.result_int() == 200);
+        CHECK(res.keep_alive());
+        CHECK(res[http::field::content_length] == std::to_string(res.body().size()));
+    }
+
+    raw_client closing(server->port());
+    auto res = closing.exchange(http::verb::get, v1 + "/versions", "", 11, false);
+    CHECK(res.version() == 11);
+    CHECK(res.result_int() == 200);
+    CHECK(res[http::field::connection] == "close");
+    CHECK(closing.closed_by_peer());
+    CHECK(server->connections_accepted() == 2);
 }
 
 TEST_CASE("a body over 12 MB gets the service's 413 ModelArts.4104 from its head alone, and the connection closes")

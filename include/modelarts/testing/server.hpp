@@ -101,7 +101,7 @@ private:
     boost::asio::awaitable<void> serve(Stream stream);
     MODELARTS_DECL http_response body_too_large(std::string_view target);
     template <class Request>
-    testing::emulated_exchange respond(const Request& in);
+    testing::emulated_exchange respond(Request&& in);
 
     testing::emulator emulator_;
     std::mutex mutex_;
