@@ -88,6 +88,27 @@ TEST_CASE("beast: the three ways over https (SNI, peer and host verified)")
     three_ways(true);
 }
 
+TEST_CASE("beast: the CA bundle is loaded at the first https connection; one that cannot be read is a tls_failure, not a throw")
+{
+    const beast_transport_options missing{.ca_file = "/nonexistent/ca.pem"};
+    auto server = net_support::start_emulator(false);
+    asio::io_context io;
+    auto plain = make_session(io, server->endpoint(), missing);  // http never needs the bundle
+    CHECK(net_support::run(io, [&]() -> asio::awaitable<void> {
+        auto r = co_await estimator{plain, "182626"}.async_update_job_description("plain", asio::use_awaitable);
+        REQUIRE(r.has_value());
+        CHECK(r->is_success);
+    }));
+
+    auto tls_server = net_support::start_emulator(true);
+    auto secure = make_session(io, tls_server->endpoint(), missing);
+    CHECK(net_support::run(io, [&]() -> asio::awaitable<void> {
+        auto r = co_await estimator{secure, "182626"}.async_update_job_description("secure", asio::use_awaitable);
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error() == modelarts::error::tls_failure);
+    }));
+}
+
 TEST_CASE("beast: callbacks and futures work as well as coroutines")
 {
     auto server = net_support::start_emulator();

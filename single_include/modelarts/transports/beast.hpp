@@ -39,6 +39,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/system/result.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -67,17 +68,15 @@ public:
     using options = beast_transport_options;             ///< its settings
 
     /**
+     * Sets nothing up yet: the TLS context (and its CA bundle, tens of milliseconds to load) is
+     * made at the first https connection, so plain HTTP never pays for it; a CA bundle that cannot
+     * be read fails that exchange with `error::tls_failure`.
      * @param ex the executor its I/O and, by default, its handlers run on
      * @param opts timeout and CA bundle
      */
     explicit beast_transport(executor_type ex, options opts = {})
         : executor_(std::move(ex)), options_(std::move(opts))
     {
-        tls_.set_verify_mode(boost::asio::ssl::verify_peer);
-        if (options_.ca_file.empty())
-            tls_.set_default_verify_paths();
-        else
-            tls_.load_verify_file(options_.ca_file);
     }
 
     /** The executor completion handlers run on, unless they bring one of their own. */
@@ -210,8 +209,10 @@ private:
             ++transport->opened_;
             if (req.destination.scheme != "https") return write(self);
 
+            auto context = transport->tls_context();
+            if (!context) return fail(self, context.error());
             std::string host = bare_host();
-            auto& tls = conn->tls.emplace(conn->socket, transport->tls_);
+            auto& tls = conn->tls.emplace(conn->socket, **context);
             boost::system::error_code ip_ec;
             boost::asio::ip::make_address(host, ip_ec);
             if (ip_ec && !SSL_set_tlsext_host_name(tls.native_handle(), host.c_str()))  // SNI for names, not addresses
@@ -361,9 +362,26 @@ private:
         return nullptr;
     }
 
+    // The TLS context, made once, at the first https connection.
+    boost::system::result<boost::asio::ssl::context*> tls_context()
+    {
+        if (tls_) return &*tls_;
+        boost::asio::ssl::context context{boost::asio::ssl::context::tls_client};
+        boost::system::error_code ec;
+        context.set_verify_mode(boost::asio::ssl::verify_peer, ec);
+        if (!ec) {
+            if (options_.ca_file.empty())
+                context.set_default_verify_paths(ec);
+            else
+                context.load_verify_file(options_.ca_file, ec);
+        }
+        if (ec) return make_error_code(error::tls_failure);  // e.g. an unreadable CA bundle (ENOENT)
+        return &tls_.emplace(std::move(context));
+    }
+
     executor_type executor_;
     options options_;
-    boost::asio::ssl::context tls_{boost::asio::ssl::context::tls_client};
+    std::optional<boost::asio::ssl::context> tls_;
     std::vector<std::shared_ptr<connection>> idle_;
     std::size_t opened_ = 0;
 };
