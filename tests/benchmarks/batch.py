@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Batch mode (--from) benchmark: throughput against modelarts-emulator on loopback, and memory.
 
-    python3 tests/benchmarks/batch.py [BUILD_DIR] [--lines 10000] [--rounds 3] [--memory-lines 1000000] [--smoke]
+    python3 tests/benchmarks/batch.py [BUILD_DIR] [--lines 10000] [--rounds 7] [--memory-lines 1000000] [--smoke]
 
 Throughput: starts modelarts-emulator on a free loopback port, writes LINES JSON lines, and runs
 modelarts-update-job-description --from over them with --concurrency 1 and --concurrency 64 in
-interleaved rounds; with two CPUs or more, the emulator is pinned to CPU 1 and the command to CPU 0
-(as end_to_end.py pins nginx and its clients). Prints the medians and the ratio, next to the target: c64 takes at most
-1/2.5 of c1's time.
+interleaved rounds (each round runs both, back to back); with two CPUs or more, the emulator is
+pinned to CPU 1 and the command to CPU 0 (as end_to_end.py pins nginx and its clients). Prints the
+medians, and the median of the rounds' ratios with their spread, next to the target: c64 takes at
+most 1/2.5 of c1's time.
 
 Memory: runs MEMORY_LINES lines (0 skips it) against the emulator in the command's own process
 (no endpoint), and prints the command's peak resident set size next to the 50 MB target.
@@ -57,7 +58,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("build", nargs="?", default="build")
     ap.add_argument("--lines", type=int, default=10000)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--memory-lines", type=int, default=1000000)
     ap.add_argument("--smoke", action="store_true")
     a = ap.parse_args()
@@ -83,12 +84,18 @@ def main():
         finally:
             server.terminate()
             server.wait()
+        # Each round runs c1 and c64 back to back, so a round's ratio is taken under the same load;
+        # the verdict is the median of the rounds' ratios, and their spread is printed beside it.
         c1, c64 = statistics.median(times[1]), statistics.median(times[64])
-        print(f"throughput, {a.lines} updates against modelarts-emulator on loopback (median of {a.rounds}; "
+        ratios = sorted(b / a_ for a_, b in zip(times[1], times[64]))
+        ratio = statistics.median(ratios)
+        print(f"throughput, {a.lines} updates against modelarts-emulator on loopback ({a.rounds} interleaved rounds; "
               f"{'pinned: emulator on CPU 1, command on CPU 0' if PIN else 'not pinned'}):")
-        print(f"  --concurrency 1   {c1:8.3f} s  {a.lines / c1:9.0f} updates/s")
-        print(f"  --concurrency 64  {c64:8.3f} s  {a.lines / c64:9.0f} updates/s")
-        print(f"  c64 / c1 = {c64 / c1:.3f}  (target <= {1 / 2.5:.3f}: {'met' if c64 <= c1 / 2.5 else 'MISSED'})")
+        print(f"  --concurrency 1   {c1:8.3f} s  {a.lines / c1:9.0f} updates/s  (median)")
+        print(f"  --concurrency 64  {c64:8.3f} s  {a.lines / c64:9.0f} updates/s  (median)")
+        print(f"  c64 / c1 = {ratio:.3f}, median of the rounds' ratios ({ratios[0]:.3f} to {ratios[-1]:.3f}; "
+              f"{sum(r <= 0.4 for r in ratios)} of {len(ratios)} rounds within the target)  "
+              f"(target <= {1 / 2.5:.3f}: {'met' if ratio <= 1 / 2.5 else 'MISSED'})")
 
         if a.memory_lines:
             path = os.path.join(tmp, "memory.jsonl")
