@@ -79,6 +79,9 @@ inline outcome run_on_terminal(const std::string& env, const std::vector<std::st
 struct emulator_process {
     explicit emulator_process(const std::string& args, const std::string& log = "emulator.out") : log(log)
     {
+        // The shell truncates the log only once it runs: a previous emulator's "listening on"
+        // line must not be read as this one's.
+        std::remove(log.c_str());
         std::string line = "exec " + quote(std::getenv("MODELARTS_EMULATOR")) + " --port 0 " + args + " >" + log + " 2>&1 & echo $!";
         FILE* p = ::popen(line.c_str(), "r");
         REQUIRE(p);
