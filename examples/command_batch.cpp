@@ -35,8 +35,6 @@
 namespace command {
 namespace {
 
-constexpr std::string_view program = "modelarts-update-job-description";
-
 // ---- What can be wrong with a line: error codes of their own, so that a bad line's output has
 // the shape of any other library error's (code, message, class).
 
@@ -179,10 +177,14 @@ parsed_line parse_line(std::string_view text)
 
 // ---- Output: the single update's line, with "line" and "job_id" first.
 
-std::string output_prefix(std::uint64_t line, const std::optional<std::string>& job_id)
+// An output line: "line" and "job_id", then the members of `object` (a serialized JSON object).
+std::string splice(std::uint64_t line, const std::optional<std::string>& job_id, std::string_view object)
 {
     std::string out = "{\"line\":" + std::to_string(line) + ",\"job_id\":";
-    out += job_id ? boost::json::serialize(boost::json::value(*job_id)) : std::string("null");
+    out += job_id ? boost::json::serialize(boost::json::string_view(*job_id)) : std::string("null");
+    out += ',';
+    out.append(object.substr(1));  // past its "{"
+    out += '\n';
     return out;
 }
 
@@ -202,15 +204,13 @@ std::string error_output(std::uint64_t line, const std::optional<std::string>& j
     o["error_code"] = ec.to_string();
     o["error_msg"] = ec.message();
     o["error_class"] = error_class(ec);
-    const std::string rest = boost::json::serialize(o);
-    return output_prefix(line, job_id) + ',' + rest.substr(1) + '\n';
+    return splice(line, job_id, boost::json::serialize(o));
 }
 
 // The single update's line (`to_json`) spliced after the prefix, so both stay one format.
 std::string verdict_output(std::uint64_t line, const std::optional<std::string>& job_id, const modelarts::update_result& r)
 {
-    const std::string verdict = modelarts::to_json(r);
-    return output_prefix(line, job_id) + ',' + verdict.substr(1) + '\n';
+    return splice(line, job_id, modelarts::to_json(r));
 }
 
 // ---- Progress: one line on a terminal, redrawn at most ten times a second.

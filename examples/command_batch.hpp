@@ -7,7 +7,12 @@
 
 #include <string>
 
+#include <string_view>
+
 namespace command {
+
+/** The command's name, which starts each of its messages on stderr. */
+inline constexpr std::string_view program = "modelarts-update-job-description";
 
 /** How a batch runs; the session's settings (retries, deadline, observer) come separately. */
 struct batch_arguments {

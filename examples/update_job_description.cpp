@@ -20,7 +20,7 @@
 
 namespace {
 
-constexpr std::string_view program = "modelarts-update-job-description";
+using command::program;
 
 struct arguments {
     std::optional<std::string> job_id, description, endpoint, project_id, from;
@@ -93,8 +93,6 @@ int report(const modelarts::result<modelarts::update_result>& r)
     return r->is_success ? 0 : 1;
 }
 
-// One line on stderr per retry: which attempt failed, why, and how long until the next. The
-// request is not printed, so no secret can reach the line.
 // Both hooks below word an attempt the same way: its outcome ("HTTP 503" or the transport's
 // error) and, when another attempt follows, "retrying in 0.25 s".
 std::string outcome_of(const modelarts::attempt_report& a)
@@ -109,6 +107,8 @@ std::string retry_note(const modelarts::attempt_report& a)
     return note;
 }
 
+// One line on stderr per retry: which attempt failed, why, and how long until the next. The
+// request is not printed, so no secret can reach the line.
 void announce_retry(const modelarts::attempt_report& a)
 {
     if (a.retry_in) std::cerr << program << ": attempt " << a.number << " failed (" << outcome_of(a) << "); " << retry_note(a) << '\n';
@@ -213,6 +213,8 @@ int main(int argc, char** argv)
     if (args.project_id) options->project_id = *args.project_id;
     if (options->endpoint.empty())
         std::cerr << program << ": no endpoint or region given; using the emulator in this process (no network)\n";
+    else if (options->project_id.empty())  // the emulator, otherwise, brings its own project
+        return fail("project_id: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID");
 
     options->retry.max_attempts = args.max_attempts;
     options->retry.timeout = std::chrono::seconds(args.timeout_seconds);  // each attempt gets what remains
@@ -220,14 +222,11 @@ int main(int argc, char** argv)
     else if (!args.from) options->on_attempt = announce_retry;  // a batch counts retries on its progress line
 
     if (args.from) {
-        if (options->project_id.empty() && !options->endpoint.empty())
-            return fail("project_id: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID");
         command::batch_arguments batch{*args.from, args.concurrency, args.via == "job", !args.quiet && !args.verbose};
         return command::run_batch(std::move(*options), batch);
     }
 
     auto transport = command::make_transport(*options);
-    if (options->project_id.empty()) return fail("project_id: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID");
     auto session = modelarts::make_session(std::move(transport), std::move(*options));
     if (!session) return fail(session.error().message());
     return update(*session, args);

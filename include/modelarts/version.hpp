@@ -15,10 +15,14 @@
 /** `MAJOR * 100000 + MINOR * 100 + PATCH`, for `#if`, as Boost's `BOOST_VERSION`. */
 #define MODELARTS_VERSION (MODELARTS_VERSION_MAJOR * 100000 + MODELARTS_VERSION_MINOR * 100 + MODELARTS_VERSION_PATCH)
 
+#define MODELARTS_DETAIL_STRINGIZE_I(x) #x
+#define MODELARTS_DETAIL_STRINGIZE(x) MODELARTS_DETAIL_STRINGIZE_I(x)
+
 namespace modelarts {
 
 /** The version as text, "MAJOR.MINOR.PATCH". */
-inline constexpr const char* version_string = "0.1.0";
+inline constexpr const char* version_string = MODELARTS_DETAIL_STRINGIZE(MODELARTS_VERSION_MAJOR) "." MODELARTS_DETAIL_STRINGIZE(
+    MODELARTS_VERSION_MINOR) "." MODELARTS_DETAIL_STRINGIZE(MODELARTS_VERSION_PATCH);
 
 } // namespace modelarts
 

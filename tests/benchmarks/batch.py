@@ -87,7 +87,7 @@ def main():
         # Each round runs c1 and c64 back to back, so a round's ratio is taken under the same load;
         # the verdict is the median of the rounds' ratios, and their spread is printed beside it.
         c1, c64 = statistics.median(times[1]), statistics.median(times[64])
-        ratios = sorted(b / a_ for a_, b in zip(times[1], times[64]))
+        ratios = sorted(many / one for one, many in zip(times[1], times[64]))
         ratio = statistics.median(ratios)
         print(f"throughput, {a.lines} updates against modelarts-emulator on loopback ({a.rounds} interleaved rounds; "
               f"{'pinned: emulator on CPU 1, command on CPU 0' if PIN else 'not pinned'}):")
