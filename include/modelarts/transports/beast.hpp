@@ -8,44 +8,39 @@
  * reads the answer into a buffer the connection keeps. `async_send` is an Asio operation: it takes any
  * completion token, honours the handler's cancellation slot, and with "modelarts/asio.hpp" so do
  * the library's async calls.
+ *
+ * Header-only by default. Its exchange instantiates much of Asio, Beast and OpenSSL's stream, so
+ * a program can compile it once: define `MODELARTS_SEPARATE_COMPILATION` in every unit, and in
+ * exactly one define `MODELARTS_SOURCE` before including this header (as examples/beast_transport.cpp
+ * does). Either way, handlers of every type reach the exchange as one erased type, so that code
+ * is instantiated once per program, not once per completion token.
  */
 #ifndef MODELARTS_TRANSPORTS_BEAST_HPP
 #define MODELARTS_TRANSPORTS_BEAST_HPP
 
+#include "modelarts/detail/config.hpp"
+#include "modelarts/detail/handler_relay.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
 #include "modelarts/transport.hpp"
 
-#include <boost/asio/associated_executor.hpp>
-#include <boost/asio/bind_executor.hpp>
-#include <boost/asio/compose.hpp>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/address.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/error.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
-#include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/error.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/parser.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 
 #include <algorithm>
-#include <cstdint>
-#include <array>
 #include <chrono>
-#include <iterator>
+#include <cstddef>
 #include <memory>
-#include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
+
+namespace boost::asio::ssl {
+class context;
+} // namespace boost::asio::ssl
 
 namespace modelarts {
 
@@ -69,10 +64,14 @@ public:
      * @param ex the executor its I/O and, by default, its handlers run on
      * @param opts timeout and CA bundle
      */
-    explicit beast_transport(executor_type ex, options opts = {})
-        : executor_(std::move(ex)), options_(std::move(opts))
-    {
-    }
+    MODELARTS_DECL explicit beast_transport(executor_type ex, options opts = {});
+
+    /** Moves the transport, its idle connections with it; no exchange may be in flight. */
+    MODELARTS_DECL beast_transport(beast_transport&&) noexcept;
+    /** @return *this, holding what the other held; no exchange may be in flight on either */
+    MODELARTS_DECL beast_transport& operator=(beast_transport&&) noexcept;
+    /** Closes the idle connections. */
+    MODELARTS_DECL ~beast_transport();
 
     /** The executor completion handlers run on, unless they bring one of their own. */
     executor_type get_executor() const noexcept { return executor_; }
@@ -80,7 +79,9 @@ public:
     /**
      * Sends a request; completes with `void(boost::system::error_code, modelarts::http_response)`.
      * The handler's cancellation slot reaches the exchange: cancelling closes the connection in
-     * use and completes with `boost::asio::error::operation_aborted`.
+     * use and completes with `boost::asio::error::operation_aborted`. The handler runs on its
+     * associated executor (by default this transport's), never inside this call; the transport
+     * must outlive the exchange.
      * @param req the request
      * @param token any Asio completion token
      */
@@ -100,9 +101,16 @@ public:
     template <class CompletionToken>
     auto async_send(http_request req, std::chrono::milliseconds timeout, CompletionToken&& token)
     {
-        const auto deadline = std::chrono::steady_clock::now() + std::min(timeout, options_.timeout);
-        return boost::asio::async_compose<CompletionToken, void(boost::system::error_code, http_response)>(
-            exchange_op{this, std::move(req), deadline}, token, executor_);
+        const auto deadline = clock::now() + std::min(timeout, options_.timeout);
+        if constexpr (std::is_same_v<std::decay_t<CompletionToken>, detail::handler_relay>) {
+            return start(std::move(req), deadline, std::forward<CompletionToken>(token));  // already erased (any_async_transport)
+        } else {
+            return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, http_response)>(
+                [this](detail::exchange_handler handler, http_request r, clock::time_point d) {
+                    start(std::move(r), d, detail::handler_relay{std::move(handler), executor_});
+                },
+                token, std::move(req), deadline);
+        }
     }
 
     /** @return connections opened so far (a reused connection is not counted again) */
@@ -113,274 +121,29 @@ public:
      * @param ec an error from Asio, Beast or OpenSSL
      * @return `operation_aborted` as is; else the library's transport error
      */
-    static boost::system::error_code to_error(const boost::system::error_code& ec)
-    {
-        namespace asio_error = boost::asio::error;
-        if (ec == asio_error::operation_aborted) return ec;  // cancelled: not a failure of the exchange
-        if (ec.category() == error_category()) return ec;   // already the library's
-        if (ec == boost::beast::http::error::body_limit || ec == boost::beast::http::error::header_limit)
-            return error::response_too_large;
-        if (ec == asio_error::connection_refused) return error::connection_refused;
-        if (ec == asio_error::host_not_found || ec == asio_error::host_not_found_try_again) return error::host_not_found;
-        if (ec == boost::beast::error::timeout || ec == asio_error::timed_out) return error::timeout;
-        if (ec == asio_error::eof || ec == asio_error::connection_reset || ec == asio_error::connection_aborted
-            || ec == asio_error::broken_pipe || ec == boost::beast::http::error::end_of_stream
-            || ec == boost::beast::http::error::partial_message || ec == boost::asio::ssl::error::stream_truncated)
-            return error::connection_reset;
-        if (ec.category() == asio_error::get_ssl_category()) return error::tls_failure;
-        return error::transport_failure;
-    }
+    MODELARTS_DECL static boost::system::error_code to_error(const boost::system::error_code& ec);
 
 private:
-    using tcp = boost::asio::ip::tcp;
     using clock = std::chrono::steady_clock;
-    using response_parser = boost::beast::http::response_parser<boost::beast::http::string_body>;
+    struct connection;   // one connection and what its exchanges reuse
+    struct exchange_op;  // one exchange, as an Asio composed operation
 
-    // One connection and what its exchanges reuse: the read buffer, the head's bytes, the timer.
-    struct connection {
-        explicit connection(const executor_type& ex) : socket(ex), resolver(ex), timer(ex) {}
-
-        // Ends whatever is pending on it: the deadline passed.
-        void abort() noexcept
-        {
-            resolver.cancel();
-            boost::system::error_code ignored;
-            socket.close(ignored);
-        }
-
-        endpoint where;
-        tcp::socket socket;
-        std::optional<boost::asio::ssl::stream<tcp::socket&>> tls;
-        tcp::resolver resolver;
-        boost::asio::steady_timer timer;
-        unsigned deadline_id = 0;  // which exchange the pending timer wait belongs to
-        bool timed_out = false;
-        std::string head;
-        boost::beast::flat_buffer buffer;
-        std::optional<response_parser> parser;
-    };
-
-    // One exchange as an Asio composed operation: [resolve, connect, handshake,] write, read.
-    struct exchange_op {
-        beast_transport* transport;
-        http_request req;
-        clock::time_point deadline;
-        std::shared_ptr<connection> conn = nullptr;
-        enum class stage { start, resolve, connect, handshake, write, read } at = stage::start;
-        bool reused = false;
-        bool replaced = false;
-
-        template <class Self>
-        void operator()(Self& self, boost::system::error_code ec = {}, std::size_t = 0)
-        {
-            switch (at) {
-            case stage::start:
-                if ((conn = transport->take_idle(req.destination))) {
-                    reused = true;
-                    arm(self);
-                    return write(self);
-                }
-                return open(self);
-            case stage::handshake: return ec ? fail(self, ec) : write(self);
-            case stage::write: return ec ? retry_or_fail(self, ec, false) : read(self);
-            case stage::read: return ec ? retry_or_fail(self, ec, conn->parser->got_some()) : finish(self);
-            default: return fail(self, boost::asio::error::invalid_argument);  // not reached
-            }
-        }
-
-        template <class Self>
-        void operator()(Self& self, boost::system::error_code ec, const tcp::resolver::results_type& found)
-        {
-            if (ec) return fail(self, ec);
-            connect(self, found);
-        }
-
-        template <class Self>
-        void operator()(Self& self, boost::system::error_code ec, const tcp::endpoint&)
-        {
-            if (ec) return fail(self, ec);
-            boost::system::error_code ignored;  // headers and body leave at once: no Nagle stall
-            conn->socket.set_option(tcp::no_delay(true), ignored);
-            ++transport->opened_;
-            if (req.destination.scheme != "https") return write(self);
-
-            auto context = transport->tls_context();
-            if (!context) return fail(self, context.error());
-            std::string host = bare_host();
-            auto& tls = conn->tls.emplace(conn->socket, **context);
-            boost::system::error_code ip_ec;
-            boost::asio::ip::make_address(host, ip_ec);
-            if (ip_ec && !SSL_set_tlsext_host_name(tls.native_handle(), host.c_str()))  // SNI for names, not addresses
-                return fail(self, {static_cast<int>(::ERR_get_error()), boost::asio::error::get_ssl_category()});
-            tls.set_verify_callback(boost::asio::ssl::host_name_verification(host));
-            at = stage::handshake;
-            tls.async_handshake(boost::asio::ssl::stream_base::client, std::move(self));
-        }
-
-        std::string bare_host() const
-        {
-            const std::string& host = req.destination.host;
-            return host.size() > 1 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;  // IPv6 literal
-        }
-
-        // The deadline's timer, on the handler's executor; a wait left from an earlier exchange
-        // on this connection finds another id and does nothing.
-        template <class Self>
-        void arm(Self& self)
-        {
-            conn->timed_out = false;
-            const unsigned id = ++conn->deadline_id;
-            conn->timer.expires_at(deadline);
-            conn->timer.async_wait(boost::asio::bind_executor(
-                boost::asio::get_associated_executor(self, transport->executor_),
-                [weak = std::weak_ptr<connection>(conn), id](boost::system::error_code ec) {
-                    auto c = weak.lock();
-                    if (ec || !c || c->deadline_id != id) return;
-                    c->timed_out = true;
-                    c->abort();
-                }));
-        }
-
-        void disarm() noexcept
-        {
-            ++conn->deadline_id;
-            conn->timer.cancel();
-        }
-
-        template <class Self>
-        void open(Self& self)
-        {
-            conn = std::make_shared<connection>(transport->executor_);
-            conn->where = req.destination;
-            arm(self);
-            const std::string host = bare_host();
-            boost::system::error_code not_an_address;
-            auto address = boost::asio::ip::make_address(host, not_an_address);
-            if (!not_an_address)  // an address needs no resolver (nor its thread)
-                return connect(self, tcp::resolver::results_type::create(tcp::endpoint(address, req.destination.port), host,
-                                                                         std::to_string(req.destination.port)));
-            at = stage::resolve;
-            conn->resolver.async_resolve(host, std::to_string(req.destination.port), std::move(self));
-        }
-
-        template <class Self>
-        void connect(Self& self, const tcp::resolver::results_type& found)
-        {
-            at = stage::connect;
-            boost::asio::async_connect(conn->socket, found, std::move(self));
-        }
-
-        // Head and body in one gather write.
-        template <class Self>
-        void write(Self& self)
-        {
-            std::string& head = conn->head;
-            head.clear();
-            head.append(to_string(req.method)).append(" ").append(req.target).append(" HTTP/1.1\r\n");
-            for (const auto& f : req.headers) head.append(f.name).append(": ").append(f.value).append("\r\n");
-            if (!req.headers.contains("Content-Length") && (!req.body.empty() || req.method != http_method::get))
-                head.append("Content-Length: ").append(std::to_string(req.body.size())).append("\r\n");
-            head.append("\r\n");
-            const std::array<boost::asio::const_buffer, 2> bytes{boost::asio::buffer(head), boost::asio::buffer(req.body)};
-            at = stage::write;
-            if (conn->tls)
-                boost::asio::async_write(*conn->tls, bytes, std::move(self));
-            else
-                boost::asio::async_write(conn->socket, bytes, std::move(self));
-        }
-
-        template <class Self>
-        void read(Self& self)
-        {
-            conn->parser.emplace();
-            const response_limits& limits = transport->options_.limits;
-            conn->parser->body_limit(limits.max_body_bytes);
-            conn->parser->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(limits.max_header_bytes, UINT32_MAX)));
-            at = stage::read;
-            if (conn->tls)
-                boost::beast::http::async_read(*conn->tls, conn->buffer, *conn->parser, std::move(self));
-            else
-                boost::beast::http::async_read(conn->socket, conn->buffer, *conn->parser, std::move(self));
-        }
-
-        // A kept connection the server has since closed fails before any answer: one fresh try.
-        template <class Self>
-        void retry_or_fail(Self& self, boost::system::error_code ec, bool got_some)
-        {
-            if (!reused || replaced || got_some || conn->timed_out || ec == boost::asio::error::operation_aborted)
-                return fail(self, ec);
-            replaced = true;
-            disarm();
-            open(self);
-        }
-
-        template <class Self>
-        void fail(Self& self, boost::system::error_code ec)
-        {
-            ec = to_error(ec);
-            if (conn) {
-                if (conn->timed_out) ec = error::timeout;
-                disarm();
-                conn.reset();  // half an exchange: never reused
-            }
-            self.complete(ec, {});
-        }
-
-        template <class Self>
-        void finish(Self& self)
-        {
-            auto& in = conn->parser->get();
-            const auto header_count = static_cast<std::size_t>(std::distance(in.begin(), in.end()));
-            if (header_count > transport->options_.limits.max_header_count) return fail(self, error::response_too_large);
-            http_response res;
-            res.status = in.result_int();
-            res.headers.reserve(header_count);
-            for (const auto& f : in) res.headers.add(f.name_string(), f.value());
-            res.body = std::move(in.body());
-            const bool keep = in.keep_alive();
-            conn->parser.reset();
-            disarm();
-            if (keep) transport->idle_.push_back(std::move(conn));
-            conn.reset();
-            self.complete({}, std::move(res));
-        }
-    };
-
-    std::shared_ptr<connection> take_idle(const endpoint& where)
-    {
-        for (auto it = idle_.begin(); it != idle_.end(); ++it) {
-            if ((*it)->where != where) continue;
-            auto c = std::move(*it);
-            idle_.erase(it);
-            return c;
-        }
-        return nullptr;
-    }
-
-    // The TLS context, made once, at the first https connection.
-    boost::system::result<boost::asio::ssl::context*> tls_context()
-    {
-        if (tls_) return &*tls_;
-        boost::asio::ssl::context context{boost::asio::ssl::context::tls_client};
-        boost::system::error_code ec;
-        context.set_verify_mode(boost::asio::ssl::verify_peer, ec);
-        if (!ec) {
-            if (options_.ca_file.empty())
-                context.set_default_verify_paths(ec);
-            else
-                context.load_verify_file(options_.ca_file, ec);
-        }
-        if (ec) return make_error_code(error::tls_failure);  // e.g. an unreadable CA bundle (ENOENT)
-        return &tls_.emplace(std::move(context));
-    }
+    // Every exchange enters here, its handler erased: Beast's code is instantiated once.
+    MODELARTS_DECL void start(http_request req, clock::time_point deadline, detail::handler_relay handler);
+    MODELARTS_DECL std::shared_ptr<connection> take_idle(const endpoint& where);
+    MODELARTS_DECL boost::system::result<boost::asio::ssl::context*> tls_context();
 
     executor_type executor_;
     options options_;
-    std::optional<boost::asio::ssl::context> tls_;
+    std::unique_ptr<boost::asio::ssl::context> tls_;  // made at the first https connection
     std::vector<std::shared_ptr<connection>> idle_;
     std::size_t opened_ = 0;
 };
 
 } // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_SOURCE)
+#include "modelarts/transports/impl/beast.ipp"
+#endif
 
 #endif
