@@ -301,9 +301,9 @@ template <class Result, class ReadFields>
     boost::json::monotonic_resource arena(stack, sizeof stack);
     auto body = parse_body(res.body, max_depth, bare_success && ok, &arena);
     if (!body) return body.error();
-    result<Result> out(boost::system::in_place_value);  // filled in place: no move of the result's strings
-    if (auto r = read_status(res, *body, bare_success, *out); !r) return r.error();
-    if (out->is_success && !read_fields(*body, *out)) return error::unexpected_shape;
+    Result out;  // default-initialized: result's in_place_value would zero it all first
+    if (auto r = read_status(res, *body, bare_success, out); !r) return r.error();
+    if (out.is_success && !read_fields(*body, out)) return error::unexpected_shape;
     return out;
 }
 

@@ -2112,12 +2112,19 @@ inline bool read_string(const boost::json::object& o, std::string_view key, std:
 {
     auto* v = o.if_contains(key);
     if (!v || v->is_null()) return true;
-    if (auto* s = v->if_string()) return out.assign(s->data(), s->size()), true;
-    // The documentation gives some string fields as numbers (core, cpu): keep their text.
-    if (auto* i = v->if_int64()) return out = std::to_string(*i), true;
-    if (auto* u = v->if_uint64()) return out = std::to_string(*u), true;
-    if (v->is_double()) return out = boost::json::serialize(*v), true;
-    return false;
+    // The documentation gives some string fields as numbers (core, cpu): their text is kept.
+    if (auto* s = v->if_string()) {
+        out.assign(s->data(), s->size());
+    } else if (auto* i = v->if_int64()) {
+        out = std::to_string(*i);
+    } else if (auto* u = v->if_uint64()) {
+        out = std::to_string(*u);
+    } else if (v->is_double()) {
+        out = boost::json::serialize(*v);
+    } else {
+        return false;
+    }
+    return true;
 }
 
 // Strictly a string (or absent/null): for the fields that say success or failure.
@@ -2125,19 +2132,31 @@ inline bool read_text(const boost::json::object& o, std::string_view key, std::s
 {
     auto* v = o.if_contains(key);
     if (!v || v->is_null()) return true;
-    if (auto* s = v->if_string()) return out.assign(s->data(), s->size()), true;
-    return false;
+    auto* s = v->if_string();
+    if (!s) return false;
+    out.assign(s->data(), s->size());
+    return true;
 }
 
 inline bool read_int(const boost::json::object& o, std::string_view key, std::int64_t& out)
 {
     auto* v = o.if_contains(key);
     if (!v || v->is_null()) return true;
-    if (auto* i = v->if_int64()) return out = *i, true;
-    if (auto* u = v->if_uint64()) return *u <= static_cast<std::uint64_t>(INT64_MAX) && (out = static_cast<std::int64_t>(*u), true);
+    if (auto* i = v->if_int64()) {
+        out = *i;
+        return true;
+    }
+    if (auto* u = v->if_uint64()) {
+        if (*u > static_cast<std::uint64_t>(INT64_MAX)) return false;
+        out = static_cast<std::int64_t>(*u);
+        return true;
+    }
     if (auto* s = v->if_string()) {  // the published examples give ids as "10" too
-        auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), out);
-        return !s->empty() && ec == std::errc{} && p == s->data() + s->size();
+        std::int64_t n = 0;
+        auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), n);
+        if (s->empty() || ec != std::errc{} || p != s->data() + s->size()) return false;
+        out = n;
+        return true;
     }
     return false;
 }
@@ -2146,8 +2165,10 @@ inline bool read_bool(const boost::json::object& o, std::string_view key, bool& 
 {
     auto* v = o.if_contains(key);
     if (!v) return true;
-    if (auto* b = v->if_bool()) return out = *b, true;
-    return false;
+    auto* b = v->if_bool();
+    if (!b) return false;
+    out = *b;
+    return true;
 }
 
 } // namespace modelarts::detail
@@ -2645,9 +2666,9 @@ template <class Result, class ReadFields>
     boost::json::monotonic_resource arena(stack, sizeof stack);
     auto body = parse_body(res.body, max_depth, bare_success && ok, &arena);
     if (!body) return body.error();
-    result<Result> out(boost::system::in_place_value);  // filled in place: no move of the result's strings
-    if (auto r = read_status(res, *body, bare_success, *out); !r) return r.error();
-    if (out->is_success && !read_fields(*body, *out)) return error::unexpected_shape;
+    Result out;  // default-initialized: result's in_place_value would zero it all first
+    if (auto r = read_status(res, *body, bare_success, out); !r) return r.error();
+    if (out.is_success && !read_fields(*body, out)) return error::unexpected_shape;
     return out;
 }
 

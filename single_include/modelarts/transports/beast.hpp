@@ -20,7 +20,8 @@
  * Header-only by default. Its exchange instantiates much of Asio, Beast and OpenSSL's stream, so
  * a program can compile it once: define `MODELARTS_SEPARATE_COMPILATION` in every unit, and in
  * exactly one define `MODELARTS_SOURCE` before including this header (as examples/beast_transport.cpp
- * does). Handlers of any type then cross into that unit as one erased type.
+ * does). Either way, handlers of every type reach the exchange as one erased type, so that code
+ * is instantiated once per program, not once per completion token.
  */
 #ifndef MODELARTS_TRANSPORTS_BEAST_HPP
 #define MODELARTS_TRANSPORTS_BEAST_HPP
@@ -115,6 +116,7 @@ struct handler_relay {
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -159,7 +161,9 @@ public:
     /**
      * Sends a request; completes with `void(boost::system::error_code, modelarts::http_response)`.
      * The handler's cancellation slot reaches the exchange: cancelling closes the connection in
-     * use and completes with `boost::asio::error::operation_aborted`.
+     * use and completes with `boost::asio::error::operation_aborted`. The handler runs on its
+     * associated executor (by default this transport's), never inside this call; the transport
+     * must outlive the exchange.
      * @param req the request
      * @param token any Asio completion token
      */
@@ -180,11 +184,15 @@ public:
     auto async_send(http_request req, std::chrono::milliseconds timeout, CompletionToken&& token)
     {
         const auto deadline = clock::now() + std::min(timeout, options_.timeout);
-        return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, http_response)>(
-            [this](detail::exchange_handler handler, http_request r, clock::time_point d) {
-                start(std::move(r), d, std::move(handler));
-            },
-            token, std::move(req), deadline);
+        if constexpr (std::is_same_v<std::decay_t<CompletionToken>, detail::handler_relay>) {
+            return start(std::move(req), deadline, std::forward<CompletionToken>(token));  // already erased (any_async_transport)
+        } else {
+            return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, http_response)>(
+                [this](detail::exchange_handler handler, http_request r, clock::time_point d) {
+                    start(std::move(r), d, detail::handler_relay{std::move(handler), executor_});
+                },
+                token, std::move(req), deadline);
+        }
     }
 
     /** @return connections opened so far (a reused connection is not counted again) */
@@ -203,7 +211,7 @@ private:
     struct exchange_op;  // one exchange, as an Asio composed operation
 
     // Every exchange enters here, its handler erased: Beast's code is instantiated once.
-    MODELARTS_DECL void start(http_request req, clock::time_point deadline, detail::exchange_handler handler);
+    MODELARTS_DECL void start(http_request req, clock::time_point deadline, detail::handler_relay handler);
     MODELARTS_DECL std::shared_ptr<connection> take_idle(const endpoint& where);
     MODELARTS_DECL boost::system::result<boost::asio::ssl::context*> tls_context();
 
@@ -478,9 +486,8 @@ MODELARTS_DECL beast_transport::beast_transport(beast_transport&&) noexcept = de
 MODELARTS_DECL beast_transport& beast_transport::operator=(beast_transport&&) noexcept = default;
 MODELARTS_DECL beast_transport::~beast_transport() = default;
 
-MODELARTS_DECL void beast_transport::start(http_request req, clock::time_point deadline, detail::exchange_handler handler)
+MODELARTS_DECL void beast_transport::start(http_request req, clock::time_point deadline, detail::handler_relay relay)
 {
-    detail::handler_relay relay{std::move(handler), executor_};
     boost::asio::async_compose<detail::handler_relay, void(boost::system::error_code, http_response)>(
         exchange_op{this, std::move(req), deadline}, relay, executor_);
 }
