@@ -1,6 +1,6 @@
-// The batch's transport, in a unit of its own (Beast is the costliest code to compile in the
-// command): Beast to the endpoint, or, with no endpoint, the in-process emulator behind the same
-// async interface.
+// The batch's transport, in a unit of its own: Beast to the endpoint (its exchange compiled once,
+// in beast_transport.cpp, as the costliest code of the command), or, with no endpoint, the
+// in-process emulator behind the same async interface.
 #ifndef MODELARTS_EXAMPLES_COMMAND_ASYNC_TRANSPORT_HPP
 #define MODELARTS_EXAMPLES_COMMAND_ASYNC_TRANSPORT_HPP
 
