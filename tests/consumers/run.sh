@@ -2,7 +2,8 @@
 # Builds and runs each consumer of the library, as its users would bring it in:
 # a meson subproject; the installed package through pkg-config and through CMake's
 # find_package (with the optional transport and server components); and a plain g++ command
-# with the copied single header.
+# with the copied single header. The pkg-config consumer also builds the Beast transport compiled
+# once (MODELARTS_SEPARATE_COMPILATION), as the README tells users to.
 # Usage: run.sh SOURCE_ROOT WORK_DIR
 set -euo pipefail
 src=$(readlink -f "$1")
@@ -14,7 +15,7 @@ work=$(readlink -f "$work")
 
 consumer() {  # copy a consumer's build file and main.cpp into a fresh folder
   mkdir -p "$work/$1"
-  cp "$here/$1"/* "$here/main.cpp" "$here/main_transports.cpp" "$work/$1/"
+  cp "$here/$1"/* "$here"/*.cpp "$work/$1/"
 }
 check() {  # run a built consumer: it must succeed and print the SDK's success line
   out=$("$1")
@@ -48,6 +49,7 @@ PKG_CONFIG_PATH=$(dirname "$pc") meson setup "$work/meson_installed/build" "$wor
 meson compile -C "$work/meson_installed/build" >/dev/null
 check "$work/meson_installed/build/consumer"
 check "$work/meson_installed/build/consumer_transports"
+"$work/meson_installed/build/consumer_beast_compiled_once"  # exits 0 only on connection_refused
 
 echo "== CMake consumer of the installed package (find_package)"
 consumer cmake_installed
