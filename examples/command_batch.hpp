@@ -6,7 +6,6 @@
 #include "modelarts/session.hpp"
 
 #include <string>
-
 #include <string_view>
 
 namespace command {

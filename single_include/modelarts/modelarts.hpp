@@ -4078,6 +4078,8 @@ public:
 #ifndef MODELARTS_VERSION_HPP
 #define MODELARTS_VERSION_HPP
 
+#include <boost/config/helper_macros.hpp>
+
 /** Major version: changes break the API. */
 #define MODELARTS_VERSION_MAJOR 0
 /** Minor version: changes add to the API. */
@@ -4087,14 +4089,11 @@ public:
 /** `MAJOR * 100000 + MINOR * 100 + PATCH`, for `#if`, as Boost's `BOOST_VERSION`. */
 #define MODELARTS_VERSION (MODELARTS_VERSION_MAJOR * 100000 + MODELARTS_VERSION_MINOR * 100 + MODELARTS_VERSION_PATCH)
 
-#define MODELARTS_DETAIL_STRINGIZE_I(x) #x
-#define MODELARTS_DETAIL_STRINGIZE(x) MODELARTS_DETAIL_STRINGIZE_I(x)
-
 namespace modelarts {
 
 /** The version as text, "MAJOR.MINOR.PATCH". */
-inline constexpr const char* version_string = MODELARTS_DETAIL_STRINGIZE(MODELARTS_VERSION_MAJOR) "." MODELARTS_DETAIL_STRINGIZE(
-    MODELARTS_VERSION_MINOR) "." MODELARTS_DETAIL_STRINGIZE(MODELARTS_VERSION_PATCH);
+inline constexpr const char* version_string = BOOST_STRINGIZE(MODELARTS_VERSION_MAJOR) "." BOOST_STRINGIZE(
+    MODELARTS_VERSION_MINOR) "." BOOST_STRINGIZE(MODELARTS_VERSION_PATCH);
 
 } // namespace modelarts
 

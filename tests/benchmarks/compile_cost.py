@@ -66,18 +66,18 @@ def main():
         # elsewhere (its one unit, examples/beast_transport.cpp, is then timed on its own).
         rows = [("core", "core", []), ("beast", "beast", []),
                 ("beast, compiled once", "beast", ["-DMODELARTS_SEPARATE_COMPILATION"])]
+        def cost(cxx, source, extra=()):
+            cmd = [cxx, "-std=c++20", "-O0", "-pthread", "-I", os.path.join(ROOT, "include"), *extra, "-c",
+                   source, "-o", os.path.join(out, os.path.basename(source) + ".o")]
+            return measure(cmd, ROOT, repeats)
         for row, name, flags in rows:
             for cxx in compilers:
-                def cost(source, extra=()):
-                    cmd = [cxx, "-std=c++20", "-O0", "-pthread", "-I", os.path.join(ROOT, "include"), *extra, "-c",
-                           source, "-o", os.path.join(out, os.path.basename(source) + ".o")]
-                    return measure(cmd, ROOT, repeats)
-                floor = cost(os.path.join(HERE, "compile", name + "_floor.cpp"))
-                lib = cost(os.path.join(HERE, "compile", name + ".cpp"), flags)
+                floor = cost(cxx, os.path.join(HERE, "compile", name + "_floor.cpp"))
+                lib = cost(cxx, os.path.join(HERE, "compile", name + ".cpp"), flags)
                 print(f"{row + ' (library)':<44} {cxx:<8} {lib[0]:>8.2f} {lib[1]:>6.0f} {lib[0] / floor[0]:>8.2f} {lib[1] / floor[1]:>9.2f}")
                 print(f"{row + ' (floor: Boost alone)':<44} {cxx:<8} {floor[0]:>8.2f} {floor[1]:>6.0f}")
                 if flags:
-                    once = cost(os.path.join(ROOT, "examples", "beast_transport.cpp"), flags)
+                    once = cost(cxx, os.path.join(ROOT, "examples", "beast_transport.cpp"), flags)
                     print(f"{row + ' (the transport unit)':<44} {cxx:<8} {once[0]:>8.2f} {once[1]:>6.0f}")
 
     commands = os.path.join(build, "compile_commands.json")

@@ -13,7 +13,7 @@ rm -rf "$work"
 mkdir -p "$work"
 work=$(readlink -f "$work")
 
-consumer() {  # copy a consumer's build file and main.cpp into a fresh folder
+consumer() {  # copy a consumer's build file and the consumers' sources into a fresh folder
   mkdir -p "$work/$1"
   cp "$here/$1"/* "$here"/*.cpp "$work/$1/"
 }

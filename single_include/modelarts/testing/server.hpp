@@ -257,7 +257,6 @@ MODELARTS_DECL boost::asio::awaitable<void> emulator_server::serve_tls(tcp::sock
     co_await serve(std::move(stream));
 }
 
-
 // GCC 12 warns, wrongly, that this coroutine's frame is freed by a mismatched operator delete:
 // Asio's awaitable frames pair their own operator new and delete (a known GCC 12 false positive).
 #if defined(__GNUC__) && !defined(__clang__)

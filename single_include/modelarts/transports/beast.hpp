@@ -236,8 +236,6 @@ private:
 #define MODELARTS_TRANSPORTS_IMPL_BEAST_IPP
 
 
-#include <boost/asio/associated_executor.hpp>
-#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -308,7 +306,7 @@ struct beast_transport::exchange_op {
         case stage::start:
             if ((conn = transport->take_idle(req.destination))) {
                 reused = true;
-                arm(self);
+                arm();
                 return write(self);
             }
             return open(self);
@@ -354,22 +352,20 @@ struct beast_transport::exchange_op {
         return host.size() > 1 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;  // IPv6 literal
     }
 
-    // The deadline's timer, on the handler's executor; a wait left from an earlier exchange
-    // on this connection finds another id and does nothing.
-    template <class Self>
-    void arm(Self& self)
+    // The deadline's timer. It runs on the transport's executor, as every step does (the handler
+    // is relayed: see handler_relay.hpp). A wait left from an earlier exchange on this connection
+    // finds another id and does nothing.
+    void arm()
     {
         conn->timed_out = false;
         const unsigned id = ++conn->deadline_id;
         conn->timer.expires_at(deadline);
-        conn->timer.async_wait(boost::asio::bind_executor(
-            boost::asio::get_associated_executor(self, transport->executor_),
-            [weak = std::weak_ptr<connection>(conn), id](boost::system::error_code ec) {
-                auto c = weak.lock();
-                if (ec || !c || c->deadline_id != id) return;
-                c->timed_out = true;
-                c->abort();
-            }));
+        conn->timer.async_wait([weak = std::weak_ptr<connection>(conn), id](boost::system::error_code ec) {
+            auto c = weak.lock();
+            if (ec || !c || c->deadline_id != id) return;
+            c->timed_out = true;
+            c->abort();
+        });
     }
 
     void disarm() noexcept
@@ -383,7 +379,7 @@ struct beast_transport::exchange_op {
     {
         conn = std::make_shared<connection>(transport->executor_);
         conn->where = req.destination;
-        arm(self);
+        arm();
         const std::string host = bare_host();
         boost::system::error_code not_an_address;
         auto address = boost::asio::ip::make_address(host, not_an_address);
