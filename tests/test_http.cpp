@@ -74,3 +74,27 @@ TEST_CASE("requests and responses are plain values")
     a.destination = {"https", "h.example", 8443};
     CHECK(a.url() == "https://h.example:8443/x");
 }
+
+TEST_CASE("a request id is kept inline, and one too long to keep whole is cut visibly")
+{
+    request_id_string id;
+    CHECK(id.empty());
+    id.assign("6d6f64656c6172740000000000000001");
+    CHECK(id == "6d6f64656c6172740000000000000001");
+    CHECK(id.size() == 32);
+    CHECK(id.str() == "6d6f64656c6172740000000000000001");
+
+    const std::string exact(request_id_string::max_size, 'a');
+    CHECK(request_id_string(exact) == exact);
+
+    const std::string longer = std::string(request_id_string::max_size - 3, 'b') + "cdef";
+    const request_id_string cut(longer);
+    CHECK(cut.size() == request_id_string::max_size);
+    CHECK(cut == std::string(request_id_string::max_size - 3, 'b') + "...");
+
+    std::ostringstream os;
+    os << request_id_string("r-1");
+    CHECK(os.str() == "r-1");
+    CHECK(request_id_string("x") == request_id_string("x"));
+    CHECK_FALSE(request_id_string("x") == request_id_string("y"));
+}

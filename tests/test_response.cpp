@@ -2,11 +2,15 @@
 
 #include <doctest/doctest.h>
 
+#include "allocation_counter.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
 using namespace modelarts;
+
+using testing_support::allocations;  // every heap allocation this program makes
 
 namespace {
 http_response resp(unsigned status, std::string body, std::string request_id = "")
@@ -25,6 +29,46 @@ TEST_CASE("v1 success: {\"is_success\":true}")
     CHECK(r->error_code.empty());
     CHECK(r->http_status == 200);
     CHECK(r->request_id == "req-1");
+}
+
+TEST_CASE("an overlong request id, from the header or the body, is kept cut and marked")
+{
+    const std::string id(200, '7');
+    const std::string kept = std::string(request_id_string::max_size - 3, '7') + "...";
+    auto from_header = parse_update_job_description_response(resp(200, R"({"is_success":true})", id), api_version::v1);
+    REQUIRE(from_header);
+    CHECK(from_header->request_id == kept);
+    auto from_body = parse_update_job_description_response(
+        resp(401, R"({"error_code":"APIGW.0301","error_msg":"x","request_id":")" + id + "\"}"), api_version::v1);
+    REQUIRE(from_body);
+    CHECK(from_body->request_id == kept);
+}
+
+TEST_CASE("a success answer is read without a heap allocation; a failure allocates only for what it keeps")
+{
+    const auto v1 = resp(200, R"({"is_success":true})", "6d6f64656c6172740000000000000001");
+    const auto v2 = resp(200, "null", "6d6f64656c6172740000000000000002");
+    // Both kept strings are longer than any standard library's small-string buffer.
+    const auto failure = resp(400, R"({"is_success":false,"error_code":"ModelArts.2775.NotFoundAnywhere",)"
+                                    R"("error_msg":"TrainingJobNotFound: no training job 9"})",
+                              "6d6f64656c6172740000000000000003");
+
+    std::size_t before = allocations;
+    const auto a = parse_update_job_description_response(v1, api_version::v1);
+    const auto b = parse_update_job_description_response(v2, api_version::v2);
+    const std::size_t for_successes = allocations - before;
+    before = allocations;
+    const auto c = parse_update_job_description_response(failure, api_version::v1);
+    const std::size_t for_failure = allocations - before;
+
+    REQUIRE(a);
+    REQUIRE(b);
+    REQUIRE(c);
+    CHECK(a->is_success);
+    CHECK(b->request_id == "6d6f64656c6172740000000000000002");
+    CHECK_FALSE(c->is_success);
+    CHECK(for_successes == 0);
+    CHECK(for_failure == 2);  // error_code and error_msg
 }
 
 TEST_CASE("v1 failure, with error_msg or with error_message")

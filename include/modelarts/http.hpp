@@ -30,9 +30,9 @@ inline constexpr char ascii_lower(char c) noexcept
 
 inline constexpr bool iequals(std::string_view a, std::string_view b) noexcept
 {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return ascii_lower(x) == ascii_lower(y);
-           });
+    if (a.size() != b.size()) return false;
+    if (a == b) return true;  // names mostly arrive as documented: one memcmp, no per-byte folding
+    return std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
 // Without surrounding spaces and tabs, as header values are compared.
@@ -345,6 +345,63 @@ struct http_response {
 
     /** @return true when every part is equal */
     friend bool operator==(const http_response&, const http_response&) = default;
+};
+
+/**
+ * The id a server gives an answer (`X-Request-Id`), which support asks for. It is kept inline,
+ * not on the heap, so that reading a success answer allocates nothing. ModelArts' ids are 32
+ * hex digits; one longer than `max_size` is kept as its first `max_size - 3` bytes and `...`, so
+ * that a cut id is never mistaken for a whole one.
+ */
+class request_id_string {
+public:
+    /** The most bytes kept. */
+    static constexpr std::size_t max_size = 64;
+
+    /** An empty id. */
+    constexpr request_id_string() noexcept = default;
+
+    /** @param id the id as received; cut to `max_size` bytes as described above */
+    request_id_string(std::string_view id) noexcept { assign(id); }
+
+    /**
+     * Replaces the id.
+     * @param id the id as received; cut to `max_size` bytes as described above
+     */
+    void assign(std::string_view id) noexcept
+    {
+        if (id.size() <= max_size) {
+            size_ = static_cast<unsigned char>(id.size());
+            id.copy(data_, id.size());
+            return;
+        }
+        size_ = max_size;
+        id.copy(data_, max_size - 3);
+        std::memcpy(data_ + max_size - 3, "...", 3);
+    }
+
+    /** @return the id */
+    std::string_view view() const noexcept { return {data_, size_}; }
+    /** @return the id */
+    operator std::string_view() const noexcept { return view(); }
+    /** @return the id as a `std::string` */
+    std::string str() const { return std::string(view()); }
+    /** @return its length in bytes */
+    std::size_t size() const noexcept { return size_; }
+    /** @return true when no id was sent */
+    bool empty() const noexcept { return size_ == 0; }
+
+    /** @return true when both hold the same bytes */
+    friend bool operator==(const request_id_string& a, const request_id_string& b) noexcept { return a.view() == b.view(); }
+    /** @return true when the id is `b`, byte for byte */
+    friend bool operator==(const request_id_string& a, std::string_view b) noexcept { return a.view() == b; }
+
+    /** Prints the id. @param os stream @param id an id @return os */
+    friend std::ostream& operator<<(std::ostream& os, const request_id_string& id) { return os << id.view(); }
+
+private:
+    unsigned char size_ = 0;
+    char data_[max_size] = {};
 };
 
 /**

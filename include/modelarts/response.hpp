@@ -30,12 +30,17 @@ namespace modelarts {
  * `error_code`, `error_msg`) plus what support asks for.
  */
 struct service_status {
+    // Written out, not `= default`: a parsed answer is built in its result, and value-initializing
+    // an implicit constructor would clear the whole struct first (a slow `rep stos` under GCC).
+    /** An empty status: no success, no error, status 0. */
+    service_status() noexcept {}
+
     bool is_success = false;     ///< the service did what was asked
     std::string error_code;      ///< on failure: e.g. "ModelArts.2775" or "APIGW.0301"
     std::string error_msg;       ///< on failure: the message (`error_msg` or `error_message` on the wire)
     std::string error_solution;  ///< v2 failures: what to do about it
     unsigned http_status = 0;    ///< HTTP status code of the answer
-    std::string request_id;      ///< `X-Request-Id` header, else the body's `request_id`
+    request_id_string request_id;  ///< `X-Request-Id` header, else the body's `request_id`
     unsigned attempts = 0;       ///< requests the call sent (IAM logins included); 0 when parsed by hand
     attempt_failure last_failure = {};  ///< why the attempt before the answer failed; empty when none did
 };
@@ -56,7 +61,7 @@ inline std::string to_json(const service_status& s)
         o["error_msg"] = s.error_msg;
         if (!s.error_solution.empty()) o["error_solution"] = s.error_solution;
     }
-    if (!s.request_id.empty()) o["request_id"] = s.request_id;
+    if (!s.request_id.empty()) o["request_id"] = s.request_id.view();
     return boost::json::serialize(o);
 }
 
@@ -69,7 +74,10 @@ inline std::string to_json(const service_status& s)
 inline std::ostream& operator<<(std::ostream& os, const service_status& s) { return os << to_json(s); }
 
 /** The result of `update_job_description`. */
-struct update_result : service_status {};
+struct update_result : service_status {
+    /** An empty result (see `service_status()`). */
+    update_result() noexcept {}
+};
 
 /** One parameter of a version's run: `{label, value}`, the value kept as text. */
 struct version_parameter {
@@ -133,59 +141,45 @@ inline constexpr unsigned max_list_response_depth = 16;
 
 namespace detail {
 
-// One of the status fields, read from the parsed tree: its JSON type, and its text (a view into
-// the tree) when it is a string.
-struct status_field {
-    enum class kind { absent, null, string, number, boolean, other } type = kind::absent;
-    std::string_view text;
-
-    // Absent, null or a string: what a text field may be.
-    bool is_text() const noexcept { return type == kind::absent || type == kind::null || type == kind::string; }
-};
-
-// The fields every answer shares; views into the tree, which outlives them.
+// The fields every answer shares, as found at the top of the tree (null: absent). Pointers, not
+// copies: the tree outlives them, and a small struct is cheap to clear.
 struct status_fields {
-    bool is_object = false;       // the body is a JSON object (else nothing below is set)
-    bool is_success = false;      // its value, when is_success.type is kind::boolean
-    status_field success;         // "is_success"
-    status_field error_code, error_msg, error_solution, request_id, error_message;
-    const boost::json::object* error = nullptr;  // IAM's {"error":{"code","message"}}
-    bool error_present = false;   // "error" is there, object or not
+    const boost::json::value* is_success = nullptr;
+    const boost::json::value* error_code = nullptr;
+    const boost::json::value* error_msg = nullptr;
+    const boost::json::value* error_solution = nullptr;
+    const boost::json::value* request_id = nullptr;
+    const boost::json::value* error_message = nullptr;  // the gateway's spelling of error_msg
+    const boost::json::value* error = nullptr;          // IAM's {"error":{"code","message"}}
 };
 
-// A value of the tree as a status field.
-inline status_field read_field(const boost::json::value& v) noexcept
-{
-    using kind = status_field::kind;
-    if (v.is_null()) return {kind::null, {}};
-    if (auto* str = v.if_string()) return {kind::string, {str->data(), str->size()}};
-    if (v.is_bool()) return {kind::boolean, {}};
-    if (v.is_number()) return {kind::number, {}};
-    return {kind::other, {}};
-}
-
-// Reads the shared top-level fields of a parsed body (a later duplicate key replaces an earlier
-// one, as the parser already did).
-inline status_fields read_status_fields(const boost::json::value& body) noexcept
+// Reads the shared top-level fields of an object (a later duplicate key replaces an earlier one,
+// as the parser already did).
+inline status_fields read_status_fields(const boost::json::object& o) noexcept
 {
     status_fields f;
-    auto* o = body.if_object();
-    if (!o) return f;
-    f.is_object = true;
-    for (const auto& field : *o) {
+    for (const auto& field : o) {
         const std::string_view key = field.key();
-        const boost::json::value& v = field.value();
-        if (key == "is_success") {
-            f.success = read_field(v);
-            f.is_success = v.is_bool() && v.get_bool();
-        } else if (key == "error_code") f.error_code = read_field(v);
-        else if (key == "error_msg") f.error_msg = read_field(v);
-        else if (key == "error_solution") f.error_solution = read_field(v);
-        else if (key == "request_id") f.request_id = read_field(v);
-        else if (key == "error_message") f.error_message = read_field(v);
-        else if (key == "error") f.error_present = true, f.error = v.if_object();
+        const boost::json::value* v = &field.value();
+        if (key == "is_success") f.is_success = v;
+        else if (key == "error_code") f.error_code = v;
+        else if (key == "error_msg") f.error_msg = v;
+        else if (key == "error_solution") f.error_solution = v;
+        else if (key == "request_id") f.request_id = v;
+        else if (key == "error_message") f.error_message = v;
+        else if (key == "error") f.error = v;
     }
     return f;
+}
+
+// Absent, null or a string: what a text field may be.
+inline bool is_text(const boost::json::value* v) noexcept { return !v || v->is_null() || v->is_string(); }
+
+// The text of a field that `is_text`; empty when absent or null.
+inline std::string_view text_of(const boost::json::value* v) noexcept
+{
+    auto* s = v ? v->if_string() : nullptr;
+    return s ? std::string_view(s->data(), s->size()) : std::string_view{};
 }
 
 /**
@@ -199,7 +193,6 @@ inline status_fields read_status_fields(const boost::json::value& body) noexcept
 [[nodiscard]] inline result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
                                               service_status& out)
 {
-    using kind = status_field::kind;
     out.http_status = res.status;
     out.request_id.assign(res.headers.get("X-Request-Id"));
     const bool ok = detail::is_2xx(res.status);
@@ -209,27 +202,30 @@ inline status_fields read_status_fields(const boost::json::value& body) noexcept
         out.is_success = true;
         return {};
     }
-    const status_fields f = read_status_fields(body);
-    if (!f.is_object) return error::unexpected_shape;
-    const bool has_is_success = f.success.type != kind::absent;
-    if ((has_is_success && f.success.type != kind::boolean) || !f.error_code.is_text() || !f.error_msg.is_text()
-        || !f.error_solution.is_text() || !f.request_id.is_text())
+    auto* object = body.if_object();
+    if (!object) return error::unexpected_shape;
+    const status_fields f = read_status_fields(*object);
+    if ((f.is_success && !f.is_success->is_bool()) || !is_text(f.error_code) || !is_text(f.error_msg)
+        || !is_text(f.error_solution) || !is_text(f.request_id))
         return error::unexpected_shape;
-    if (!f.error_code.text.empty()) out.error_code.assign(f.error_code.text);  // a success's are all empty
-    if (!f.error_msg.text.empty()) out.error_msg.assign(f.error_msg.text);
-    if (!f.error_solution.text.empty()) out.error_solution.assign(f.error_solution.text);
-    if (out.error_msg.empty()) {  // the gateway's spelling, read only when the service's is missing
-        if (!f.error_message.is_text()) return error::unexpected_shape;
-        if (!f.error_message.text.empty()) out.error_msg.assign(f.error_message.text);
+    if (f.error_code) out.error_code.assign(text_of(f.error_code));  // a success's are all absent
+    if (f.error_msg) out.error_msg.assign(text_of(f.error_msg));
+    if (f.error_solution) out.error_solution.assign(text_of(f.error_solution));
+    if (f.error_message && out.error_msg.empty()) {  // the gateway's spelling, read only when the service's is missing
+        if (!is_text(f.error_message)) return error::unexpected_shape;
+        out.error_msg.assign(text_of(f.error_message));
     }
-    if (f.error_present && out.error_code.empty()) {  // IAM: {"error":{"code","message"}}
-        if (!f.error || !read_string(*f.error, "code", out.error_code) || !read_text(*f.error, "message", out.error_msg))
+    if (f.error && out.error_code.empty()) {  // IAM: {"error":{"code","message"}}
+        auto* iam = f.error->if_object();
+        if (!iam || !read_string(*iam, "code", out.error_code) || !read_text(*iam, "message", out.error_msg))
             return error::unexpected_shape;
     }
-    if (out.request_id.empty() && !f.request_id.text.empty()) out.request_id.assign(f.request_id.text);
+    if (f.request_id && out.request_id.empty()) out.request_id.assign(text_of(f.request_id));
 
-    const bool says_failure = (has_is_success && !f.is_success) || !out.error_code.empty();
-    const bool says_success = has_is_success && f.is_success;
+    const bool has_is_success = f.is_success != nullptr;
+    const bool is_success = has_is_success && f.is_success->get_bool();
+    const bool says_failure = (has_is_success && !is_success) || !out.error_code.empty();
+    const bool says_success = is_success;
     if (says_success && says_failure) return error::unexpected_shape;
     if (ok && says_failure) return error::contradictory_status;
     if (!ok && says_success) return error::contradictory_status;
@@ -294,17 +290,17 @@ namespace detail {
 template <class Result, class ReadFields>
 [[nodiscard]] result<Result> parse_answer(const http_response& res, unsigned max_depth, bool bare_success, ReadFields read_fields)
 {
-    const bool ok = detail::is_2xx(res.status);
+    // Built where it is returned: every path returns `answer`, so the result is never moved.
+    result<Result> answer(boost::system::in_place_value);
     // The tree lives on the stack while the answer is read (a large one spills to the heap); what
     // the result keeps is copied out of it.
     unsigned char stack[4096];
     boost::json::monotonic_resource arena(stack, sizeof stack);
-    auto body = parse_body(res.body, max_depth, bare_success && ok, &arena);
-    if (!body) return body.error();
-    Result out;  // default-initialized: result's in_place_value would zero it all first
-    if (auto r = read_status(res, *body, bare_success, out); !r) return r.error();
-    if (out.is_success && !read_fields(*body, out)) return error::unexpected_shape;
-    return out;
+    auto body = parse_body(res.body, max_depth, bare_success && detail::is_2xx(res.status), &arena);
+    if (!body) answer = body.error();
+    else if (auto r = read_status(res, *body, bare_success, *answer); !r) answer = r.error();
+    else if (answer->is_success && !read_fields(*body, *answer)) answer = make_error_code(error::unexpected_shape);
+    return answer;
 }
 
 // For answers with no fields but the shared ones (updates).

@@ -77,7 +77,7 @@ struct session_options {
  */
 struct diagnostics {
     unsigned http_status = 0;        ///< status of the last response, 0 when none arrived
-    std::string request_id;          ///< its `X-Request-Id`, else the body's `request_id`
+    request_id_string request_id;    ///< its `X-Request-Id`, else the body's `request_id`
     unsigned attempts = 0;           ///< requests the call sent, IAM logins included
     attempt_failure last_failure{};  ///< the last transient failure, or 401 renewal; empty when none
 };

@@ -3,6 +3,8 @@
 //   meson test -C build --benchmark --verbose      (or run build/tests/benchmarks/bench_core)
 #include "modelarts/modelarts.hpp"
 
+#include "../allocation_counter.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <boost/json/monotonic_resource.hpp>
@@ -11,30 +13,11 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <new>
 #include <string>
 
-namespace {
-std::atomic<std::size_t> allocations{0};
-}
-
-// Counts every heap allocation in the process. (GCC 12 takes malloc/free in a replaced
-// operator new/delete for a mismatch: a false positive here.)
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void* operator new(std::size_t n)
-{
-    ++allocations;
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+using testing_support::allocations;
 
 namespace {
 
