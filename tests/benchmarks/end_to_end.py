@@ -6,8 +6,8 @@
 Starts nginx (Debian `nginx-light`) on a free loopback port with a generated configuration
 answering `{"is_success": true}`, pins it and the client to different CPUs when there are two or
 more, runs each client in interleaved rounds and prints medians, and the ratio of each to the
-bare-libcurl floor. Stops nginx by its pid. --smoke runs one short round: it checks that
-everything runs, not how fast.
+bare-libcurl floor (the median of the rounds' ratios, each against the same round's floor). Stops
+nginx by its pid. --smoke runs one short round: it checks that everything runs, not how fast.
 """
 import argparse
 import os
@@ -71,7 +71,7 @@ def wait_for(port, proc):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("build", nargs="?", default="build")
-    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=15)
     ap.add_argument("--n", default="1000,10000")
     ap.add_argument("--smoke", action="store_true")
     args = ap.parse_args()
@@ -121,12 +121,16 @@ def main():
     print(f"# {os.cpu_count()} CPUs ({cpu}); {'pinned: nginx on CPU 1, client on CPU 0' if pin else 'not pinned'};"
           f" median of {args.rounds} interleaved round(s)")
     print(f"{'client':<10} {'auth':<6} {'updates':>8} {'us/call':>9} {'x libcurl':>10}")
+    # A client's ratio is the median of its rounds' ratios, each taken against the floor of the same
+    # round: the floor itself drifts by a quarter over minutes here, and a round runs every client
+    # within seconds.
     for n in counts:
-        floor = statistics.median(times[("libcurl", "token", n)])
+        floor = times[("libcurl", "token", n)]
         for name, auth in CLIENTS:
-            t = statistics.median(times[(name, auth, n)])
-            note = "  (64 in flight: throughput is %.2fx the floor's)" % (floor / t) if name == "beast64" else ""
-            print(f"{name:<10} {auth:<6} {n:>8} {t:>9.2f} {t / floor:>10.2f}{note}")
+            t = times[(name, auth, n)]
+            ratio = statistics.median(mine / base for mine, base in zip(t, floor))
+            note = "  (64 in flight: throughput is %.2fx the floor's)" % (1 / ratio) if name == "beast64" else ""
+            print(f"{name:<10} {auth:<6} {n:>8} {statistics.median(t):>9.2f} {ratio:>10.2f}{note}")
 
 
 if __name__ == "__main__":
