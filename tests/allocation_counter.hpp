@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <new>
 
-namespace testing_support {
+namespace test_support {
 inline std::atomic<std::size_t> allocations{0};
 }
 
@@ -19,7 +19,7 @@ inline std::atomic<std::size_t> allocations{0};
 #endif
 void* operator new(std::size_t n)
 {
-    ++testing_support::allocations;
+    ++test_support::allocations;
     if (void* p = std::malloc(n ? n : 1)) return p;
     throw std::bad_alloc();
 }

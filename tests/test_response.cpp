@@ -10,7 +10,7 @@
 
 using namespace modelarts;
 
-using testing_support::allocations;  // every heap allocation this program makes
+using test_support::allocations;  // every heap allocation this program makes
 
 namespace {
 http_response resp(unsigned status, std::string body, std::string request_id = "")

@@ -670,9 +670,17 @@ public:
     /** @return true when no id was sent */
     bool empty() const noexcept { return size_ == 0; }
 
-    /** @return true when both hold the same bytes */
+    /**
+     * @param a an id
+     * @param b another
+     * @return true when both hold the same bytes
+     */
     friend bool operator==(const request_id_string& a, const request_id_string& b) noexcept { return a.view() == b.view(); }
-    /** @return true when the id is `b`, byte for byte */
+    /**
+     * @param a an id
+     * @param b text
+     * @return true when the id is `b`, byte for byte
+     */
     friend bool operator==(const request_id_string& a, std::string_view b) noexcept { return a.view() == b; }
 
     /** Prints the id. @param os stream @param id an id @return os */

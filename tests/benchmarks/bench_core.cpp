@@ -17,7 +17,7 @@
 #include <cstdio>
 #include <string>
 
-using testing_support::allocations;
+using test_support::allocations;
 
 namespace {
 
