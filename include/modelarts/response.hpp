@@ -222,10 +222,8 @@ inline std::string_view text_of(const boost::json::value* v) noexcept
     }
     if (f.request_id && out.request_id.empty()) out.request_id.assign(text_of(f.request_id));
 
-    const bool has_is_success = f.is_success != nullptr;
-    const bool is_success = has_is_success && f.is_success->get_bool();
-    const bool says_failure = (has_is_success && !is_success) || !out.error_code.empty();
-    const bool says_success = is_success;
+    const bool says_success = f.is_success && f.is_success->get_bool();
+    const bool says_failure = (f.is_success && !says_success) || !out.error_code.empty();
     if (says_success && says_failure) return error::unexpected_shape;
     if (ok && says_failure) return error::contradictory_status;
     if (!ok && says_success) return error::contradictory_status;
