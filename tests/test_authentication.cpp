@@ -47,7 +47,7 @@ struct fixture {
     int logins() const
     {
         int n = 0;
-        for (const auto& r : em.requests()) n += r.target == "/v3/auth/tokens";
+        for (const auto& r : em.requests()) n += r.target() == "/v3/auth/tokens";
         return n;
     }
 };
@@ -132,7 +132,7 @@ TEST_CASE_FIXTURE(fixture, "password sessions: one IAM call serves many updates"
     for (int i = 0; i < 5; ++i) REQUIRE(estimator{s, "182626"}.update_job_description("update " + std::to_string(i))->is_success);
     CHECK(logins() == 1);
     CHECK(em.requests().size() == 6);
-    CHECK(em.requests()[0].target == "/v3/auth/tokens");
+    CHECK(em.requests()[0].target() == "/v3/auth/tokens");
     CHECK(em.requests()[1].headers.get("X-Auth-Token").starts_with("MIIE"));
     CHECK(em.requests()[5].headers.get("X-Auth-Token") == em.requests()[1].headers.get("X-Auth-Token"));
 }

@@ -262,7 +262,7 @@ TEST_CASE("a password session logs in once for the whole batch, even when its fi
     CHECK(output_lines(r.out).size() == 41);
     server.with_emulator([](auto& em) {
         const auto logins = std::count_if(em.requests().begin(), em.requests().end(),
-                                          [](const auto& req) { return req.target == "/v3/auth/tokens"; });
+                                          [](const auto& req) { return req.target() == "/v3/auth/tokens"; });
         CHECK(logins == 1);
         CHECK(em.requests().size() == 41);
     });

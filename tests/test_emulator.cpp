@@ -71,7 +71,7 @@ TEST_CASE("the gateway answers unknown APIs with 404 APIGW.0101 and bad tokens w
     emulator em{{.token = "tok"}};
     for (auto req : {put("/v1/x", "{}"), put(v1 + "182626/extra", "{}"), get(v1 + "182626"),
                      http_request{http_method::post, {}, v1 + "182626", {}, "{}"}, put("", "{}"), put("v1", "")}) {
-        CAPTURE(req.target);
+        CAPTURE(req.target());
         auto r = em.handle(req);
         CHECK(r.status == 404);
         auto o = json(r);

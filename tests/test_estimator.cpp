@@ -94,7 +94,7 @@ TEST_CASE_FIXTURE(fixture, "the three ways send byte-identical update requests")
     CHECK(em.requests()[0] == em.requests()[1]);
     CHECK(em.requests()[1] == em.requests()[2]);
     CHECK(em.requests()[0].headers.get("X-Auth-Token") == "tok");
-    CHECK(em.requests()[0].body == "{\"job_desc\":\"same \\\"text\\\" \xE4\xB8\xAD\"}");
+    CHECK(em.requests()[0].body() == "{\"job_desc\":\"same \\\"text\\\" \xE4\xB8\xAD\"}");
 }
 
 TEST_CASE_FIXTURE(fixture, "v2 jobs update through the estimator; they have no version list")
@@ -104,7 +104,7 @@ TEST_CASE_FIXTURE(fixture, "v2 jobs update through the estimator; they have no v
     REQUIRE(r);
     CHECK(r->is_success);
     CHECK(em.description(emulator::sample_v2_job_id) == "v2 text");
-    CHECK(em.requests().back().body == R"({"description":"v2 text"})");
+    CHECK(em.requests().back().body() == R"({"description":"v2 text"})");
     CHECK(est.get_job_version_object_list().error() == error::versions_need_v1_job);
 }
 

@@ -40,12 +40,12 @@ TEST_CASE("a printed request masks every secret header's value")
 {
     http_request req;
     req.method = http_method::put;
-    req.target = "/v1/p/training-jobs/1";
+    req.set_target("/v1/p/training-jobs/1");
     req.headers.set("Host", "example.com");
     req.headers.set("X-Auth-Token", "secret-token-1");
     req.headers.set("authorization", "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=abcdef");
     req.headers.set("X-Security-Token", "secret-token-2");
-    req.body = R"({"job_desc":"x"})";
+    req.set_body(R"({"job_desc":"x"})");
     std::ostringstream os;
     os << req;
     const std::string text = os.str();
@@ -63,7 +63,7 @@ TEST_CASE("a printed request masks every secret header's value")
 TEST_CASE("requests and responses are plain values")
 {
     http_request a;
-    a.target = "/x";
+    a.set_target("/x");
     http_request b = a;
     CHECK(a == b);
     b.headers.set("X", "1");
@@ -71,7 +71,7 @@ TEST_CASE("requests and responses are plain values")
     CHECK(to_string(http_method::get) == "GET");
     CHECK(to_string(http_method::put) == "PUT");
     CHECK(to_string(http_method::post) == "POST");
-    a.destination = {"https", "h.example", 8443};
+    a.set_destination({"https", "h.example", 8443});
     CHECK(a.url() == "https://h.example:8443/x");
 }
 

@@ -16,17 +16,17 @@ TEST_CASE("IAM's token request: POST /v3/auth/tokens, password method, project s
     auto req = make_iam_token_request(user, "0123456789abcdef0123456789abcdef");
     REQUIRE(req.has_value());
     CHECK(req->method == http_method::post);
-    CHECK(req->target == "/v3/auth/tokens");
+    CHECK(req->target() == "/v3/auth/tokens");
     CHECK(req->url() == "https://iam.cn-north-4.myhuaweicloud.com/v3/auth/tokens");
     CHECK(req->headers.get("Content-Type") == "application/json;charset=utf8");
-    CHECK(req->headers.get("Content-Length") == std::to_string(req->body.size()));
-    CHECK(req->body
+    CHECK(req->headers.get("Content-Length") == std::to_string(req->body().size()));
+    CHECK(req->body()
           == R"({"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"alice","password":"pa\"ss",)"
              R"("domain":{"name":"acme"}}}},"scope":{"project":{"id":"0123456789abcdef0123456789abcdef"}}}})");
 
     // Without an account, the user's own name is the domain.
     auto own = make_iam_token_request({"bob", "pw", "", user.iam_endpoint}, "p");
-    CHECK(own->body.find(R"("domain":{"name":"bob"})") != std::string::npos);
+    CHECK(own->body().find(R"("domain":{"name":"bob"})") != std::string::npos);
 }
 
 TEST_CASE("IAM's token request never prints the password")

@@ -92,7 +92,7 @@ TEST_CASE_FIXTURE(fixture, "the operation answers send, wait or done, and is fed
     auto step = op.resume(time.mono);
     REQUIRE(step.what == next_step::action::send);
     CHECK(step.duration == 60s);  // the whole deadline is left
-    CHECK(op.request().target == "/v1/p/training-jobs/182626");
+    CHECK(op.request().target() == "/v1/p/training-jobs/182626");
     CHECK(op.request().headers.get("X-Auth-Token") == "tok");
 
     step = op.on_response(html_503, time.mono + 10ms);
@@ -269,7 +269,7 @@ TEST_CASE_FIXTURE(fixture, "every attempt is signed afresh: a new X-Sdk-Date and
     CHECK(sent[0].headers.get("X-Sdk-Date") == "20261128T120000Z");
     CHECK(sent[1].headers.get("X-Sdk-Date") == "20261128T120002Z");
     CHECK(sent[0].headers.get("Authorization") != sent[1].headers.get("Authorization"));
-    CHECK(sent[0].body == sent[1].body);
+    CHECK(sent[0].body() == sent[1].body());
     CHECK(sent[0].headers.size() == sent[1].headers.size());  // replaced, not added
 }
 
@@ -286,9 +286,9 @@ TEST_CASE_FIXTURE(fixture, "password sessions: a 401 renews the IAM token once, 
         CHECK(r->last_failure == attempt_failure{{}, 401});
         const auto& sent = s.transport().sent;
         REQUIRE(sent.size() == 4);
-        CHECK(sent[0].target == "/v3/auth/tokens");
+        CHECK(sent[0].target() == "/v3/auth/tokens");
         CHECK(sent[1].headers.get("X-Auth-Token") == "TOKEN-A");
-        CHECK(sent[2].target == "/v3/auth/tokens");
+        CHECK(sent[2].target() == "/v3/auth/tokens");
         CHECK(sent[3].headers.get("X-Auth-Token") == "TOKEN-B");
         CHECK(time.sleeps.empty());
     }

@@ -16,7 +16,7 @@ http_request published_request()
 {
     http_request req;
     req.method = http_method::get;
-    req.target = "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs?limit=2&marker=13551d6b-755d-4757-b956-536f674975c0";
+    req.set_target("/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs?limit=2&marker=13551d6b-755d-4757-b956-536f674975c0");
     req.headers.set("Content-Type", "application/json");
     req.headers.set("Host", "service.region.example.com");
     req.headers.set("X-Sdk-Date", "20191115T033655Z");
@@ -73,11 +73,11 @@ TEST_CASE("temporary credentials send and sign X-Security-Token; X-Project-Id is
 {
     http_request req;
     req.method = http_method::put;
-    req.target = "/v1/p/training-jobs/1";
+    req.set_target("/v1/p/training-jobs/1");
     req.headers.set("Host", "h");
     req.headers.set("Content-Type", "application/json");
     req.headers.set("X-Project-Id", "p");
-    req.body = R"({"job_desc":"x"})";
+    req.set_body(R"({"job_desc":"x"})");
     signing::sign(req, "AK", "SK", "temporary-token", published_time);
     CHECK(req.headers.get("X-Security-Token") == "temporary-token");
     CHECK(req.headers.get("Authorization").find("SignedHeaders=content-type;host;x-project-id;x-sdk-date;x-security-token,")
@@ -88,7 +88,7 @@ TEST_CASE("temporary credentials send and sign X-Security-Token; X-Project-Id is
         return signing::signature("SK", signing::string_to_sign(signing::canonical_request(r, names), "20191115T033655Z"));
     };
     auto other = req;
-    other.body = R"({"job_desc":"y"})";
+    other.set_body(R"({"job_desc":"y"})");
     CHECK(sig(req) != sig(other));
 }
 
@@ -96,7 +96,7 @@ TEST_CASE("X-Sdk-Content-Sha256 replaces the body's hash")
 {
     auto req = published_request();
     req.headers.set("X-Sdk-Content-Sha256", "UNSIGNED-PAYLOAD");
-    req.body = "ignored";
+    req.set_body("ignored");
     CHECK(signing::canonical_request(req, {"host"}).ends_with("\nhost\nUNSIGNED-PAYLOAD"));
 }
 

@@ -51,6 +51,24 @@ TEST_CASE("a description must be well-formed UTF-8")
     CHECK(modelarts::validate_description("\xF0\x90\x80\x80\xF4\x8F\xBF\xBF"));
 }
 
+TEST_CASE("UTF-8 is counted and checked alike wherever a sequence falls among ASCII runs")
+{
+    // ASCII is skipped eight bytes at a time: put a multi-byte or a bad sequence at every offset.
+    for (std::size_t k = 0; k < 18; ++k) {
+        CAPTURE(k);
+        const std::string before(k, 'a'), after(9, 'b');
+        CHECK(modelarts::detail::utf8_length(before + "\xE4\xB8\xAD" + after) == k + 1 + 9);
+        CHECK(modelarts::detail::utf8_length(before + "\xF0\x9F\x98\x80" + after) == k + 1 + 9);
+        CHECK(modelarts::detail::utf8_length(before + after) == k + 9);
+        for (std::string bad : {"\xFF", "\x80", "\xC0\xAF", "\xED\xA0\x80", "\xE4\xB8"}) {
+            CHECK_FALSE(modelarts::detail::utf8_length(before + bad + after));
+            CHECK_FALSE(modelarts::detail::utf8_length(before + bad));
+        }
+    }
+    CHECK(modelarts::validate_description(std::string(256, 'a')));
+    CHECK(modelarts::validate_description(std::string(257, 'a')).error() == error::description_too_long);
+}
+
 TEST_CASE("a v1 job id is a positive decimal that fits in int64")
 {
     CHECK(modelarts::is_v1_job_id("182626"));

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -146,11 +147,11 @@ public:
     void add(std::string_view name, std::string_view value)
     {
         if (aliases(name) || aliases(value)) return add(std::string(name), std::string(value));
-        const std::size_t at = buf_.size();
-        buf_.resize(at + header_size);
-        write_length(at, name.size());
-        write_length(at + 4, value.size());
-        buf_.append(name).append(value);
+        char lengths[header_size];
+        const auto n = static_cast<std::uint32_t>(name.size()), v = static_cast<std::uint32_t>(value.size());
+        std::memcpy(lengths, &n, 4);
+        std::memcpy(lengths + 4, &v, 4);
+        buf_.append(lengths, header_size).append(name).append(value);
         ++count_;
     }
 
@@ -318,24 +319,116 @@ struct endpoint {
     friend std::ostream& operator<<(std::ostream& os, const endpoint& ep) { return os << ep.url(); }
 };
 
+class http_request;
+
+namespace detail {
+struct request_text;
+}
+
 /**
  * A request value: what to send, and where. Built by the library's request builders; a transport
- * sends `method target` with `headers` and `body` to `destination`.
+ * sends `method target()` with `headers` and `body()` to `destination()`.
+ *
+ * Building one costs two allocations: the target and the body share one buffer, the header
+ * fields another, and the destination is shared with the `service_location` the request was built
+ * for, not copied. A copy costs the same two.
  */
-struct http_request {
+class http_request {
+public:
     http_method method = http_method::get;  ///< request method
-    endpoint destination;                   ///< where to connect (scheme, host, port)
-    std::string target;                     ///< origin-form path and query, e.g. "/v1/p/training-jobs/1"
     http_headers headers;                   ///< header fields, in sending order
-    std::string body;                       ///< body bytes (empty for GET)
     bool secret_body = false;               ///< the body holds a secret (IAM's password): never printed
 
-    /** @return the full URL, `scheme://host[:port]target`, for transports that want one */
-    std::string url() const { return destination.url() + target; }
+    /** An empty GET to nowhere, to be filled in. */
+    http_request() = default;
 
-    /** @return true when every part is equal, byte for byte */
-    friend bool operator==(const http_request&, const http_request&) = default;
+    /**
+     * @param method request method
+     * @param destination where to connect; an empty one is not stored
+     * @param target origin-form path and query, e.g. "/v1/p/training-jobs/1"
+     * @param headers header fields, in sending order
+     * @param body body bytes
+     */
+    http_request(http_method method, endpoint destination, std::string_view target, http_headers headers = {},
+                 std::string_view body = {})
+        : method(method), headers(std::move(headers))
+    {
+        set_destination(std::move(destination));
+        text_.reserve(target.size() + body.size());
+        text_.append(target).append(body);
+        target_size_ = target.size();
+    }
+
+    /** @return where to connect (scheme, host, port); all empty until set */
+    const endpoint& destination() const noexcept
+    {
+        static const endpoint nowhere;  // a constant, so that an unset destination reads as empty
+        return destination_ ? *destination_ : nowhere;
+    }
+
+    /** @param destination where to connect; an empty one clears it */
+    void set_destination(endpoint destination)
+    {
+        if (destination == endpoint{}) destination_.reset();
+        else destination_ = std::make_shared<const endpoint>(std::move(destination));
+    }
+
+    /** @param destination where to connect, shared with whoever else holds it (no copy) */
+    void set_destination(std::shared_ptr<const endpoint> destination) noexcept { destination_ = std::move(destination); }
+
+    /** @return the origin-form path and query, e.g. "/v1/p/training-jobs/1" */
+    std::string_view target() const noexcept { return std::string_view(text_).substr(0, target_size_); }
+
+    /** @param target the origin-form path and query */
+    void set_target(std::string_view target)
+    {
+        text_.replace(0, target_size_, target.data(), target.size());
+        target_size_ = target.size();
+    }
+
+    /** @return the body bytes (empty for GET) */
+    std::string_view body() const noexcept { return std::string_view(text_).substr(target_size_); }
+
+    /** @param body the body bytes */
+    void set_body(std::string_view body) { text_.replace(target_size_, std::string::npos, body.data(), body.size()); }
+
+    /** @return the full URL, `scheme://host[:port]target`, for transports that want one */
+    std::string url() const { return destination().url().append(target()); }
+
+    /**
+     * @param a a request
+     * @param b another
+     * @return true when every part is equal, byte for byte (destinations by value)
+     */
+    friend bool operator==(const http_request& a, const http_request& b)
+    {
+        return a.method == b.method && a.target_size_ == b.target_size_ && a.text_ == b.text_ && a.headers == b.headers &&
+               a.secret_body == b.secret_body && a.destination() == b.destination();
+    }
+
+private:
+    friend struct detail::request_text;
+    std::shared_ptr<const endpoint> destination_;
+    std::string text_;             // the target, then the body
+    std::size_t target_size_ = 0;  // where the target ends and the body starts
 };
+
+namespace detail {
+
+// How the request builders write a request's target and body in place, without temporaries:
+// start(), append the target, end_target(), append the body.
+struct request_text {
+    static std::string& start(http_request& req, std::size_t capacity)
+    {
+        req.text_.clear();
+        req.text_.reserve(capacity);
+        req.target_size_ = 0;
+        return req.text_;
+    }
+    static void end_target(http_request& req) noexcept { req.target_size_ = req.text_.size(); }
+};
+
+} // namespace detail
 
 /** A response value: what came back, untouched. */
 struct http_response {
@@ -438,9 +531,9 @@ inline std::ostream& operator<<(std::ostream& os, const http_headers& h)
  */
 inline std::ostream& operator<<(std::ostream& os, const http_request& req)
 {
-    os << to_string(req.method) << ' ' << req.target << " HTTP/1.1\r\n" << req.headers << "\r\n";
-    if (req.secret_body) return os << "*** (" << req.body.size() << " bytes)";
-    return os << req.body;
+    os << to_string(req.method) << ' ' << req.target() << " HTTP/1.1\r\n" << req.headers << "\r\n";
+    if (req.secret_body) return os << "*** (" << req.body().size() << " bytes)";
+    return os << req.body();
 }
 
 /**

@@ -52,15 +52,12 @@ struct iam_token : service_status {
          {{"identity", {{"methods", {"password"}}, {"password", {{"user", std::move(user)}}}}},
           {"scope", {{"project", {{"id", project_id}}}}}}}};
 
-    http_request req;
-    req.method = http_method::post;
-    req.destination = std::move(*ep);
-    req.target = "/v3/auth/tokens";
-    req.body = boost::json::serialize(body);
+    const std::string text = boost::json::serialize(body);
+    http_request req(http_method::post, std::move(*ep), "/v3/auth/tokens", {}, text);
     req.secret_body = true;
-    req.headers.set("Host", req.destination.host_header());
+    req.headers.set("Host", req.destination().host_header());
     req.headers.set("Content-Type", "application/json;charset=utf8");
-    req.headers.set("Content-Length", std::to_string(req.body.size()));
+    req.headers.set("Content-Length", std::to_string(text.size()));
     return req;
 }
 

@@ -11,6 +11,9 @@
 #include "modelarts/validation.hpp"
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,7 +33,9 @@ struct service_config {
 class service_location {
 public:
     /** @return where requests go */
-    const endpoint& destination() const noexcept { return destination_; }
+    const endpoint& destination() const noexcept { return *destination_; }
+    /** @return where requests go, shared: requests built for this location hold it without a copy */
+    const std::shared_ptr<const endpoint>& shared_destination() const noexcept { return destination_; }
     /** @return the project id, 1 to 64 of [A-Za-z0-9-] */
     const std::string& project_id() const noexcept { return project_id_; }
     /** @return the `Host` header for the destination, made once */
@@ -39,10 +44,11 @@ public:
 private:
     friend result<service_location> make_service_location(const service_config& config);
     service_location(endpoint destination, std::string project_id)
-        : destination_(std::move(destination)), project_id_(std::move(project_id)), host_header_(destination_.host_header())
+        : destination_(std::make_shared<const endpoint>(std::move(destination))), project_id_(std::move(project_id)),
+          host_header_(destination_->host_header())
     {
     }
-    endpoint destination_;
+    std::shared_ptr<const endpoint> destination_;  // never null; immutable, so copies may share it
     std::string project_id_;
     std::string host_header_;
 };
@@ -68,16 +74,34 @@ struct version_list_paging {
 
 namespace detail {
 
-inline http_request start_request(const service_location& at, http_method method, std::size_t target_size)
+inline http_request start_request(const service_location& at, http_method method)
 {
     http_request req;
     req.method = method;
-    req.destination = at.destination();
-    req.target.reserve(target_size);
+    req.set_destination(at.shared_destination());
     req.headers.reserve(8);  // room for the builder's and the signer's fields: no regrowth
     req.headers.add("Host", at.host_header());
     req.headers.add("Content-Type", "application/json");
     return req;
+}
+
+// The index of the first byte of `text` from `i` on that a JSON string must escape (a control
+// character, '"' or '\\'), or text.size(). Eight bytes at a time while none is one of them.
+inline std::size_t find_json_escape(std::string_view text, std::size_t i) noexcept
+{
+    constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+    for (; text.size() - i >= 8; i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, text.data() + i, 8);
+        const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+        // A byte's high bit ends up set where it is below 0x20, or zero after the XOR.
+        if ((((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) & highs) break;
+    }
+    for (; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x20 || c == '"' || c == '\\') return i;
+    }
+    return text.size();
 }
 
 // Appends `text` as a JSON string, quotes included, escaped exactly as boost::json::serialize does.
@@ -86,9 +110,8 @@ inline void append_json_string(std::string& out, std::string_view text)
     static constexpr char hex[] = "0123456789abcdef";
     out.push_back('"');
     std::size_t plain = 0;  // the start of a run that needs no escape, copied at once
-    for (std::size_t i = 0; i < text.size(); ++i) {
+    for (std::size_t i = find_json_escape(text, 0); i < text.size(); i = find_json_escape(text, i + 1)) {
         const auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
         out.append(text.substr(plain, i - plain));
         plain = i + 1;
         switch (c) {
@@ -120,17 +143,18 @@ inline http_request build_update_request(const service_location& at, std::string
                                          std::string_view description, api_version resolved)
 {
     const bool v1 = resolved == api_version::v1;
-    auto req = start_request(at, http_method::put, 32 + at.project_id().size() + job_id.size());
-    req.target.append(v1 ? "/v1/" : "/v2/").append(at.project_id()).append("/training-jobs/").append(job_id);
+    auto req = start_request(at, http_method::put);
     req.headers.add("X-Project-Id", at.project_id());
 
-    std::string& body = req.body;
-    body.reserve(description.size() + 24);  // escapes aside, the exact size
-    body.append(v1 ? R"({"job_desc":)" : R"({"description":)");
-    append_json_string(body, description);
-    body.push_back('}');
+    // Escapes aside, the exact size: the target, then the body.
+    std::string& text = request_text::start(req, 32 + at.project_id().size() + job_id.size() + description.size() + 24);
+    text.append(v1 ? "/v1/" : "/v2/").append(at.project_id()).append("/training-jobs/").append(job_id);
+    request_text::end_target(req);
+    text.append(v1 ? R"({"job_desc":)" : R"({"description":)");
+    append_json_string(text, description);
+    text.push_back('}');
     char length[24];
-    const auto end = std::to_chars(length, length + sizeof length, body.size()).ptr;
+    const auto end = std::to_chars(length, length + sizeof length, req.body().size()).ptr;
     req.headers.add("Content-Length", std::string_view(length, static_cast<std::size_t>(end - length)));
     return req;
 }
@@ -195,10 +219,12 @@ inline http_request build_update_request(const service_location& at, std::string
 {
     if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
     if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;
-    auto req = detail::start_request(at, http_method::get, 64 + at.project_id().size() + job_id.size());
-    req.target.append("/v1/").append(at.project_id()).append("/training-jobs/").append(job_id).append("/versions");
-    if (paging.per_page) req.target.append("?per_page=").append(std::to_string(*paging.per_page));
-    if (paging.page) req.target.append(paging.per_page ? "&page=" : "?page=").append(std::to_string(*paging.page));
+    auto req = detail::start_request(at, http_method::get);
+    std::string& target = detail::request_text::start(req, 64 + at.project_id().size() + job_id.size());
+    target.append("/v1/").append(at.project_id()).append("/training-jobs/").append(job_id).append("/versions");
+    if (paging.per_page) target.append("?per_page=").append(std::to_string(*paging.per_page));
+    if (paging.page) target.append(paging.per_page ? "&page=" : "?page=").append(std::to_string(*paging.page));
+    detail::request_text::end_target(req);
     req.headers.set("X-Project-Id", at.project_id());
     return req;
 }

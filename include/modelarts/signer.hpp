@@ -99,7 +99,7 @@ inline void append_hex(std::string& out, const modelarts::detail::sha256::digest
 template <class Names>
 void append_canonical_request(std::string& out, const http_request& req, const Names& names)
 {
-    std::string_view target = req.target, path = target, query;
+    std::string_view target = req.target(), path = target, query;
     if (auto q = target.find('?'); q != std::string_view::npos) path = target.substr(0, q), query = target.substr(q + 1);
     out.append(to_string(req.method)).append(1, '\n');
     append_canonical_uri(out, path);
@@ -114,7 +114,7 @@ void append_canonical_request(std::string& out, const http_request& req, const N
     if (auto content_hash = req.headers.find("X-Sdk-Content-Sha256"))
         out.append(*content_hash);
     else
-        append_hex(out, modelarts::detail::sha256::hash(req.body));
+        append_hex(out, modelarts::detail::sha256::hash(req.body()));
 }
 
 // The names default_signed_headers gives, as views of static strings: no allocation.
@@ -185,7 +185,7 @@ inline std::vector<std::string> default_signed_headers(const http_request& req)
 inline std::string canonical_request(const http_request& req, const std::vector<std::string>& signed_headers)
 {
     std::string out;
-    out.reserve(256 + req.target.size());
+    out.reserve(256 + req.target().size());
     detail::append_canonical_request(out, req, signed_headers);
     return out;
 }
@@ -265,7 +265,7 @@ inline void sign(http_request& req, std::string_view access_key, std::string_vie
     if (!security_token.empty()) req.headers.set("X-Security-Token", security_token);
     const auto names = detail::default_signed_names(req);
     std::string buffer;
-    buffer.reserve(384 + req.target.size() + access_key.size() + security_token.size());
+    buffer.reserve(384 + req.target().size() + access_key.size() + security_token.size());
     detail::append_canonical_request(buffer, req, names);
     const auto canonical_hash = modelarts::detail::sha256::hash(buffer);
     buffer.assign(signing_algorithm).append(1, '\n').append(req.headers.get("X-Sdk-Date")).append(1, '\n');

@@ -32,8 +32,8 @@ struct response_limits {
 /**
  * A blocking HTTP client: `send` delivers a request and returns whatever response came back.
  *
- * The transport sends `req.method req.target` with `req.headers` and `req.body` to
- * `req.destination` (or `req.url()`), and returns the status, headers and body untouched,
+ * The transport sends `req.method req.target()` with `req.headers` and `req.body()` to
+ * `req.destination()` (or `req.url()`), and returns the status, headers and body untouched,
  * whatever the status: deciding what is a service failure is the library's job. Only a failure
  * to exchange (refused, reset, timeout, TLS) is an error, best one of `modelarts::error`'s
  * transport codes.
@@ -42,7 +42,7 @@ struct response_limits {
  * struct my_transport {
  *     modelarts::result<modelarts::http_response> send(const modelarts::http_request& req)
  *     {
- *         my_http::reply r = client_.call(to_string(req.method), req.url(), req.headers, req.body);
+ *         my_http::reply r = client_.call(to_string(req.method), req.url(), req.headers, req.body());
  *         if (r.failed) return modelarts::error::connection_refused;  // or any error_code
  *         modelarts::http_response res{r.status, {}, std::move(r.body)};
  *         for (auto& [k, v] : r.headers) res.headers.add(k, v);

@@ -291,6 +291,7 @@ struct is_error_condition_enum<modelarts::condition> : std::true_type {};
 #include <cstring>
 #include <initializer_list>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -425,11 +426,11 @@ public:
     void add(std::string_view name, std::string_view value)
     {
         if (aliases(name) || aliases(value)) return add(std::string(name), std::string(value));
-        const std::size_t at = buf_.size();
-        buf_.resize(at + header_size);
-        write_length(at, name.size());
-        write_length(at + 4, value.size());
-        buf_.append(name).append(value);
+        char lengths[header_size];
+        const auto n = static_cast<std::uint32_t>(name.size()), v = static_cast<std::uint32_t>(value.size());
+        std::memcpy(lengths, &n, 4);
+        std::memcpy(lengths + 4, &v, 4);
+        buf_.append(lengths, header_size).append(name).append(value);
         ++count_;
     }
 
@@ -597,24 +598,116 @@ struct endpoint {
     friend std::ostream& operator<<(std::ostream& os, const endpoint& ep) { return os << ep.url(); }
 };
 
+class http_request;
+
+namespace detail {
+struct request_text;
+}
+
 /**
  * A request value: what to send, and where. Built by the library's request builders; a transport
- * sends `method target` with `headers` and `body` to `destination`.
+ * sends `method target()` with `headers` and `body()` to `destination()`.
+ *
+ * Building one costs two allocations: the target and the body share one buffer, the header
+ * fields another, and the destination is shared with the `service_location` the request was built
+ * for, not copied. A copy costs the same two.
  */
-struct http_request {
+class http_request {
+public:
     http_method method = http_method::get;  ///< request method
-    endpoint destination;                   ///< where to connect (scheme, host, port)
-    std::string target;                     ///< origin-form path and query, e.g. "/v1/p/training-jobs/1"
     http_headers headers;                   ///< header fields, in sending order
-    std::string body;                       ///< body bytes (empty for GET)
     bool secret_body = false;               ///< the body holds a secret (IAM's password): never printed
 
-    /** @return the full URL, `scheme://host[:port]target`, for transports that want one */
-    std::string url() const { return destination.url() + target; }
+    /** An empty GET to nowhere, to be filled in. */
+    http_request() = default;
 
-    /** @return true when every part is equal, byte for byte */
-    friend bool operator==(const http_request&, const http_request&) = default;
+    /**
+     * @param method request method
+     * @param destination where to connect; an empty one is not stored
+     * @param target origin-form path and query, e.g. "/v1/p/training-jobs/1"
+     * @param headers header fields, in sending order
+     * @param body body bytes
+     */
+    http_request(http_method method, endpoint destination, std::string_view target, http_headers headers = {},
+                 std::string_view body = {})
+        : method(method), headers(std::move(headers))
+    {
+        set_destination(std::move(destination));
+        text_.reserve(target.size() + body.size());
+        text_.append(target).append(body);
+        target_size_ = target.size();
+    }
+
+    /** @return where to connect (scheme, host, port); all empty until set */
+    const endpoint& destination() const noexcept
+    {
+        static const endpoint nowhere;  // a constant, so that an unset destination reads as empty
+        return destination_ ? *destination_ : nowhere;
+    }
+
+    /** @param destination where to connect; an empty one clears it */
+    void set_destination(endpoint destination)
+    {
+        if (destination == endpoint{}) destination_.reset();
+        else destination_ = std::make_shared<const endpoint>(std::move(destination));
+    }
+
+    /** @param destination where to connect, shared with whoever else holds it (no copy) */
+    void set_destination(std::shared_ptr<const endpoint> destination) noexcept { destination_ = std::move(destination); }
+
+    /** @return the origin-form path and query, e.g. "/v1/p/training-jobs/1" */
+    std::string_view target() const noexcept { return std::string_view(text_).substr(0, target_size_); }
+
+    /** @param target the origin-form path and query */
+    void set_target(std::string_view target)
+    {
+        text_.replace(0, target_size_, target.data(), target.size());
+        target_size_ = target.size();
+    }
+
+    /** @return the body bytes (empty for GET) */
+    std::string_view body() const noexcept { return std::string_view(text_).substr(target_size_); }
+
+    /** @param body the body bytes */
+    void set_body(std::string_view body) { text_.replace(target_size_, std::string::npos, body.data(), body.size()); }
+
+    /** @return the full URL, `scheme://host[:port]target`, for transports that want one */
+    std::string url() const { return destination().url().append(target()); }
+
+    /**
+     * @param a a request
+     * @param b another
+     * @return true when every part is equal, byte for byte (destinations by value)
+     */
+    friend bool operator==(const http_request& a, const http_request& b)
+    {
+        return a.method == b.method && a.target_size_ == b.target_size_ && a.text_ == b.text_ && a.headers == b.headers &&
+               a.secret_body == b.secret_body && a.destination() == b.destination();
+    }
+
+private:
+    friend struct detail::request_text;
+    std::shared_ptr<const endpoint> destination_;
+    std::string text_;             // the target, then the body
+    std::size_t target_size_ = 0;  // where the target ends and the body starts
 };
+
+namespace detail {
+
+// How the request builders write a request's target and body in place, without temporaries:
+// start(), append the target, end_target(), append the body.
+struct request_text {
+    static std::string& start(http_request& req, std::size_t capacity)
+    {
+        req.text_.clear();
+        req.text_.reserve(capacity);
+        req.target_size_ = 0;
+        return req.text_;
+    }
+    static void end_target(http_request& req) noexcept { req.target_size_ = req.text_.size(); }
+};
+
+} // namespace detail
 
 /** A response value: what came back, untouched. */
 struct http_response {
@@ -717,9 +810,9 @@ inline std::ostream& operator<<(std::ostream& os, const http_headers& h)
  */
 inline std::ostream& operator<<(std::ostream& os, const http_request& req)
 {
-    os << to_string(req.method) << ' ' << req.target << " HTTP/1.1\r\n" << req.headers << "\r\n";
-    if (req.secret_body) return os << "*** (" << req.body.size() << " bytes)";
-    return os << req.body;
+    os << to_string(req.method) << ' ' << req.target() << " HTTP/1.1\r\n" << req.headers << "\r\n";
+    if (req.secret_body) return os << "*** (" << req.body().size() << " bytes)";
+    return os << req.body();
 }
 
 /**
@@ -771,8 +864,8 @@ struct response_limits {
 /**
  * A blocking HTTP client: `send` delivers a request and returns whatever response came back.
  *
- * The transport sends `req.method req.target` with `req.headers` and `req.body` to
- * `req.destination` (or `req.url()`), and returns the status, headers and body untouched,
+ * The transport sends `req.method req.target()` with `req.headers` and `req.body()` to
+ * `req.destination()` (or `req.url()`), and returns the status, headers and body untouched,
  * whatever the status: deciding what is a service failure is the library's job. Only a failure
  * to exchange (refused, reset, timeout, TLS) is an error, best one of `modelarts::error`'s
  * transport codes.
@@ -781,7 +874,7 @@ struct response_limits {
  * struct my_transport {
  *     modelarts::result<modelarts::http_response> send(const modelarts::http_request& req)
  *     {
- *         my_http::reply r = client_.call(to_string(req.method), req.url(), req.headers, req.body);
+ *         my_http::reply r = client_.call(to_string(req.method), req.url(), req.headers, req.body());
  *         if (r.failed) return modelarts::error::connection_refused;  // or any error_code
  *         modelarts::http_response res{r.status, {}, std::move(r.body)};
  *         for (auto& [k, v] : r.headers) res.headers.add(k, v);
@@ -986,6 +1079,8 @@ private:
 #define MODELARTS_DETAIL_UTF8_HPP
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -1024,10 +1119,20 @@ inline std::size_t utf8_sequence_length(const unsigned char* p, const unsigned c
     std::size_t count = 0;
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const auto* end = p + s.size();
-    for (; p != end; ++count) {
+    while (p != end) {
+        if (end - p >= 8) {  // ASCII, eight bytes at a time: each byte is one code point
+            std::uint64_t word;
+            std::memcpy(&word, p, 8);
+            if ((word & 0x8080808080808080) == 0) {
+                p += 8;
+                count += 8;
+                continue;
+            }
+        }
         const std::size_t n = utf8_sequence_length(p, end);
         if (n == 0) return std::nullopt;
         p += n;
+        ++count;
     }
     return count;
 }
@@ -1544,7 +1649,7 @@ inline void append_hex(std::string& out, const modelarts::detail::sha256::digest
 template <class Names>
 void append_canonical_request(std::string& out, const http_request& req, const Names& names)
 {
-    std::string_view target = req.target, path = target, query;
+    std::string_view target = req.target(), path = target, query;
     if (auto q = target.find('?'); q != std::string_view::npos) path = target.substr(0, q), query = target.substr(q + 1);
     out.append(to_string(req.method)).append(1, '\n');
     append_canonical_uri(out, path);
@@ -1559,7 +1664,7 @@ void append_canonical_request(std::string& out, const http_request& req, const N
     if (auto content_hash = req.headers.find("X-Sdk-Content-Sha256"))
         out.append(*content_hash);
     else
-        append_hex(out, modelarts::detail::sha256::hash(req.body));
+        append_hex(out, modelarts::detail::sha256::hash(req.body()));
 }
 
 // The names default_signed_headers gives, as views of static strings: no allocation.
@@ -1630,7 +1735,7 @@ inline std::vector<std::string> default_signed_headers(const http_request& req)
 inline std::string canonical_request(const http_request& req, const std::vector<std::string>& signed_headers)
 {
     std::string out;
-    out.reserve(256 + req.target.size());
+    out.reserve(256 + req.target().size());
     detail::append_canonical_request(out, req, signed_headers);
     return out;
 }
@@ -1710,7 +1815,7 @@ inline void sign(http_request& req, std::string_view access_key, std::string_vie
     if (!security_token.empty()) req.headers.set("X-Security-Token", security_token);
     const auto names = detail::default_signed_names(req);
     std::string buffer;
-    buffer.reserve(384 + req.target.size() + access_key.size() + security_token.size());
+    buffer.reserve(384 + req.target().size() + access_key.size() + security_token.size());
     detail::append_canonical_request(buffer, req, names);
     const auto canonical_hash = modelarts::detail::sha256::hash(buffer);
     buffer.assign(signing_algorithm).append(1, '\n').append(req.headers.get("X-Sdk-Date")).append(1, '\n');
@@ -2851,15 +2956,12 @@ struct iam_token : service_status {
          {{"identity", {{"methods", {"password"}}, {"password", {{"user", std::move(user)}}}}},
           {"scope", {{"project", {{"id", project_id}}}}}}}};
 
-    http_request req;
-    req.method = http_method::post;
-    req.destination = std::move(*ep);
-    req.target = "/v3/auth/tokens";
-    req.body = boost::json::serialize(body);
+    const std::string text = boost::json::serialize(body);
+    http_request req(http_method::post, std::move(*ep), "/v3/auth/tokens", {}, text);
     req.secret_body = true;
-    req.headers.set("Host", req.destination.host_header());
+    req.headers.set("Host", req.destination().host_header());
     req.headers.set("Content-Type", "application/json;charset=utf8");
-    req.headers.set("Content-Length", std::to_string(req.body.size()));
+    req.headers.set("Content-Length", std::to_string(text.size()));
     return req;
 }
 
@@ -2903,6 +3005,9 @@ struct iam_token : service_status {
 
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -2922,7 +3027,9 @@ struct service_config {
 class service_location {
 public:
     /** @return where requests go */
-    const endpoint& destination() const noexcept { return destination_; }
+    const endpoint& destination() const noexcept { return *destination_; }
+    /** @return where requests go, shared: requests built for this location hold it without a copy */
+    const std::shared_ptr<const endpoint>& shared_destination() const noexcept { return destination_; }
     /** @return the project id, 1 to 64 of [A-Za-z0-9-] */
     const std::string& project_id() const noexcept { return project_id_; }
     /** @return the `Host` header for the destination, made once */
@@ -2931,10 +3038,11 @@ public:
 private:
     friend result<service_location> make_service_location(const service_config& config);
     service_location(endpoint destination, std::string project_id)
-        : destination_(std::move(destination)), project_id_(std::move(project_id)), host_header_(destination_.host_header())
+        : destination_(std::make_shared<const endpoint>(std::move(destination))), project_id_(std::move(project_id)),
+          host_header_(destination_->host_header())
     {
     }
-    endpoint destination_;
+    std::shared_ptr<const endpoint> destination_;  // never null; immutable, so copies may share it
     std::string project_id_;
     std::string host_header_;
 };
@@ -2960,16 +3068,34 @@ struct version_list_paging {
 
 namespace detail {
 
-inline http_request start_request(const service_location& at, http_method method, std::size_t target_size)
+inline http_request start_request(const service_location& at, http_method method)
 {
     http_request req;
     req.method = method;
-    req.destination = at.destination();
-    req.target.reserve(target_size);
+    req.set_destination(at.shared_destination());
     req.headers.reserve(8);  // room for the builder's and the signer's fields: no regrowth
     req.headers.add("Host", at.host_header());
     req.headers.add("Content-Type", "application/json");
     return req;
+}
+
+// The index of the first byte of `text` from `i` on that a JSON string must escape (a control
+// character, '"' or '\\'), or text.size(). Eight bytes at a time while none is one of them.
+inline std::size_t find_json_escape(std::string_view text, std::size_t i) noexcept
+{
+    constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+    for (; text.size() - i >= 8; i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, text.data() + i, 8);
+        const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+        // A byte's high bit ends up set where it is below 0x20, or zero after the XOR.
+        if ((((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) & highs) break;
+    }
+    for (; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x20 || c == '"' || c == '\\') return i;
+    }
+    return text.size();
 }
 
 // Appends `text` as a JSON string, quotes included, escaped exactly as boost::json::serialize does.
@@ -2978,9 +3104,8 @@ inline void append_json_string(std::string& out, std::string_view text)
     static constexpr char hex[] = "0123456789abcdef";
     out.push_back('"');
     std::size_t plain = 0;  // the start of a run that needs no escape, copied at once
-    for (std::size_t i = 0; i < text.size(); ++i) {
+    for (std::size_t i = find_json_escape(text, 0); i < text.size(); i = find_json_escape(text, i + 1)) {
         const auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
         out.append(text.substr(plain, i - plain));
         plain = i + 1;
         switch (c) {
@@ -3012,17 +3137,18 @@ inline http_request build_update_request(const service_location& at, std::string
                                          std::string_view description, api_version resolved)
 {
     const bool v1 = resolved == api_version::v1;
-    auto req = start_request(at, http_method::put, 32 + at.project_id().size() + job_id.size());
-    req.target.append(v1 ? "/v1/" : "/v2/").append(at.project_id()).append("/training-jobs/").append(job_id);
+    auto req = start_request(at, http_method::put);
     req.headers.add("X-Project-Id", at.project_id());
 
-    std::string& body = req.body;
-    body.reserve(description.size() + 24);  // escapes aside, the exact size
-    body.append(v1 ? R"({"job_desc":)" : R"({"description":)");
-    append_json_string(body, description);
-    body.push_back('}');
+    // Escapes aside, the exact size: the target, then the body.
+    std::string& text = request_text::start(req, 32 + at.project_id().size() + job_id.size() + description.size() + 24);
+    text.append(v1 ? "/v1/" : "/v2/").append(at.project_id()).append("/training-jobs/").append(job_id);
+    request_text::end_target(req);
+    text.append(v1 ? R"({"job_desc":)" : R"({"description":)");
+    append_json_string(text, description);
+    text.push_back('}');
     char length[24];
-    const auto end = std::to_chars(length, length + sizeof length, body.size()).ptr;
+    const auto end = std::to_chars(length, length + sizeof length, req.body().size()).ptr;
     req.headers.add("Content-Length", std::string_view(length, static_cast<std::size_t>(end - length)));
     return req;
 }
@@ -3087,10 +3213,12 @@ inline http_request build_update_request(const service_location& at, std::string
 {
     if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
     if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;
-    auto req = detail::start_request(at, http_method::get, 64 + at.project_id().size() + job_id.size());
-    req.target.append("/v1/").append(at.project_id()).append("/training-jobs/").append(job_id).append("/versions");
-    if (paging.per_page) req.target.append("?per_page=").append(std::to_string(*paging.per_page));
-    if (paging.page) req.target.append(paging.per_page ? "&page=" : "?page=").append(std::to_string(*paging.page));
+    auto req = detail::start_request(at, http_method::get);
+    std::string& target = detail::request_text::start(req, 64 + at.project_id().size() + job_id.size());
+    target.append("/v1/").append(at.project_id()).append("/training-jobs/").append(job_id).append("/versions");
+    if (paging.per_page) target.append("?per_page=").append(std::to_string(*paging.per_page));
+    if (paging.page) target.append(paging.per_page ? "&page=" : "?page=").append(std::to_string(*paging.page));
+    detail::request_text::end_target(req);
     req.headers.set("X-Project-Id", at.project_id());
     return req;
 }
@@ -4431,7 +4559,7 @@ private:
     {
         const std::string request_id = next_request_id();
 
-        std::string_view path = req.target, query;
+        std::string_view path = req.target(), query;
         if (auto q = path.find('?'); q != std::string_view::npos) query = path.substr(q + 1), path = path.substr(0, q);
         if (req.method == http_method::post && path == "/v3/auth/tokens") return issue_token(req, request_id);
         auto parts = split(path);
@@ -4453,7 +4581,7 @@ private:
             return service_error(v2, 400, "ModelArts.2775", "TrainingJobNotFound: no training job " + std::string(parts[3]), request_id);
 
         if (req.method == http_method::get) return list_versions(it->first, it->second, query, request_id);
-        return update_description(v2, it->second, req.body, request_id);
+        return update_description(v2, it->second, req.body(), request_id);
     }
 
     static constexpr std::string_view unknown_api_message =
@@ -4532,7 +4660,7 @@ private:
             return reply(status, boost::json::serialize(o), request_id);
         };
         boost::system::error_code ec;
-        auto body = boost::json::parse(boost::json::string_view(req.body.data(), req.body.size()), ec);
+        auto body = boost::json::parse(boost::json::string_view(req.body().data(), req.body().size()), ec);
         const boost::json::value* user = nullptr;
         const boost::json::value* project = nullptr;
         if (!ec) {

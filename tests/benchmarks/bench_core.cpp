@@ -122,7 +122,7 @@ void aksk_signature_floor_openssl(benchmark::State& state)
     unsigned int len = 0;
     measure(state, [&] {
         EVP_DigestInit_ex(md, EVP_sha256(), nullptr);
-        EVP_DigestUpdate(md, base.body.data(), base.body.size());
+        EVP_DigestUpdate(md, base.body().data(), base.body().size());
         EVP_DigestFinal_ex(md, out, &len);
         EVP_DigestInit_ex(md, EVP_sha256(), nullptr);
         EVP_DigestUpdate(md, canonical.data(), canonical.size());

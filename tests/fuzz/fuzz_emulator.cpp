@@ -14,14 +14,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::fields in(data, size);
     http_request req;
     req.method = methods[in.byte() % 3];
-    req.target = std::string(in.next());
+    req.set_target(in.next());
     const std::uint8_t header_count = in.byte() % 4;
     for (std::uint8_t i = 0; i < header_count; ++i) {
         const auto name = in.next();
         req.headers.add(name, in.next());
     }
     if (in.byte() % 2) req.headers.set("X-Auth-Token", "tok");
-    req.body = std::string(in.rest());
+    req.set_body(in.rest());
 
     const http_response res = em.handle(req);
     FUZZ_CHECK(detail::utf8_length(res.body).has_value());

@@ -28,17 +28,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     FUZZ_CHECK(validate_description(description).has_value());
     boost::system::error_code ec;
-    const auto body = boost::json::parse(req->body, ec);
+    const auto body = boost::json::parse(req->body(), ec);
     FUZZ_CHECK(!ec && body.is_object());
-    const auto* key = body.get_object().if_contains(req->target.starts_with("/v2/") ? "description" : "job_desc");
+    const auto* key = body.get_object().if_contains(req->target().starts_with("/v2/") ? "description" : "job_desc");
     FUZZ_CHECK(key && key->is_string() && std::string_view(key->get_string()) == description);
     for (std::string_view bad : {"?", "#", "..", " ", "\r", "\n"})
-        FUZZ_CHECK(req->target.find(bad) == std::string::npos);
+        FUZZ_CHECK(req->target().find(bad) == std::string::npos);
 
     auto list = make_list_job_versions_request(*at, job_id, {});
     if (list) {
-        const std::string_view path = std::string_view(list->target).substr(0, list->target.find('?'));
-        for (std::string_view bad : {"#", "..", " ", "\r", "\n"}) FUZZ_CHECK(list->target.find(bad) == std::string::npos);
+        const std::string_view path = list->target().substr(0, list->target().find('?'));
+        for (std::string_view bad : {"#", "..", " ", "\r", "\n"}) FUZZ_CHECK(list->target().find(bad) == std::string::npos);
         FUZZ_CHECK(path.find('?') == std::string_view::npos);
     } else {
         FUZZ_CHECK(list.error() == condition::invalid_input);

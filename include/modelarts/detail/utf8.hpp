@@ -2,6 +2,8 @@
 #define MODELARTS_DETAIL_UTF8_HPP
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,10 +42,20 @@ inline std::size_t utf8_sequence_length(const unsigned char* p, const unsigned c
     std::size_t count = 0;
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const auto* end = p + s.size();
-    for (; p != end; ++count) {
+    while (p != end) {
+        if (end - p >= 8) {  // ASCII, eight bytes at a time: each byte is one code point
+            std::uint64_t word;
+            std::memcpy(&word, p, 8);
+            if ((word & 0x8080808080808080) == 0) {
+                p += 8;
+                count += 8;
+                continue;
+            }
+        }
         const std::size_t n = utf8_sequence_length(p, end);
         if (n == 0) return std::nullopt;
         p += n;
+        ++count;
     }
     return count;
 }

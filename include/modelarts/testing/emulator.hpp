@@ -273,7 +273,7 @@ private:
     {
         const std::string request_id = next_request_id();
 
-        std::string_view path = req.target, query;
+        std::string_view path = req.target(), query;
         if (auto q = path.find('?'); q != std::string_view::npos) query = path.substr(q + 1), path = path.substr(0, q);
         if (req.method == http_method::post && path == "/v3/auth/tokens") return issue_token(req, request_id);
         auto parts = split(path);
@@ -295,7 +295,7 @@ private:
             return service_error(v2, 400, "ModelArts.2775", "TrainingJobNotFound: no training job " + std::string(parts[3]), request_id);
 
         if (req.method == http_method::get) return list_versions(it->first, it->second, query, request_id);
-        return update_description(v2, it->second, req.body, request_id);
+        return update_description(v2, it->second, req.body(), request_id);
     }
 
     static constexpr std::string_view unknown_api_message =
@@ -374,7 +374,7 @@ private:
             return reply(status, boost::json::serialize(o), request_id);
         };
         boost::system::error_code ec;
-        auto body = boost::json::parse(boost::json::string_view(req.body.data(), req.body.size()), ec);
+        auto body = boost::json::parse(boost::json::string_view(req.body().data(), req.body().size()), ec);
         const boost::json::value* user = nullptr;
         const boost::json::value* project = nullptr;
         if (!ec) {

@@ -334,9 +334,9 @@ testing::emulated_exchange emulator_server::respond(Request&& in)
     case http::verb::post: req.method = http_method::post; break;
     default: return {emulator_.answer_unknown_api()};
     }
-    req.target.assign(in.target());
+    req.set_target(in.target());
     for (const auto& f : in) req.headers.add(f.name_string(), f.value());
-    req.body = std::move(in.body());
+    req.set_body(in.body());
     return emulator_.exchange(req);
 }
 

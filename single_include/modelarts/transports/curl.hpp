@@ -90,15 +90,15 @@ public:
             if (head) (void)headers.release(), headers.reset(head);
             return head != nullptr;
         };
-        if (req.destination != url_destination_ || req.target != url_target_) {  // curl copies the URL: set it on change only
-            url_destination_ = req.destination;
-            url_target_ = req.target;
-            url_host_ = req.destination.host_header();
+        if (req.destination() != url_destination_ || req.target() != url_target_) {  // curl copies the URL: set it on change only
+            url_destination_ = req.destination();
+            url_target_.assign(req.target());
+            url_host_ = req.destination().host_header();
             curl_easy_setopt(h, CURLOPT_URL, req.url().c_str());
         }
         char length[24];
         const std::string_view body_length(length, static_cast<std::size_t>(
-                                                       std::to_chars(length, length + sizeof length, req.body.size()).ptr - length));
+                                                       std::to_chars(length, length + sizeof length, req.body().size()).ptr - length));
         for (const auto& f : req.headers) {
             // curl writes the same Host and Content-Length itself, from the URL and the body; given
             // them, it would parse them again on every call.
@@ -118,8 +118,8 @@ public:
             curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
             curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, static_cast<const char*>(nullptr));
         } else {
-            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
-            curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.data());
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body().size()));
+            curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body().data());
             curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method == http_method::put ? "PUT" : static_cast<const char*>(nullptr));
         }
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);

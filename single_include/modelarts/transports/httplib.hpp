@@ -60,16 +60,16 @@ public:
     /** As above, allowing connect, write and read at most `timeout` each (and never more than the options'). */
     [[nodiscard]] modelarts::result<http_response> send(const http_request& req, std::chrono::milliseconds timeout)
     {
-        httplib::Client& client = client_for(req.destination);
+        httplib::Client& client = client_for(req.destination());
         const auto read_timeout = std::min(timeout, options_.read_timeout);
         client.set_connection_timeout(std::min(timeout, options_.connect_timeout));
         client.set_read_timeout(read_timeout);
         client.set_write_timeout(read_timeout);
         httplib::Request out;
         out.method = std::string(to_string(req.method));
-        out.path = req.target;
+        out.path = req.target();
         for (const auto& h : req.headers) out.headers.emplace(h.name, h.value);
-        out.body = req.body;
+        out.body = req.body();
         http_response res;
         bool too_large = false;
         const response_limits& limits = options_.limits;

@@ -76,7 +76,7 @@ struct beast_transport::exchange_op {
     {
         switch (at) {
         case stage::start:
-            if ((conn = transport->take_idle(req.destination))) {
+            if ((conn = transport->take_idle(req.destination()))) {
                 reused = true;
                 arm();
                 return write(self);
@@ -103,7 +103,7 @@ struct beast_transport::exchange_op {
         boost::system::error_code ignored;  // headers and body leave at once: no Nagle stall
         conn->socket.set_option(tcp::no_delay(true), ignored);
         ++transport->opened_;
-        if (req.destination.scheme != "https") return write(self);
+        if (req.destination().scheme != "https") return write(self);
 
         auto context = transport->tls_context();
         if (!context) return fail(self, context.error());
@@ -120,7 +120,7 @@ struct beast_transport::exchange_op {
 
     std::string bare_host() const
     {
-        const std::string& host = req.destination.host;
+        const std::string& host = req.destination().host;
         return host.size() > 1 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;  // IPv6 literal
     }
 
@@ -150,16 +150,16 @@ struct beast_transport::exchange_op {
     void open(Self& self)
     {
         conn = std::make_shared<connection>(transport->executor_);
-        conn->where = req.destination;
+        conn->where = req.destination();
         arm();
         const std::string host = bare_host();
         boost::system::error_code not_an_address;
         auto address = boost::asio::ip::make_address(host, not_an_address);
         if (!not_an_address)  // an address needs no resolver (nor its thread)
-            return connect(self, tcp::resolver::results_type::create(tcp::endpoint(address, req.destination.port), host,
-                                                                     std::to_string(req.destination.port)));
+            return connect(self, tcp::resolver::results_type::create(tcp::endpoint(address, req.destination().port), host,
+                                                                     std::to_string(req.destination().port)));
         at = stage::resolve;
-        conn->resolver.async_resolve(host, std::to_string(req.destination.port), std::move(self));
+        conn->resolver.async_resolve(host, std::to_string(req.destination().port), std::move(self));
     }
 
     template <class Self>
@@ -175,12 +175,12 @@ struct beast_transport::exchange_op {
     {
         std::string& head = conn->head;
         head.clear();
-        head.append(to_string(req.method)).append(" ").append(req.target).append(" HTTP/1.1\r\n");
+        head.append(to_string(req.method)).append(" ").append(req.target()).append(" HTTP/1.1\r\n");
         for (const auto& f : req.headers) head.append(f.name).append(": ").append(f.value).append("\r\n");
-        if (!req.headers.contains("Content-Length") && (!req.body.empty() || req.method != http_method::get))
-            head.append("Content-Length: ").append(std::to_string(req.body.size())).append("\r\n");
+        if (!req.headers.contains("Content-Length") && (!req.body().empty() || req.method != http_method::get))
+            head.append("Content-Length: ").append(std::to_string(req.body().size())).append("\r\n");
         head.append("\r\n");
-        const std::array<boost::asio::const_buffer, 2> bytes{boost::asio::buffer(head), boost::asio::buffer(req.body)};
+        const std::array<boost::asio::const_buffer, 2> bytes{boost::asio::buffer(head), boost::asio::buffer(req.body().data(), req.body().size())};
         at = stage::write;
         if (conn->tls)
             boost::asio::async_write(*conn->tls, bytes, std::move(self));
