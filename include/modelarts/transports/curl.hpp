@@ -178,12 +178,19 @@ private:
         http_response response;
         std::size_t header_count = 0, header_bytes = 0;
         bool too_large = false;
+
+        // Marks the answer too large; the 0 it returns makes libcurl stop.
+        std::size_t refuse() noexcept
+        {
+            too_large = true;
+            return 0;
+        }
     };
 
     static std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user)
     {
         auto& x = *static_cast<exchange*>(user);
-        if (size * n > x.limits->max_body_bytes - x.response.body.size()) return x.too_large = true, 0;
+        if (size * n > x.limits->max_body_bytes - x.response.body.size()) return x.refuse();
         x.response.body.append(data, size * n);
         return size * n;
     }
@@ -196,17 +203,15 @@ private:
         auto& res = x.response;
         std::string_view line(data, size * n);
         x.header_bytes += line.size();
-        if (x.header_bytes > x.limits->max_header_bytes) return x.too_large = true, 0;
+        if (x.header_bytes > x.limits->max_header_bytes) return x.refuse();
         while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
         if (line.starts_with("HTTP/")) {
             res.headers = {};
             x.header_count = 0;
             x.header_bytes = line.size();
         } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
-            if (++x.header_count > x.limits->max_header_count) return x.too_large = true, 0;
-            auto value = line.substr(colon + 1);
-            while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-            while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+            if (++x.header_count > x.limits->max_header_count) return x.refuse();
+            const auto value = detail::trim(line.substr(colon + 1));
             res.headers.add(line.substr(0, colon), value);
         }
         return size * n;
