@@ -4,6 +4,8 @@
 
 #include "allocation_counter.hpp"
 
+#include "modelarts/request.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -100,6 +102,20 @@ TEST_CASE("v2 success: body null, empty or white space")
         CHECK(r->is_success);
         CHECK(r->request_id == "r2");
     }
+}
+
+TEST_CASE("given the request it answers, an update answer is read as the API the request went to")
+{
+    const service_config config{"https://modelarts.cn-north-4.myhuaweicloud.com", "p"};
+    const auto v1 = make_update_job_description_request(config, "182626", "x").value();
+    const auto v2 = make_update_job_description_request(config, "3faf5c03-aaa1-4cbe-879d-24b05d997347", "x").value();
+    const auto bare = resp(200, "null", "r3");  // v2's success; v1 always says is_success
+    auto r = parse_update_job_description_response(bare, v2);
+    REQUIRE(r);
+    CHECK(r->is_success);
+    CHECK(parse_update_job_description_response(bare, v1).error() == parse_update_job_description_response(bare, api_version::v1).error());
+    CHECK_FALSE(parse_update_job_description_response(bare, v1));
+    CHECK(parse_update_job_description_response(resp(200, R"({"is_success":true})"), v1));
 }
 
 TEST_CASE("v2 failure: error_code, error_msg, error_solution and no is_success")

@@ -347,13 +347,28 @@ inline bool read_created_job(const boost::json::object& o, create_job_result& ou
 /**
  * Parses the answer to `make_update_job_description_request`.
  * @param res the response, as the transport received it
- * @param api the API the request went to (`v1` or `v2`; `automatic` is read as v1)
+ * @param api the API the request went to (`v1` or `v2`; `automatic` is read as v1: pass the request
+ *            instead, below, to parse it as the API it went to)
  * @return the service's verdict (success or its failure), or a library error for an answer that
  *         is not JSON, not of a documented shape, nested too deep, or whose status and body disagree
  */
 [[nodiscard]] inline result<update_result> parse_update_job_description_response(const http_response& res, api_version api)
 {
     return detail::parse_answer<update_result>(res, max_update_response_depth, api == api_version::v2, detail::no_fields);
+}
+
+/**
+ * Parses the answer to `req`, an update request built by `make_update_job_description_request`:
+ * the API it went to is the one its target names (`/v2/...` or `/v1/...`), so a request built
+ * with `api_version::automatic` is read as what it became.
+ * @param res the response, as the transport received it
+ * @param req the request it answers
+ * @return as above
+ */
+[[nodiscard]] inline result<update_result> parse_update_job_description_response(const http_response& res,
+                                                                                  const http_request& req)
+{
+    return parse_update_job_description_response(res, req.target().starts_with("/v2/") ? api_version::v2 : api_version::v1);
 }
 
 /**
