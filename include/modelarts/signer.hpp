@@ -40,16 +40,15 @@ inline bool unreserved(char c) noexcept
 inline void percent_encode(std::string& out, std::string_view s)
 {
     static constexpr char hex[] = "0123456789ABCDEF";
-    for (char c : s) {
-        if (unreserved(c)) {
-            out.push_back(c);
-        } else {
-            const auto b = static_cast<unsigned char>(c);
-            out.push_back('%');
-            out.push_back(hex[b >> 4]);
-            out.push_back(hex[b & 0xF]);
-        }
+    std::size_t plain = 0;  // the start of a run of unreserved characters, copied at once
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (unreserved(s[i])) continue;
+        const auto b = static_cast<unsigned char>(s[i]);
+        const char escaped[] = {'%', hex[b >> 4], hex[b & 0xF]};
+        out.append(s.substr(plain, i - plain)).append(escaped, sizeof escaped);
+        plain = i + 1;
     }
+    out.append(s.substr(plain));
 }
 
 inline void append_canonical_uri(std::string& out, std::string_view path)
@@ -89,10 +88,12 @@ inline void append_canonical_query(std::string& out, std::string_view query)
 inline void append_hex(std::string& out, const modelarts::detail::sha256::digest& d)
 {
     static constexpr char digits[] = "0123456789abcdef";
-    for (auto b : d) {
-        out.push_back(digits[b >> 4]);
-        out.push_back(digits[b & 0xF]);
+    char hex[2 * std::tuple_size_v<modelarts::detail::sha256::digest>];  // one append, not 64 push_backs
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        hex[2 * i] = digits[d[i] >> 4];
+        hex[2 * i + 1] = digits[d[i] & 0xF];
     }
+    out.append(hex, sizeof hex);
 }
 
 // §3's canonical request, appended to `out`; `names` are the signed headers' lower-case names, sorted.
@@ -261,7 +262,9 @@ inline void sign(http_request& req, std::string_view access_key, std::string_vie
 {
     // The same steps as the functions above, into one reused buffer: canonical request, then the
     // string to sign after it, then the Authorization value.
-    req.headers.set("X-Sdk-Date", format_sdk_date(now));
+    char date[16];  // YYYYMMDDTHHMMSSZ, one byte past the small-string buffer: kept off the heap
+    modelarts::detail::write_compact_utc(date, now);
+    req.headers.set("X-Sdk-Date", std::string_view(date, sizeof date));
     if (!security_token.empty()) req.headers.set("X-Security-Token", security_token);
     const auto names = detail::default_signed_names(req);
     std::string buffer;

@@ -48,13 +48,13 @@ inline std::chrono::system_clock::time_point to_system_time(std::chrono::sys_sec
 }
 
 // `YYYYMMDDTHHMMSSZ` (X-Sdk-Date).
-inline std::string format_compact_utc(std::chrono::system_clock::time_point t)
+// Writes `t` as YYYYMMDDTHHMMSSZ into `buf`: 16 bytes, no allocation.
+inline void write_compact_utc(char (&buf)[16], std::chrono::system_clock::time_point t) noexcept
 {
     using namespace std::chrono;
     const auto day = floor<days>(t);
     const year_month_day ymd{day};
     const hh_mm_ss hms{floor<seconds>(t - day)};
-    char buf[16];
     auto put = [&](int at, int value, int width) {
         for (int i = width - 1; i >= 0; --i, value /= 10) buf[at + i] = static_cast<char>('0' + value % 10);
     };
@@ -66,7 +66,13 @@ inline std::string format_compact_utc(std::chrono::system_clock::time_point t)
     put(11, static_cast<int>(hms.minutes().count()), 2);
     put(13, static_cast<int>(hms.seconds().count()), 2);
     buf[15] = 'Z';
-    return std::string(buf, 16);
+}
+
+inline std::string format_compact_utc(std::chrono::system_clock::time_point t)
+{
+    char buf[16];
+    write_compact_utc(buf, t);
+    return std::string(buf, sizeof buf);
 }
 
 [[nodiscard]] inline std::optional<std::chrono::system_clock::time_point> parse_compact_utc(std::string_view text) noexcept
