@@ -376,7 +376,7 @@ public:
     /** @param destination where to connect, shared with whoever else holds it (no copy) */
     void set_destination(std::shared_ptr<const endpoint> destination) noexcept { destination_ = std::move(destination); }
 
-    /** @return the origin-form path and query, e.g. "/v1/p/training-jobs/1" */
+    /** @return the origin-form path and query, e.g. "/v1/p/training-jobs/1"; a view valid until the target or body is next set */
     std::string_view target() const noexcept { return std::string_view(text_).substr(0, target_size_); }
 
     /** @param target the origin-form path and query */
@@ -386,7 +386,7 @@ public:
         target_size_ = target.size();
     }
 
-    /** @return the body bytes (empty for GET) */
+    /** @return the body bytes (empty for GET); a view valid until the target or body is next set */
     std::string_view body() const noexcept { return std::string_view(text_).substr(target_size_); }
 
     /** @param body the body bytes */
