@@ -323,7 +323,14 @@ class http_request;
 
 namespace detail {
 struct request_text;
+
+// The destination of a request (or location) that has none: all empty. A constant, not state.
+inline const endpoint& no_endpoint() noexcept
+{
+    static const endpoint none;
+    return none;
 }
+} // namespace detail
 
 /**
  * A request value: what to send, and where. Built by the library's request builders; a transport
@@ -360,11 +367,7 @@ public:
     }
 
     /** @return where to connect (scheme, host, port); all empty until set */
-    const endpoint& destination() const noexcept
-    {
-        static const endpoint nowhere;  // a constant, so that an unset destination reads as empty
-        return destination_ ? *destination_ : nowhere;
-    }
+    const endpoint& destination() const noexcept { return destination_ ? *destination_ : detail::no_endpoint(); }
 
     /** @param destination where to connect; an empty one clears it */
     void set_destination(endpoint destination)

@@ -33,7 +33,7 @@ struct service_config {
 class service_location {
 public:
     /** @return where requests go */
-    const endpoint& destination() const noexcept { return *destination_; }
+    const endpoint& destination() const noexcept { return destination_ ? *destination_ : detail::no_endpoint(); }
     /** @return where requests go, shared: requests built for this location hold it without a copy */
     const std::shared_ptr<const endpoint>& shared_destination() const noexcept { return destination_; }
     /** @return the project id, 1 to 64 of [A-Za-z0-9-] */
@@ -48,7 +48,7 @@ private:
           host_header_(destination_->host_header())
     {
     }
-    std::shared_ptr<const endpoint> destination_;  // never null; immutable, so copies may share it
+    std::shared_ptr<const endpoint> destination_;  // immutable, so copies share it; null only once moved from
     std::string project_id_;
     std::string host_header_;
 };

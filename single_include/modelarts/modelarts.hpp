@@ -602,7 +602,14 @@ class http_request;
 
 namespace detail {
 struct request_text;
+
+// The destination of a request (or location) that has none: all empty. A constant, not state.
+inline const endpoint& no_endpoint() noexcept
+{
+    static const endpoint none;
+    return none;
 }
+} // namespace detail
 
 /**
  * A request value: what to send, and where. Built by the library's request builders; a transport
@@ -639,11 +646,7 @@ public:
     }
 
     /** @return where to connect (scheme, host, port); all empty until set */
-    const endpoint& destination() const noexcept
-    {
-        static const endpoint nowhere;  // a constant, so that an unset destination reads as empty
-        return destination_ ? *destination_ : nowhere;
-    }
+    const endpoint& destination() const noexcept { return destination_ ? *destination_ : detail::no_endpoint(); }
 
     /** @param destination where to connect; an empty one clears it */
     void set_destination(endpoint destination)
@@ -3051,7 +3054,7 @@ struct service_config {
 class service_location {
 public:
     /** @return where requests go */
-    const endpoint& destination() const noexcept { return *destination_; }
+    const endpoint& destination() const noexcept { return destination_ ? *destination_ : detail::no_endpoint(); }
     /** @return where requests go, shared: requests built for this location hold it without a copy */
     const std::shared_ptr<const endpoint>& shared_destination() const noexcept { return destination_; }
     /** @return the project id, 1 to 64 of [A-Za-z0-9-] */
@@ -3066,7 +3069,7 @@ private:
           host_header_(destination_->host_header())
     {
     }
-    std::shared_ptr<const endpoint> destination_;  // never null; immutable, so copies may share it
+    std::shared_ptr<const endpoint> destination_;  // immutable, so copies share it; null only once moved from
     std::string project_id_;
     std::string host_header_;
 };
