@@ -38,6 +38,15 @@ TEST_CASE("a request costs two allocations to build and two to copy: its text, a
     CHECK(&copy.destination() == &at.destination());
 }
 
+TEST_CASE("a location moved from reads as no destination; its move shares the endpoint")
+{
+    auto at = make_service_location(config).value();
+    const endpoint* shared = &at.destination();
+    const auto moved = std::move(at);
+    CHECK(&moved.destination() == shared);
+    CHECK(at.destination() == endpoint{});  // NOLINT(bugprone-use-after-move): what this case is about
+}
+
 TEST_CASE("a request's target and body are set apart, though they share one buffer")
 {
     http_request req(http_method::put, {"https", "h.example", 443}, "/a", {}, "{}");
