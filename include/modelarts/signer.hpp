@@ -262,6 +262,7 @@ inline void sign(http_request& req, std::string_view access_key, std::string_vie
 {
     // The same steps as the functions above, into one reused buffer: canonical request, then the
     // string to sign after it, then the Authorization value.
+    req.headers.reserve(req.headers.size() + 3);  // the date, the token, the signature: one growth at most
     char date[16];  // YYYYMMDDTHHMMSSZ, one byte past the small-string buffer: kept off the heap
     modelarts::detail::write_compact_utc(date, now);
     req.headers.set("X-Sdk-Date", std::string_view(date, sizeof date));
