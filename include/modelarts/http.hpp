@@ -135,7 +135,7 @@ public:
         const entry e = read(buf_.data() + at);
         const std::size_t value_at = at + header_size + e.field.name.size();
         buf_.replace(value_at, e.field.value.size(), value.data(), value.size());
-        write_length(at + 4, value.size());
+        store_length(buf_.data() + at + 4, value.size());
         erase_from(at + header_size + e.field.name.size() + value.size(), name);
     }
 
@@ -148,9 +148,8 @@ public:
     {
         if (aliases(name) || aliases(value)) return add(std::string(name), std::string(value));
         char lengths[header_size];
-        const auto n = static_cast<std::uint32_t>(name.size()), v = static_cast<std::uint32_t>(value.size());
-        std::memcpy(lengths, &n, 4);
-        std::memcpy(lengths + 4, &v, 4);
+        store_length(lengths, name.size());
+        store_length(lengths + 4, value.size());
         buf_.append(lengths, header_size).append(name).append(value);
         ++count_;
     }
@@ -231,10 +230,10 @@ private:
         return {{std::string_view(at + header_size, n), std::string_view(at + header_size + n, v)}, header_size + n + v};
     }
 
-    void write_length(std::size_t at, std::size_t n) noexcept
+    static void store_length(char* at, std::size_t n) noexcept
     {
         const auto v = static_cast<std::uint32_t>(n);  // a field over 4 GiB cannot arrive or be built
-        std::memcpy(buf_.data() + at, &v, 4);
+        std::memcpy(at, &v, 4);
     }
 
     // A view into the buffer itself (a value read from this list) would move as the buffer grows.

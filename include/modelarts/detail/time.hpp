@@ -109,7 +109,9 @@ inline std::string format_compact_utc(std::chrono::system_clock::time_point t)
 // `YYYY-MM-DDTHH:MM:SS.000000Z`, as IAM writes times.
 inline std::string format_iso8601_utc(std::chrono::system_clock::time_point t)
 {
-    const std::string c = format_compact_utc(t);  // YYYYMMDDTHHMMSSZ
+    char buf[16];  // YYYYMMDDTHHMMSSZ
+    write_compact_utc(buf, t);
+    const std::string_view c(buf, sizeof buf);
     std::string out;
     out.reserve(27);
     out.append(c, 0, 4).append(1, '-').append(c, 4, 2).append(1, '-').append(c, 6, 2).append(1, 'T');
