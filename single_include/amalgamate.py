@@ -88,6 +88,8 @@ def main():
             shim = pathlib.Path(args.shims) / rel
             shim.parent.mkdir(parents=True, exist_ok=True)
             text = f'// Shim: builds against the single header.\n#include "{target}"\n'
+            if entry == "modelarts/src.hpp":  # the core compiled once: the single header's definitions
+                text = f'// Shim: builds against the single header.\n#define MODELARTS_CORE_SOURCE\n#include "{target}"\n'
             if not shim.exists() or shim.read_text() != text:
                 shim.write_text(text)
         return 0

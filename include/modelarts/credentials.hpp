@@ -6,6 +6,7 @@
 #ifndef MODELARTS_CREDENTIALS_HPP
 #define MODELARTS_CREDENTIALS_HPP
 
+#include "modelarts/detail/config.hpp"
 #include "modelarts/detail/utf8.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
@@ -81,32 +82,12 @@ constexpr bool is_valid_access_key(std::string_view access_key) noexcept
  * @param creds credentials
  * @return nothing, or the error naming the bad field
  */
-[[nodiscard]] inline result<void> validate_credentials(const credentials& creds)
-{
-    if (auto* t = std::get_if<token_credentials>(&creds)) return validate_token(t->token);
-    if (auto* k = std::get_if<aksk_credentials>(&creds)) {
-        if (!is_valid_access_key(k->access_key)) return error::invalid_access_key;
-        if (k->secret_key.empty()) return error::invalid_secret_key;
-        if (!k->security_token.empty()) return validate_token(k->security_token);
-    }
-    if (auto* p = std::get_if<password_credentials>(&creds)) {
-        if (p->username.empty() || p->password.empty() || !detail::utf8_length(p->username)
-            || !detail::utf8_length(p->password) || !detail::utf8_length(p->account))
-            return error::invalid_user;
-        if (auto ep = parse_endpoint(p->iam_endpoint); !ep) return ep.error();
-    }
-    return {};
-}
+[[nodiscard]] MODELARTS_DECL result<void> validate_credentials(const credentials& creds);
 
 namespace detail {
 
 // apply_credentials for credentials already validated.
-inline void apply_valid_credentials(http_request& req, const credentials& creds, std::chrono::system_clock::time_point now)
-{
-    if (auto* t = std::get_if<token_credentials>(&creds)) req.headers.set("X-Auth-Token", t->token);
-    if (auto* k = std::get_if<aksk_credentials>(&creds))
-        signing::sign(req, k->access_key, k->secret_key, k->security_token, now);
-}
+MODELARTS_DECL void apply_valid_credentials(http_request& req, const credentials& creds, std::chrono::system_clock::time_point now);
 
 } // namespace detail
 
@@ -120,15 +101,13 @@ inline void apply_valid_credentials(http_request& req, const credentials& creds,
  * @return nothing; or the credentials' validation error, or `error::login_required` for
  *         password credentials; `req` is unchanged then
  */
-[[nodiscard]] inline result<void> apply_credentials(http_request& req, const credentials& creds,
-                                                    std::chrono::system_clock::time_point now)
-{
-    if (std::holds_alternative<password_credentials>(creds)) return error::login_required;
-    if (auto r = validate_credentials(creds); !r) return r;
-    detail::apply_valid_credentials(req, creds, now);
-    return {};
-}
+[[nodiscard]] MODELARTS_DECL result<void> apply_credentials(http_request& req, const credentials& creds,
+                                                    std::chrono::system_clock::time_point now);
 
 } // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+#include "modelarts/impl/credentials.ipp"
+#endif
 
 #endif

@@ -5,6 +5,8 @@
 #ifndef MODELARTS_ERROR_HPP
 #define MODELARTS_ERROR_HPP
 
+#include "modelarts/detail/config.hpp"
+
 #include <boost/system/error_category.hpp>
 #include <boost/system/error_code.hpp>
 #include <boost/system/error_condition.hpp>
@@ -71,26 +73,9 @@ namespace detail {
 
 // Transport failures of categories the core does not include (Asio, Beast), known by the
 // category's name and value, so a user's own transport is classified like the library's.
-inline bool is_foreign_eof_or_timeout(const boost::system::error_code& ec) noexcept
-{
-    const std::string_view category = ec.category().name();
-    const int v = ec.value();
-    return (category == "asio.misc" && v == 2)           // asio::error::eof
-        || (category == "asio.ssl.stream" && v == 1)     // asio::ssl::error::stream_truncated
-        || (category == "boost.beast" && v == 1);        // beast::error::timeout
-}
+MODELARTS_DECL bool is_foreign_eof_or_timeout(const boost::system::error_code& ec) noexcept;
 
-inline bool is_foreign_transport_error(const boost::system::error_code& ec) noexcept
-{
-    namespace errc = boost::system::errc;
-    const auto cond = ec.default_error_condition();
-    if (cond == errc::connection_refused || cond == errc::connection_reset || cond == errc::connection_aborted
-        || cond == errc::timed_out || cond == errc::broken_pipe || cond == errc::operation_canceled
-        || cond == errc::host_unreachable || cond == errc::network_unreachable)
-        return true;
-    const std::string_view category = ec.category().name();
-    return is_foreign_eof_or_timeout(ec) || category == "asio.netdb" || category == "asio.addrinfo";
-}
+MODELARTS_DECL bool is_foreign_transport_error(const boost::system::error_code& ec) noexcept;
 
 class error_category_impl final : public boost::system::error_category {
 public:
@@ -227,12 +212,6 @@ inline boost::system::error_condition make_error_condition(condition c) noexcept
     return {static_cast<int>(c), condition_category()};
 }
 
-inline boost::system::error_condition detail::error_category_impl::default_error_condition(int ev) const noexcept
-{
-    if (ev < 100) return make_error_condition(condition::invalid_input);
-    if (ev < 200) return make_error_condition(condition::bad_response);
-    return make_error_condition(condition::transport);
-}
 
 /** The library's result type: a value or a `boost::system::error_code`. */
 template <class T>
@@ -246,5 +225,9 @@ struct is_error_code_enum<modelarts::error> : std::true_type {};
 template <>
 struct is_error_condition_enum<modelarts::condition> : std::true_type {};
 } // namespace boost::system
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+#include "modelarts/impl/error.ipp"
+#endif
 
 #endif

@@ -6,6 +6,8 @@
 #ifndef MODELARTS_HTTP_HPP
 #define MODELARTS_HTTP_HPP
 
+#include "modelarts/detail/config.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -511,17 +513,9 @@ private:
  * @param name a header field name
  * @return true for the fields whose values are secrets and are never printed
  */
-inline bool is_secret_header(std::string_view name) noexcept
-{
-    return detail::iequals(name, "Authorization") || detail::iequals(name, "X-Auth-Token")
-        || detail::iequals(name, "X-Security-Token") || detail::iequals(name, "X-Subject-Token");
-}
+MODELARTS_DECL bool is_secret_header(std::string_view name) noexcept;
 
-inline std::ostream& operator<<(std::ostream& os, const http_headers& h)
-{
-    for (const auto f : h) os << f.name << ": " << (is_secret_header(f.name) ? std::string_view("***") : f.value) << "\r\n";
-    return os;
-}
+MODELARTS_DECL std::ostream& operator<<(std::ostream& os, const http_headers& h);
 
 /**
  * Prints a request as it would go on the wire, with the values of secret headers
@@ -531,12 +525,7 @@ inline std::ostream& operator<<(std::ostream& os, const http_headers& h)
  * @param req request
  * @return os
  */
-inline std::ostream& operator<<(std::ostream& os, const http_request& req)
-{
-    os << to_string(req.method) << ' ' << req.target() << " HTTP/1.1\r\n" << req.headers << "\r\n";
-    if (req.secret_body) return os << "*** (" << req.body().size() << " bytes)";
-    return os << req.body();
-}
+MODELARTS_DECL std::ostream& operator<<(std::ostream& os, const http_request& req);
 
 /**
  * Prints a response status line, headers (secret ones masked) and body.
@@ -544,11 +533,12 @@ inline std::ostream& operator<<(std::ostream& os, const http_request& req)
  * @param res response
  * @return os
  */
-inline std::ostream& operator<<(std::ostream& os, const http_response& res)
-{
-    return os << "HTTP/1.1 " << res.status << "\r\n" << res.headers << "\r\n" << res.body;
-}
+MODELARTS_DECL std::ostream& operator<<(std::ostream& os, const http_response& res);
 
 } // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+#include "modelarts/impl/http.ipp"
+#endif
 
 #endif

@@ -7,6 +7,7 @@
 #define MODELARTS_IAM_HPP
 
 #include "modelarts/credentials.hpp"
+#include "modelarts/detail/config.hpp"
 #include "modelarts/detail/json.hpp"
 #include "modelarts/detail/time.hpp"
 #include "modelarts/error.hpp"
@@ -17,7 +18,6 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <charconv>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -38,28 +38,7 @@ struct iam_token : service_status {
  * @param project_id the project the token is for
  * @return the request, or the error of the first invalid input
  */
-[[nodiscard]] inline result<http_request> make_iam_token_request(const password_credentials& creds, std::string_view project_id)
-{
-    if (auto r = validate_credentials(creds); !r) return r.error();
-    if (auto r = validate_project_id(project_id); !r) return r.error();
-    auto ep = parse_endpoint(creds.iam_endpoint);
-    if (!ep) return ep.error();
-
-    const std::string_view domain = creds.account.empty() ? std::string_view(creds.username) : std::string_view(creds.account);
-    boost::json::object user{{"name", creds.username}, {"password", creds.password}, {"domain", {{"name", domain}}}};
-    boost::json::object body{
-        {"auth",
-         {{"identity", {{"methods", {"password"}}, {"password", {{"user", std::move(user)}}}}},
-          {"scope", {{"project", {{"id", project_id}}}}}}}};
-
-    const std::string text = boost::json::serialize(body);
-    http_request req(http_method::post, std::move(*ep), "/v3/auth/tokens", {}, text);
-    req.secret_body = true;
-    req.headers.set("Host", req.destination().host_header());
-    req.headers.set("Content-Type", "application/json;charset=utf8");
-    req.headers.set("Content-Length", std::to_string(text.size()));
-    return req;
-}
+[[nodiscard]] MODELARTS_DECL result<http_request> make_iam_token_request(const password_credentials& creds, std::string_view project_id);
 
 /**
  * Parses IAM's answer: on 2xx the token from `X-Subject-Token` and its expiry from
@@ -68,23 +47,12 @@ struct iam_token : service_status {
  * @param res the response, as the transport received it
  * @return the token or IAM's refusal, or a library error for an answer that is neither
  */
-[[nodiscard]] inline result<iam_token> parse_iam_token_response(const http_response& res)
-{
-    auto read = [&](const boost::json::object& o, iam_token& out) {
-        out.token.assign(res.headers.get("X-Subject-Token"));
-        if (!validate_token(out.token)) return false;
-        auto* token = o.if_contains("token");
-        auto* fields = token ? token->if_object() : nullptr;
-        auto* expires = fields ? fields->if_contains("expires_at") : nullptr;
-        auto* text = expires ? expires->if_string() : nullptr;
-        auto when = text ? detail::parse_iso8601_utc(std::string_view(text->data(), text->size())) : std::nullopt;
-        if (!when) return false;
-        out.expires_at = *when;
-        return true;
-    };
-    return detail::parse_answer<iam_token>(res, max_list_response_depth, true, detail::object_fields<iam_token>(read));
-}
+[[nodiscard]] MODELARTS_DECL result<iam_token> parse_iam_token_response(const http_response& res);
 
 } // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+#include "modelarts/impl/iam.ipp"
+#endif
 
 #endif

@@ -9,6 +9,7 @@
 #ifndef MODELARTS_OPERATION_HPP
 #define MODELARTS_OPERATION_HPP
 
+#include "modelarts/detail/config.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
 #include "modelarts/iam.hpp"
@@ -300,11 +301,7 @@ void async_send(Transport& t, const http_request& req, std::chrono::nanoseconds 
     t.async_send(http_request(req), std::forward<Handler>(handler));
 }
 
-[[nodiscard]] inline result<http_response> to_outcome(const boost::system::error_code& ec, http_response&& res)
-{
-    if (ec) return ec;
-    return std::move(res);
-}
+[[nodiscard]] MODELARTS_DECL result<http_response> to_outcome(const boost::system::error_code& ec, http_response&& res);
 
 /** The synchronous driver: a loop, sleeping between attempts through the session. */
 template <class Transport, class Parse>
@@ -410,5 +407,9 @@ inline constexpr bool async_can_wait = has_executor<Transport> || async_timer_tr
 } // namespace detail
 
 } // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+#include "modelarts/impl/operation.ipp"
+#endif
 
 #endif

@@ -6,9 +6,9 @@
 #ifndef MODELARTS_REGION_HPP
 #define MODELARTS_REGION_HPP
 
+#include "modelarts/detail/config.hpp"
 #include "modelarts/error.hpp"
 
-#include <algorithm>
 #include <array>
 #include <string>
 #include <string_view>
@@ -26,34 +26,25 @@ inline constexpr std::array<std::string_view, 22> modelarts_regions = {
  * @param region a region name, e.g. "cn-north-4"
  * @return true when ModelArts is offered there
  */
-inline bool is_modelarts_region(std::string_view region) noexcept
-{
-    return std::find(modelarts_regions.begin(), modelarts_regions.end(), region) != modelarts_regions.end();
-}
+MODELARTS_DECL bool is_modelarts_region(std::string_view region) noexcept;
 
 /**
  * @param region a region with ModelArts
  * @return `https://modelarts.{region}.myhuaweicloud.com` (`.cn` for ap-southeast-1), or
  *         `error::unknown_region`
  */
-[[nodiscard]] inline result<std::string> modelarts_endpoint(std::string_view region)
-{
-    if (!is_modelarts_region(region)) return error::unknown_region;
-    std::string url = "https://modelarts.";
-    url.append(region).append(region == "ap-southeast-1" ? ".myhuaweicloud.cn" : ".myhuaweicloud.com");
-    return url;
-}
+[[nodiscard]] MODELARTS_DECL result<std::string> modelarts_endpoint(std::string_view region);
 
 /**
  * @param region a region with ModelArts
  * @return `https://iam.{region}.myhuaweicloud.com`, or `error::unknown_region`
  */
-[[nodiscard]] inline result<std::string> iam_endpoint(std::string_view region)
-{
-    if (!is_modelarts_region(region)) return error::unknown_region;
-    return "https://iam." + std::string(region) + ".myhuaweicloud.com";
-}
+[[nodiscard]] MODELARTS_DECL result<std::string> iam_endpoint(std::string_view region);
 
 } // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+#include "modelarts/impl/region.ipp"
+#endif
 
 #endif

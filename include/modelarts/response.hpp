@@ -6,6 +6,7 @@
 #ifndef MODELARTS_RESPONSE_HPP
 #define MODELARTS_RESPONSE_HPP
 
+#include "modelarts/detail/config.hpp"
 #include "modelarts/detail/json.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
@@ -52,18 +53,7 @@ struct service_status {
  * @param s a verdict
  * @return compact JSON, escaped as JSON requires
  */
-inline std::string to_json(const service_status& s)
-{
-    boost::json::object o;
-    o["is_success"] = s.is_success;
-    if (!s.is_success) {
-        o["error_code"] = s.error_code;
-        o["error_msg"] = s.error_msg;
-        if (!s.error_solution.empty()) o["error_solution"] = s.error_solution;
-    }
-    if (!s.request_id.empty()) o["request_id"] = s.request_id.view();
-    return boost::json::serialize(o);
-}
+MODELARTS_DECL std::string to_json(const service_status& s);
 
 /**
  * Prints `to_json(s)`.
@@ -155,32 +145,13 @@ struct status_fields {
 
 // Reads the shared top-level fields of an object (a later duplicate key replaces an earlier one,
 // as the parser already did).
-inline status_fields read_status_fields(const boost::json::object& o) noexcept
-{
-    status_fields f;
-    for (const auto& field : o) {
-        const std::string_view key = field.key();
-        const boost::json::value* v = &field.value();
-        if (key == "is_success") f.is_success = v;
-        else if (key == "error_code") f.error_code = v;
-        else if (key == "error_msg") f.error_msg = v;
-        else if (key == "error_solution") f.error_solution = v;
-        else if (key == "request_id") f.request_id = v;
-        else if (key == "error_message") f.error_message = v;
-        else if (key == "error") f.error = v;
-    }
-    return f;
-}
+MODELARTS_DECL status_fields read_status_fields(const boost::json::object& o) noexcept;
 
 // Absent, null or a string: what a text field may be.
-inline bool is_text(const boost::json::value* v) noexcept { return !v || v->is_null() || v->is_string(); }
+MODELARTS_DECL bool is_text(const boost::json::value* v) noexcept;
 
 // The text of a field that `is_text`; empty when absent or null.
-inline std::string_view text_of(const boost::json::value* v) noexcept
-{
-    auto* s = v ? v->if_string() : nullptr;
-    return s ? std::string_view(s->data(), s->size()) : std::string_view{};
-}
+MODELARTS_DECL std::string_view text_of(const boost::json::value* v) noexcept;
 
 /**
  * Reads the parts every answer shares from a parsed body (null when the body was empty) and
@@ -190,94 +161,17 @@ inline std::string_view text_of(const boost::json::value* v) noexcept
  * body, IAM) allows. Failures may use the service's, the gateway's or IAM's
  * (`{"error":{"code","message"}}`) spelling.
  */
-[[nodiscard]] inline result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
-                                              service_status& out)
-{
-    out.http_status = res.status;
-    out.request_id.assign(res.headers.get("X-Request-Id"));
-    const bool ok = detail::is_2xx(res.status);
-
-    if (body.is_null()) {
-        if (!ok || !empty_success) return error::unexpected_shape;
-        out.is_success = true;
-        return {};
-    }
-    auto* object = body.if_object();
-    if (!object) return error::unexpected_shape;
-    const status_fields f = read_status_fields(*object);
-    if ((f.is_success && !f.is_success->is_bool()) || !is_text(f.error_code) || !is_text(f.error_msg)
-        || !is_text(f.error_solution) || !is_text(f.request_id))
-        return error::unexpected_shape;
-    if (f.error_code) out.error_code.assign(text_of(f.error_code));  // a success's are all absent
-    if (f.error_msg) out.error_msg.assign(text_of(f.error_msg));
-    if (f.error_solution) out.error_solution.assign(text_of(f.error_solution));
-    if (f.error_message && out.error_msg.empty()) {  // the gateway's spelling, read only when the service's is missing
-        if (!is_text(f.error_message)) return error::unexpected_shape;
-        out.error_msg.assign(text_of(f.error_message));
-    }
-    if (f.error && out.error_code.empty()) {  // IAM: {"error":{"code","message"}}
-        auto* iam = f.error->if_object();
-        if (!iam || !read_string(*iam, "code", out.error_code) || !read_text(*iam, "message", out.error_msg))
-            return error::unexpected_shape;
-    }
-    if (f.request_id && out.request_id.empty()) out.request_id.assign(text_of(f.request_id));
-
-    const bool says_success = f.is_success && f.is_success->get_bool();
-    const bool says_failure = (f.is_success && !says_success) || !out.error_code.empty();
-    if (says_success && says_failure) return error::unexpected_shape;
-    if (ok && says_failure) return error::contradictory_status;
-    if (!ok && says_success) return error::contradictory_status;
-    if (!ok && !says_failure) return error::unexpected_shape;
-    if (ok && !says_success && !empty_success) return error::unexpected_shape;
-    out.is_success = ok;
-    return {};
-}
+[[nodiscard]] MODELARTS_DECL result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
+                                              service_status& out);
 
 /**
  * Parses a body. An empty one (or only white space) is JSON null where `empty_is_null` (v2's
  * success), and otherwise not JSON at all: what a proxy sends, not the service.
  */
-[[nodiscard]] inline result<boost::json::value> parse_body(std::string_view body, unsigned max_depth, bool empty_is_null,
-                                                           boost::json::storage_ptr storage)
-{
-    if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-        if (empty_is_null) return boost::json::value{};
-        return error::malformed_body;
-    }
-    return parse_json(body, max_depth, std::move(storage));
-}
+[[nodiscard]] MODELARTS_DECL result<boost::json::value> parse_body(std::string_view body, unsigned max_depth, bool empty_is_null,
+                                                           boost::json::storage_ptr storage);
 
-inline bool read_version(const boost::json::value& v, job_version_info& out)
-{
-    auto* o = v.if_object();
-    if (!o || !o->contains("version_id")) return false;
-    bool ok = read_int(*o, "job_id", out.job_id) && read_int(*o, "version_id", out.version_id)
-           && read_string(*o, "version_name", out.version_name) && read_int(*o, "pre_version_id", out.pre_version_id)
-           && read_int(*o, "engine_type", out.engine_type) && read_string(*o, "engine_name", out.engine_name)
-           && read_int(*o, "engine_id", out.engine_id) && read_string(*o, "engine_version", out.engine_version)
-           && read_int(*o, "status", out.status) && read_int(*o, "create_time", out.create_time)
-           && read_int(*o, "duration", out.duration) && read_string(*o, "spec_id", out.spec_id)
-           && read_string(*o, "core", out.core) && read_string(*o, "cpu", out.cpu)
-           && read_string(*o, "gpu_num", out.gpu_num) && read_string(*o, "gpu_type", out.gpu_type)
-           && read_string(*o, "data_url", out.data_url) && read_string(*o, "train_url", out.train_url)
-           && read_string(*o, "log_url", out.log_url) && read_string(*o, "dataset_id", out.dataset_id)
-           && read_string(*o, "dataset_version_id", out.dataset_version_id)
-           && read_string(*o, "pool_id", out.pool_id) && read_string(*o, "model_metric_list", out.model_metric_list);
-    if (!ok) return false;
-    if (auto* m = o->if_contains("system_metric_list"); m && !m->is_null())
-        out.system_metric_list = m->is_string() ? std::string(m->get_string()) : boost::json::serialize(*m);
-    if (auto* p = o->if_contains("parameter"); p && !p->is_null()) {
-        auto* arr = p->if_array();
-        if (!arr) return false;
-        for (const auto& item : *arr) {
-            auto* po = item.if_object();
-            version_parameter vp;
-            if (!po || !read_string(*po, "label", vp.label) || !read_string(*po, "value", vp.value)) return false;
-            out.parameter.push_back(std::move(vp));
-        }
-    }
-    return true;
-}
+MODELARTS_DECL bool read_version(const boost::json::value& v, job_version_info& out);
 
 } // namespace detail
 
@@ -314,33 +208,9 @@ auto object_fields(ReadObject read)
     };
 }
 
-inline bool read_version_list(const boost::json::object& o, version_list& out)
-{
-    if (!read_int(o, "job_id", out.job_id) || !read_string(o, "job_name", out.job_name)
-        || !read_string(o, "job_desc", out.job_desc) || !read_int(o, "version_count", out.version_count))
-        return false;
-    auto* vs = o.if_contains("versions");
-    if (!vs || vs->is_null()) return true;
-    auto* arr = vs->if_array();
-    if (!arr) return false;
-    out.versions.reserve(arr->size());
-    for (const auto& v : *arr) {
-        job_version_info info;
-        info.job_id = out.job_id;  // versions may omit it; the list's id applies
-        if (!read_version(v, info)) return false;
-        out.versions.push_back(std::move(info));
-    }
-    return true;
-}
+MODELARTS_DECL bool read_version_list(const boost::json::object& o, version_list& out);
 
-inline bool read_created_job(const boost::json::object& o, create_job_result& out)
-{
-    return o.contains("job_id") && o.contains("version_id") && read_int(o, "job_id", out.job_id)
-        && read_string(o, "job_name", out.job_name) && read_int(o, "status", out.status)
-        && read_int(o, "create_time", out.create_time) && read_int(o, "version_id", out.version_id)
-        && read_string(o, "version_name", out.version_name) && read_string(o, "resource_id", out.resource_id)
-        && out.job_id > 0;
-}
+MODELARTS_DECL bool read_created_job(const boost::json::object& o, create_job_result& out);
 
 } // namespace detail
 
@@ -352,10 +222,7 @@ inline bool read_created_job(const boost::json::object& o, create_job_result& ou
  * @return the service's verdict (success or its failure), or a library error for an answer that
  *         is not JSON, not of a documented shape, nested too deep, or whose status and body disagree
  */
-[[nodiscard]] inline result<update_result> parse_update_job_description_response(const http_response& res, api_version api)
-{
-    return detail::parse_answer<update_result>(res, max_update_response_depth, api == api_version::v2, detail::no_fields);
-}
+[[nodiscard]] MODELARTS_DECL result<update_result> parse_update_job_description_response(const http_response& res, api_version api);
 
 /**
  * Parses the answer to `req`, an update request built by `make_update_job_description_request`:
@@ -365,34 +232,27 @@ inline bool read_created_job(const boost::json::object& o, create_job_result& ou
  * @param req the request it answers
  * @return as above
  */
-[[nodiscard]] inline result<update_result> parse_update_job_description_response(const http_response& res,
-                                                                                  const http_request& req)
-{
-    return parse_update_job_description_response(res, req.target().starts_with("/v2/") ? api_version::v2 : api_version::v1);
-}
+[[nodiscard]] MODELARTS_DECL result<update_result> parse_update_job_description_response(const http_response& res,
+                                                                                  const http_request& req);
 
 /**
  * Parses the answer to `make_list_job_versions_request`.
  * @param res the response, as the transport received it
  * @return the version list, a service failure, or a library error as for updates
  */
-[[nodiscard]] inline result<version_list> parse_list_job_versions_response(const http_response& res)
-{
-    return detail::parse_answer<version_list>(res, max_list_response_depth, false,
-                                              detail::object_fields<version_list>(detail::read_version_list));
-}
+[[nodiscard]] MODELARTS_DECL result<version_list> parse_list_job_versions_response(const http_response& res);
 
 /**
  * Parses the answer to v1's create-job call (`POST /v1/{project_id}/training-jobs`).
  * @param res the response, as the transport received it
  * @return the new job's ids, a service failure, or a library error as for updates
  */
-[[nodiscard]] inline result<create_job_result> parse_create_job_response(const http_response& res)
-{
-    return detail::parse_answer<create_job_result>(res, max_list_response_depth, false,
-                                                   detail::object_fields<create_job_result>(detail::read_created_job));
-}
+[[nodiscard]] MODELARTS_DECL result<create_job_result> parse_create_job_response(const http_response& res);
 
 } // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+#include "modelarts/impl/response.ipp"
+#endif
 
 #endif

@@ -9,11 +9,11 @@
 #ifndef MODELARTS_RETRY_HPP
 #define MODELARTS_RETRY_HPP
 
+#include "modelarts/detail/config.hpp"
 #include "modelarts/detail/time.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -26,13 +26,7 @@ namespace modelarts {
 namespace detail {
 
 // SplitMix64: a small, fast generator; plenty for jitter and for drawing test faults.
-inline std::uint64_t splitmix64(std::uint64_t& state) noexcept
-{
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+MODELARTS_DECL std::uint64_t splitmix64(std::uint64_t& state) noexcept;
 
 // A uniformly random 64-bit value as a double in [0, 1).
 inline double unit_interval(std::uint64_t random) noexcept { return static_cast<double>(random >> 11) * 0x1.0p-53; }
@@ -80,12 +74,7 @@ struct attempt_failure {
  * @param f a failure
  * @return "HTTP 503", the transport error's message, or "none"; never a secret
  */
-inline std::string to_string(const attempt_failure& f)
-{
-    if (f.error) return f.error.message();
-    if (f.http_status) return "HTTP " + std::to_string(f.http_status);
-    return "none";
-}
+MODELARTS_DECL std::string to_string(const attempt_failure& f);
 
 /**
  * @param status an HTTP status
@@ -103,27 +92,14 @@ constexpr bool is_transient_status(unsigned status) noexcept
  *         before an answer and a truncated TLS stream) and timed out; never for a cancellation,
  *         a TLS verification failure or an unknown host
  */
-inline bool is_transient_error(const boost::system::error_code& ec) noexcept
-{
-    if (ec == error::connection_refused || ec == error::connection_reset || ec == error::timeout) return true;
-    if (ec.category() == error_category()) return false;
-    namespace errc = boost::system::errc;
-    const auto cond = ec.default_error_condition();
-    if (cond == errc::connection_refused || cond == errc::connection_reset || cond == errc::connection_aborted
-        || cond == errc::timed_out || cond == errc::broken_pipe)
-        return true;
-    return detail::is_foreign_eof_or_timeout(ec);
-}
+MODELARTS_DECL bool is_transient_error(const boost::system::error_code& ec) noexcept;
 
 /**
  * The default retry decision.
  * @param outcome an attempt's response or transport error
  * @return true for a transient transport error (`is_transient_error`) or status (`is_transient_status`)
  */
-inline bool is_transient(const result<http_response>& outcome) noexcept
-{
-    return outcome ? is_transient_status(outcome->status) : is_transient_error(outcome.error());
-}
+MODELARTS_DECL bool is_transient(const result<http_response>& outcome) noexcept;
 
 /**
  * Reads `Retry-After` (RFC 9110): delta-seconds, or an IMF-fixdate compared with `now`.
@@ -132,19 +108,8 @@ inline bool is_transient(const result<http_response>& outcome) noexcept
  * @return how long the server asks to wait (0 for a date already past), or nothing when the
  *         value is neither form
  */
-[[nodiscard]] inline std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
-                                                             std::chrono::system_clock::time_point now) noexcept
-{
-    value = detail::trim(value);
-    if (!value.empty() && value.size() <= 9 && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        std::int64_t s = 0;
-        for (char c : value) s = s * 10 + (c - '0');
-        return std::chrono::seconds(s);
-    }
-    auto date = detail::parse_http_date(value);
-    if (!date) return std::nullopt;
-    return *date > now ? std::chrono::ceil<std::chrono::seconds>(*date - now) : std::chrono::seconds(0);
-}
+[[nodiscard]] MODELARTS_DECL std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
+                                                             std::chrono::system_clock::time_point now) noexcept;
 
 /**
  * The cap of the wait before retry number `retry` (0 for the first): `initial_delay *
@@ -153,14 +118,7 @@ inline bool is_transient(const result<http_response>& outcome) noexcept
  * @param retry how many retries came before
  * @return the cap
  */
-inline std::chrono::nanoseconds backoff_cap(const retry_policy& policy, unsigned retry) noexcept
-{
-    using ns = std::chrono::duration<double, std::nano>;
-    ns cap = policy.initial_delay;
-    const ns max = policy.max_delay;
-    for (unsigned i = 0; i < retry && cap < max && policy.multiplier > 1.0; ++i) cap *= policy.multiplier;
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::min(cap, max));
-}
+MODELARTS_DECL std::chrono::nanoseconds backoff_cap(const retry_policy& policy, unsigned retry) noexcept;
 
 /**
  * Full jitter: a wait drawn uniformly from [0, cap].
@@ -168,24 +126,19 @@ inline std::chrono::nanoseconds backoff_cap(const retry_policy& policy, unsigned
  * @param random a uniformly random 64-bit value
  * @return the wait
  */
-inline std::chrono::nanoseconds jittered(std::chrono::nanoseconds cap, std::uint64_t random) noexcept
-{
-    return std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(cap.count()) * detail::unit_interval(random)));
-}
+MODELARTS_DECL std::chrono::nanoseconds jittered(std::chrono::nanoseconds cap, std::uint64_t random) noexcept;
 
 /**
  * @param policy a policy
  * @return nothing, or `error::invalid_retry_policy` when `max_attempts` is 0, `multiplier` is
  *         below 1 or not a number, or a duration is negative
  */
-[[nodiscard]] inline result<void> validate_retry_policy(const retry_policy& policy) noexcept
-{
-    if (policy.max_attempts < 1 || !(policy.multiplier >= 1.0) || policy.initial_delay.count() < 0
-        || policy.max_delay.count() < 0 || policy.timeout.count() < 0)
-        return error::invalid_retry_policy;
-    return {};
-}
+[[nodiscard]] MODELARTS_DECL result<void> validate_retry_policy(const retry_policy& policy) noexcept;
 
 } // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+#include "modelarts/impl/retry.ipp"
+#endif
 
 #endif

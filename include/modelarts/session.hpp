@@ -7,6 +7,7 @@
 #define MODELARTS_SESSION_HPP
 
 #include "modelarts/credentials.hpp"
+#include "modelarts/detail/config.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
 #include "modelarts/iam.hpp"
@@ -20,7 +21,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -126,7 +126,7 @@ struct session_core {
     std::chrono::system_clock::time_point wall_now() const { return call_or(clock, std::chrono::system_clock::now); }
     std::chrono::steady_clock::time_point steady_now() const { return call_or(monotonic_clock, std::chrono::steady_clock::now); }
     std::uint64_t random() { return random_source ? random_source() : splitmix64(seed); }
-    void wait(std::chrono::nanoseconds d) const { sleep ? sleep(d) : std::this_thread::sleep_for(d); }
+    MODELARTS_DECL void wait(std::chrono::nanoseconds d) const;
 
     bool logs_in() const noexcept { return std::holds_alternative<password_credentials>(auth); }
     bool needs_login(std::chrono::system_clock::time_point now) const
@@ -221,5 +221,9 @@ template <class Transport>
 }
 
 } // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+#include "modelarts/impl/session.ipp"
+#endif
 
 #endif

@@ -31,6 +31,34 @@
 #ifndef MODELARTS_ERROR_HPP
 #define MODELARTS_ERROR_HPP
 
+
+// ---- begin modelarts/detail/config.hpp ----
+/**
+ * @file detail/config.hpp
+ * How the parts of the library that may be compiled once are declared. Header-only by default:
+ * their definitions are `inline` in every unit. With `MODELARTS_SEPARATE_COMPILATION` defined in
+ * every unit, each unit reads declarations only, and the definitions are compiled once:
+ * - the core's (the `.ipp` files under `impl/`) in the one unit that includes `modelarts/src.hpp`;
+ * - an optional transport's or the emulator server's in the one unit that defines
+ *   `MODELARTS_SOURCE` before including its header,
+ * as Boost.JSON's `src.hpp` and Beast's `BOOST_BEAST_SEPARATE_COMPILATION` do.
+ */
+#ifndef MODELARTS_DETAIL_CONFIG_HPP
+#define MODELARTS_DETAIL_CONFIG_HPP
+
+#if defined(MODELARTS_SOURCE) && !defined(MODELARTS_SEPARATE_COMPILATION)
+#error "MODELARTS_SOURCE compiles the definitions once: define MODELARTS_SEPARATE_COMPILATION in every unit, this one too"
+#endif
+
+#if defined(MODELARTS_SEPARATE_COMPILATION)
+#define MODELARTS_DECL
+#else
+#define MODELARTS_DECL inline
+#endif
+
+#endif
+// ---- end modelarts/detail/config.hpp ----
+
 #include <boost/system/error_category.hpp>
 #include <boost/system/error_code.hpp>
 #include <boost/system/error_condition.hpp>
@@ -97,26 +125,9 @@ namespace detail {
 
 // Transport failures of categories the core does not include (Asio, Beast), known by the
 // category's name and value, so a user's own transport is classified like the library's.
-inline bool is_foreign_eof_or_timeout(const boost::system::error_code& ec) noexcept
-{
-    const std::string_view category = ec.category().name();
-    const int v = ec.value();
-    return (category == "asio.misc" && v == 2)           // asio::error::eof
-        || (category == "asio.ssl.stream" && v == 1)     // asio::ssl::error::stream_truncated
-        || (category == "boost.beast" && v == 1);        // beast::error::timeout
-}
+MODELARTS_DECL bool is_foreign_eof_or_timeout(const boost::system::error_code& ec) noexcept;
 
-inline bool is_foreign_transport_error(const boost::system::error_code& ec) noexcept
-{
-    namespace errc = boost::system::errc;
-    const auto cond = ec.default_error_condition();
-    if (cond == errc::connection_refused || cond == errc::connection_reset || cond == errc::connection_aborted
-        || cond == errc::timed_out || cond == errc::broken_pipe || cond == errc::operation_canceled
-        || cond == errc::host_unreachable || cond == errc::network_unreachable)
-        return true;
-    const std::string_view category = ec.category().name();
-    return is_foreign_eof_or_timeout(ec) || category == "asio.netdb" || category == "asio.addrinfo";
-}
+MODELARTS_DECL bool is_foreign_transport_error(const boost::system::error_code& ec) noexcept;
 
 class error_category_impl final : public boost::system::error_category {
 public:
@@ -253,12 +264,6 @@ inline boost::system::error_condition make_error_condition(condition c) noexcept
     return {static_cast<int>(c), condition_category()};
 }
 
-inline boost::system::error_condition detail::error_category_impl::default_error_condition(int ev) const noexcept
-{
-    if (ev < 100) return make_error_condition(condition::invalid_input);
-    if (ev < 200) return make_error_condition(condition::bad_response);
-    return make_error_condition(condition::transport);
-}
 
 /** The library's result type: a value or a `boost::system::error_code`. */
 template <class T>
@@ -273,6 +278,57 @@ template <>
 struct is_error_condition_enum<modelarts::condition> : std::true_type {};
 } // namespace boost::system
 
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/impl/error.ipp ----
+/**
+ * @file impl/error.ipp
+ * The definitions of error.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_IMPL_ERROR_IPP
+#define MODELARTS_IMPL_ERROR_IPP
+
+namespace modelarts {
+
+namespace detail {
+
+MODELARTS_DECL bool is_foreign_eof_or_timeout(const boost::system::error_code& ec) noexcept
+{
+    const std::string_view category = ec.category().name();
+    const int v = ec.value();
+    return (category == "asio.misc" && v == 2)           // asio::error::eof
+        || (category == "asio.ssl.stream" && v == 1)     // asio::ssl::error::stream_truncated
+        || (category == "boost.beast" && v == 1);        // beast::error::timeout
+}
+
+MODELARTS_DECL bool is_foreign_transport_error(const boost::system::error_code& ec) noexcept
+{
+    namespace errc = boost::system::errc;
+    const auto cond = ec.default_error_condition();
+    if (cond == errc::connection_refused || cond == errc::connection_reset || cond == errc::connection_aborted
+        || cond == errc::timed_out || cond == errc::broken_pipe || cond == errc::operation_canceled
+        || cond == errc::host_unreachable || cond == errc::network_unreachable)
+        return true;
+    const std::string_view category = ec.category().name();
+    return is_foreign_eof_or_timeout(ec) || category == "asio.netdb" || category == "asio.addrinfo";
+}
+
+} // namespace detail
+
+MODELARTS_DECL boost::system::error_condition detail::error_category_impl::default_error_condition(int ev) const noexcept
+{
+    if (ev < 100) return make_error_condition(condition::invalid_input);
+    if (ev < 200) return make_error_condition(condition::bad_response);
+    return make_error_condition(condition::transport);
+}
+
+} // namespace modelarts
+
+#endif
+// ---- end modelarts/impl/error.ipp ----
+#endif
+
 #endif
 // ---- end modelarts/error.hpp ----
 
@@ -284,6 +340,7 @@ struct is_error_condition_enum<modelarts::condition> : std::true_type {};
  */
 #ifndef MODELARTS_HTTP_HPP
 #define MODELARTS_HTTP_HPP
+
 
 #include <algorithm>
 #include <cstddef>
@@ -790,17 +847,9 @@ private:
  * @param name a header field name
  * @return true for the fields whose values are secrets and are never printed
  */
-inline bool is_secret_header(std::string_view name) noexcept
-{
-    return detail::iequals(name, "Authorization") || detail::iequals(name, "X-Auth-Token")
-        || detail::iequals(name, "X-Security-Token") || detail::iequals(name, "X-Subject-Token");
-}
+MODELARTS_DECL bool is_secret_header(std::string_view name) noexcept;
 
-inline std::ostream& operator<<(std::ostream& os, const http_headers& h)
-{
-    for (const auto f : h) os << f.name << ": " << (is_secret_header(f.name) ? std::string_view("***") : f.value) << "\r\n";
-    return os;
-}
+MODELARTS_DECL std::ostream& operator<<(std::ostream& os, const http_headers& h);
 
 /**
  * Prints a request as it would go on the wire, with the values of secret headers
@@ -810,12 +859,7 @@ inline std::ostream& operator<<(std::ostream& os, const http_headers& h)
  * @param req request
  * @return os
  */
-inline std::ostream& operator<<(std::ostream& os, const http_request& req)
-{
-    os << to_string(req.method) << ' ' << req.target() << " HTTP/1.1\r\n" << req.headers << "\r\n";
-    if (req.secret_body) return os << "*** (" << req.body().size() << " bytes)";
-    return os << req.body();
-}
+MODELARTS_DECL std::ostream& operator<<(std::ostream& os, const http_request& req);
 
 /**
  * Prints a response status line, headers (secret ones masked) and body.
@@ -823,12 +867,52 @@ inline std::ostream& operator<<(std::ostream& os, const http_request& req)
  * @param res response
  * @return os
  */
-inline std::ostream& operator<<(std::ostream& os, const http_response& res)
+MODELARTS_DECL std::ostream& operator<<(std::ostream& os, const http_response& res);
+
+} // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/impl/http.ipp ----
+/**
+ * @file impl/http.ipp
+ * The definitions of http.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_IMPL_HTTP_IPP
+#define MODELARTS_IMPL_HTTP_IPP
+
+namespace modelarts {
+
+MODELARTS_DECL bool is_secret_header(std::string_view name) noexcept
+{
+    return detail::iequals(name, "Authorization") || detail::iequals(name, "X-Auth-Token")
+        || detail::iequals(name, "X-Security-Token") || detail::iequals(name, "X-Subject-Token");
+}
+
+MODELARTS_DECL std::ostream& operator<<(std::ostream& os, const http_headers& h)
+{
+    for (const auto f : h) os << f.name << ": " << (is_secret_header(f.name) ? std::string_view("***") : f.value) << "\r\n";
+    return os;
+}
+
+MODELARTS_DECL std::ostream& operator<<(std::ostream& os, const http_request& req)
+{
+    os << to_string(req.method) << ' ' << req.target() << " HTTP/1.1\r\n" << req.headers << "\r\n";
+    if (req.secret_body) return os << "*** (" << req.body().size() << " bytes)";
+    return os << req.body();
+}
+
+MODELARTS_DECL std::ostream& operator<<(std::ostream& os, const http_response& res)
 {
     return os << "HTTP/1.1 " << res.status << "\r\n" << res.headers << "\r\n" << res.body;
 }
 
 } // namespace modelarts
+
+#endif
+// ---- end modelarts/impl/http.ipp ----
+#endif
 
 #endif
 // ---- end modelarts/http.hpp ----
@@ -1080,6 +1164,7 @@ private:
 #ifndef MODELARTS_DETAIL_UTF8_HPP
 #define MODELARTS_DETAIL_UTF8_HPP
 
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -1091,7 +1176,36 @@ namespace modelarts::detail {
 
 // The length of the well-formed UTF-8 sequence at `p` (RFC 3629, Unicode table 3-7: no overlong
 // forms, no encoded surrogates, nothing above U+10FFFF, nothing truncated), or 0 when there is none.
-inline std::size_t utf8_sequence_length(const unsigned char* p, const unsigned char* end) noexcept
+MODELARTS_DECL std::size_t utf8_sequence_length(const unsigned char* p, const unsigned char* end) noexcept;
+
+/**
+ * Counts the code points of well-formed UTF-8.
+ * @return the count, or nothing when `s` is not well-formed
+ */
+[[nodiscard]] MODELARTS_DECL std::optional<std::size_t> utf8_length(std::string_view s) noexcept;
+
+/**
+ * `s` with each byte that starts no well-formed sequence replaced by U+FFFD (one per byte):
+ * well-formed UTF-8 always, and `s` itself when it already was.
+ */
+[[nodiscard]] MODELARTS_DECL std::string utf8_replace_invalid(std::string_view s);
+
+} // namespace modelarts::detail
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/detail/impl/utf8.ipp ----
+/**
+ * @file detail/impl/utf8.ipp
+ * The definitions of detail/utf8.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_DETAIL_IMPL_UTF8_IPP
+#define MODELARTS_DETAIL_IMPL_UTF8_IPP
+
+namespace modelarts::detail {
+
+MODELARTS_DECL std::size_t utf8_sequence_length(const unsigned char* p, const unsigned char* end) noexcept
 {
     const unsigned char b = *p;
     std::size_t trail;
@@ -1112,11 +1226,7 @@ inline std::size_t utf8_sequence_length(const unsigned char* p, const unsigned c
     return trail + 1;
 }
 
-/**
- * Counts the code points of well-formed UTF-8.
- * @return the count, or nothing when `s` is not well-formed
- */
-[[nodiscard]] inline std::optional<std::size_t> utf8_length(std::string_view s) noexcept
+MODELARTS_DECL std::optional<std::size_t> utf8_length(std::string_view s) noexcept
 {
     std::size_t count = 0;
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -1139,11 +1249,7 @@ inline std::size_t utf8_sequence_length(const unsigned char* p, const unsigned c
     return count;
 }
 
-/**
- * `s` with each byte that starts no well-formed sequence replaced by U+FFFD (one per byte):
- * well-formed UTF-8 always, and `s` itself when it already was.
- */
-[[nodiscard]] inline std::string utf8_replace_invalid(std::string_view s)
+MODELARTS_DECL std::string utf8_replace_invalid(std::string_view s)
 {
     std::string out;
     out.reserve(s.size());
@@ -1163,6 +1269,10 @@ inline std::size_t utf8_sequence_length(const unsigned char* p, const unsigned c
 }
 
 } // namespace modelarts::detail
+
+#endif
+// ---- end modelarts/detail/impl/utf8.ipp ----
+#endif
 
 #endif
 // ---- end modelarts/detail/utf8.hpp ----
@@ -1186,6 +1296,7 @@ inline std::size_t utf8_sequence_length(const unsigned char* p, const unsigned c
 // engines are checked against the FIPS example digests, RFC 4231's HMAC cases, OpenSSL on random
 // inputs, and each other.
 
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -1200,9 +1311,6 @@ inline std::size_t utf8_sequence_length(const unsigned char* p, const unsigned c
 #else
 #define MODELARTS_SHA_NI 0
 #endif
-#endif
-#if MODELARTS_SHA_NI
-#include <cpuid.h>  // not <immintrin.h>: 45,000 lines in every unit, for five instructions
 #endif
 
 namespace modelarts::detail {
@@ -1219,95 +1327,15 @@ inline constexpr std::uint32_t sha256_k[64] = {
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
 // Compresses `blocks` 64-byte blocks into the state `h`: the portable code, FIPS 180-4 as written.
-inline void sha256_compress_portable(std::uint32_t* state, const std::uint8_t* p, std::size_t blocks) noexcept
-{
-    constexpr auto rotr = [](std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
-    for (; blocks > 0; --blocks, p += 64) {
-        std::uint32_t w[64];
-        for (int i = 0; i < 16; ++i)
-            w[i] = std::uint32_t(p[4 * i]) << 24 | std::uint32_t(p[4 * i + 1]) << 16 | std::uint32_t(p[4 * i + 2]) << 8
-                 | std::uint32_t(p[4 * i + 3]);
-        for (int i = 16; i < 64; ++i) {
-            std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-            std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-        }
-        std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7];
-        for (int i = 0; i < 64; ++i) {
-            std::uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + sha256_k[i] + w[i];
-            std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-            h = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
-        }
-        state[0] += a, state[1] += b, state[2] += c, state[3] += d, state[4] += e, state[5] += f, state[6] += g, state[7] += h;
-    }
-}
+MODELARTS_DECL void sha256_compress_portable(std::uint32_t* state, const std::uint8_t* p, std::size_t blocks) noexcept;
 
 #if MODELARTS_SHA_NI
-// 128-bit lanes as the compiler's vector extensions: the shuffles below compile to PSHUFD,
-// PALIGNR, PBLENDW and PSHUFB, the rounds to the SHA instructions' own builtins.
-using sha_v4si = int __attribute__((vector_size(16)));
-using sha_v16qi = char __attribute__((vector_size(16)));
-
-__attribute__((target("sha,sse4.1,ssse3"))) inline sha_v4si sha_load(const void* p) noexcept
-{
-    sha_v4si v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-
-// A big-endian message block's four words, in lane order.
-__attribute__((target("sha,sse4.1,ssse3"))) inline sha_v4si sha_load_be(const std::uint8_t* p) noexcept
-{
-    sha_v16qi v;
-    std::memcpy(&v, p, sizeof v);
-    return sha_v4si(__builtin_shufflevector(v, v, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12));
-}
-
 // The same with the x86 SHA extensions (Intel's published sequence): about 5x the portable code.
-// Lane comments name the state words, highest lane first.
-__attribute__((target("sha,sse4.1,ssse3"))) inline void sha256_compress_sha_ni(std::uint32_t* h, const std::uint8_t* p,
-                                                                              std::size_t blocks) noexcept
-{
-    sha_v4si tmp = sha_load(h), state1 = sha_load(h + 4);
-    tmp = __builtin_shufflevector(tmp, tmp, 1, 0, 3, 2);                        // CDAB
-    state1 = __builtin_shufflevector(state1, state1, 3, 2, 1, 0);               // EFGH
-    sha_v4si state0 = __builtin_shufflevector(state1, tmp, 2, 3, 4, 5);         // ABEF
-    state1 = __builtin_shufflevector(state1, tmp, 0, 1, 6, 7);                  // CDGH
-    for (; blocks > 0; --blocks, p += 64) {
-        const sha_v4si abef = state0, cdgh = state1;
-        sha_v4si m[4];
-        for (int i = 0; i < 4; ++i) m[i] = sha_load_be(p + 16 * i);
-        for (int i = 0; i < 16; ++i) {  // four rounds a turn; the schedule runs three groups ahead
-            const sha_v4si msg = m[i & 3] + sha_load(sha256_k + 4 * i);
-            state1 = __builtin_ia32_sha256rnds2(state1, state0, msg);
-            if (i >= 3 && i < 15) {
-                sha_v4si& next = m[(i + 1) & 3];
-                next += __builtin_shufflevector(m[(i - 1) & 3], m[i & 3], 1, 2, 3, 4);
-                next = __builtin_ia32_sha256msg2(next, m[i & 3]);
-            }
-            state0 = __builtin_ia32_sha256rnds2(state0, state1, __builtin_shufflevector(msg, msg, 2, 3, 0, 0));
-            if (i >= 1 && i < 13) m[(i - 1) & 3] = __builtin_ia32_sha256msg1(m[(i - 1) & 3], m[i & 3]);
-        }
-        state0 += abef;
-        state1 += cdgh;
-    }
-    tmp = __builtin_shufflevector(state0, state0, 3, 2, 1, 0);                  // FEBA
-    state1 = __builtin_shufflevector(state1, state1, 1, 0, 3, 2);               // DCHG
-    const sha_v4si dcba = __builtin_shufflevector(tmp, state1, 0, 1, 6, 7);
-    const sha_v4si hgfe = __builtin_shufflevector(tmp, state1, 2, 3, 4, 5);
-    std::memcpy(h, &dcba, sizeof dcba);
-    std::memcpy(h + 4, &hgfe, sizeof hgfe);
-}
+__attribute__((target("sha,sse4.1,ssse3"))) MODELARTS_DECL void sha256_compress_sha_ni(std::uint32_t* h, const std::uint8_t* p,
+                                                                                      std::size_t blocks) noexcept;
 
 // Whether this CPU has the SHA extensions (and the SSE levels the sequence uses).
-inline bool cpu_has_sha_ni() noexcept
-{
-    unsigned a = 0, b = 0, c = 0, d = 0;
-    if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
-    const bool sse = (c & bit_SSSE3) && (c & bit_SSE4_1);
-    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
-    return sse && (b & bit_SHA);
-}
+MODELARTS_DECL bool cpu_has_sha_ni() noexcept;
 #endif
 
 /** SHA-256 (FIPS 180-4), incremental. */
@@ -1386,8 +1414,123 @@ private:
 };
 
 /** HMAC-SHA256 (RFC 2104). */
-inline sha256::digest hmac_sha256(std::string_view key, std::string_view message,
-                                  sha256::compress_function engine = sha256::fastest()) noexcept
+MODELARTS_DECL sha256::digest hmac_sha256(std::string_view key, std::string_view message,
+                                  sha256::compress_function engine = sha256::fastest()) noexcept;
+
+/** Lower-case hex of a digest. */
+MODELARTS_DECL std::string to_hex(const sha256::digest& d);
+
+} // namespace modelarts::detail
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/detail/impl/sha256.ipp ----
+/**
+ * @file detail/impl/sha256.ipp
+ * The definitions of detail/sha256.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_DETAIL_IMPL_SHA256_IPP
+#define MODELARTS_DETAIL_IMPL_SHA256_IPP
+
+#if MODELARTS_SHA_NI
+#include <cpuid.h>  // not <immintrin.h>: 45,000 lines, for five instructions
+#endif
+
+namespace modelarts::detail {
+
+MODELARTS_DECL void sha256_compress_portable(std::uint32_t* state, const std::uint8_t* p, std::size_t blocks) noexcept
+{
+    constexpr auto rotr = [](std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
+    for (; blocks > 0; --blocks, p += 64) {
+        std::uint32_t w[64];
+        for (int i = 0; i < 16; ++i)
+            w[i] = std::uint32_t(p[4 * i]) << 24 | std::uint32_t(p[4 * i + 1]) << 16 | std::uint32_t(p[4 * i + 2]) << 8
+                 | std::uint32_t(p[4 * i + 3]);
+        for (int i = 16; i < 64; ++i) {
+            std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+            std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+        }
+        std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7];
+        for (int i = 0; i < 64; ++i) {
+            std::uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + sha256_k[i] + w[i];
+            std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+            h = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
+        }
+        state[0] += a, state[1] += b, state[2] += c, state[3] += d, state[4] += e, state[5] += f, state[6] += g, state[7] += h;
+    }
+}
+
+#if MODELARTS_SHA_NI
+// 128-bit lanes as the compiler's vector extensions: the shuffles below compile to PSHUFD,
+// PALIGNR, PBLENDW and PSHUFB, the rounds to the SHA instructions' own builtins.
+using sha_v4si = int __attribute__((vector_size(16)));
+using sha_v16qi = char __attribute__((vector_size(16)));
+
+__attribute__((target("sha,sse4.1,ssse3"))) inline sha_v4si sha_load(const void* p) noexcept
+{
+    sha_v4si v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+// A big-endian message block's four words, in lane order.
+__attribute__((target("sha,sse4.1,ssse3"))) inline sha_v4si sha_load_be(const std::uint8_t* p) noexcept
+{
+    sha_v16qi v;
+    std::memcpy(&v, p, sizeof v);
+    return sha_v4si(__builtin_shufflevector(v, v, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12));
+}
+
+// The same with the x86 SHA extensions (Intel's published sequence): about 5x the portable code.
+// Lane comments name the state words, highest lane first.
+__attribute__((target("sha,sse4.1,ssse3"))) MODELARTS_DECL void sha256_compress_sha_ni(std::uint32_t* h, const std::uint8_t* p,
+                                                                              std::size_t blocks) noexcept
+{
+    sha_v4si tmp = sha_load(h), state1 = sha_load(h + 4);
+    tmp = __builtin_shufflevector(tmp, tmp, 1, 0, 3, 2);                        // CDAB
+    state1 = __builtin_shufflevector(state1, state1, 3, 2, 1, 0);               // EFGH
+    sha_v4si state0 = __builtin_shufflevector(state1, tmp, 2, 3, 4, 5);         // ABEF
+    state1 = __builtin_shufflevector(state1, tmp, 0, 1, 6, 7);                  // CDGH
+    for (; blocks > 0; --blocks, p += 64) {
+        const sha_v4si abef = state0, cdgh = state1;
+        sha_v4si m[4];
+        for (int i = 0; i < 4; ++i) m[i] = sha_load_be(p + 16 * i);
+        for (int i = 0; i < 16; ++i) {  // four rounds a turn; the schedule runs three groups ahead
+            const sha_v4si msg = m[i & 3] + sha_load(sha256_k + 4 * i);
+            state1 = __builtin_ia32_sha256rnds2(state1, state0, msg);
+            if (i >= 3 && i < 15) {
+                sha_v4si& next = m[(i + 1) & 3];
+                next += __builtin_shufflevector(m[(i - 1) & 3], m[i & 3], 1, 2, 3, 4);
+                next = __builtin_ia32_sha256msg2(next, m[i & 3]);
+            }
+            state0 = __builtin_ia32_sha256rnds2(state0, state1, __builtin_shufflevector(msg, msg, 2, 3, 0, 0));
+            if (i >= 1 && i < 13) m[(i - 1) & 3] = __builtin_ia32_sha256msg1(m[(i - 1) & 3], m[i & 3]);
+        }
+        state0 += abef;
+        state1 += cdgh;
+    }
+    tmp = __builtin_shufflevector(state0, state0, 3, 2, 1, 0);                  // FEBA
+    state1 = __builtin_shufflevector(state1, state1, 1, 0, 3, 2);               // DCHG
+    const sha_v4si dcba = __builtin_shufflevector(tmp, state1, 0, 1, 6, 7);
+    const sha_v4si hgfe = __builtin_shufflevector(tmp, state1, 2, 3, 4, 5);
+    std::memcpy(h, &dcba, sizeof dcba);
+    std::memcpy(h + 4, &hgfe, sizeof hgfe);
+}
+
+MODELARTS_DECL bool cpu_has_sha_ni() noexcept
+{
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
+    const bool sse = (c & bit_SSSE3) && (c & bit_SSE4_1);
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+    return sse && (b & bit_SHA);
+}
+#endif
+
+MODELARTS_DECL sha256::digest hmac_sha256(std::string_view key, std::string_view message,
+                                  sha256::compress_function engine) noexcept
 {
     std::array<std::uint8_t, 64> k{};
     if (key.size() > k.size()) {
@@ -1408,8 +1551,7 @@ inline sha256::digest hmac_sha256(std::string_view key, std::string_view message
         .finish();
 }
 
-/** Lower-case hex of a digest. */
-inline std::string to_hex(const sha256::digest& d)
+MODELARTS_DECL std::string to_hex(const sha256::digest& d)
 {
     static constexpr char digits[] = "0123456789abcdef";
     std::string out(64, '0');
@@ -1421,6 +1563,10 @@ inline std::string to_hex(const sha256::digest& d)
 }
 
 } // namespace modelarts::detail
+
+#endif
+// ---- end modelarts/detail/impl/sha256.ipp ----
+#endif
 
 #endif
 // ---- end modelarts/detail/sha256.hpp ----
@@ -1435,6 +1581,7 @@ inline std::string to_hex(const sha256::digest& d)
 #ifndef MODELARTS_DETAIL_TIME_HPP
 #define MODELARTS_DETAIL_TIME_HPP
 
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -1443,7 +1590,49 @@ inline std::string to_hex(const sha256::digest& d)
 namespace modelarts::detail {
 
 // Reads exactly `n` decimal digits at `at` (no sign, no space).
-inline bool read_digits(std::string_view text, std::size_t at, std::size_t n, int& out) noexcept
+MODELARTS_DECL bool read_digits(std::string_view text, std::size_t at, std::size_t n, int& out) noexcept;
+
+// Seconds to the clock's own resolution, clamped: system_clock counts nanoseconds in 64 bits,
+// which ends in 2262, so a later time (a token "valid until 4052") saturates instead of wrapping.
+MODELARTS_DECL std::chrono::system_clock::time_point to_system_time(std::chrono::sys_seconds t) noexcept;
+
+// A UTC civil time, when every field is in range: years 1970 to 9999 (a leap second reads as
+// the next second).
+[[nodiscard]] MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> civil_time(int y, int mo, int d, int h, int mi, int s) noexcept;
+
+// `YYYYMMDDTHHMMSSZ` (X-Sdk-Date).
+// Writes `t` as YYYYMMDDTHHMMSSZ into `buf`: 16 bytes, no allocation.
+MODELARTS_DECL void write_compact_utc(char (&buf)[16], std::chrono::system_clock::time_point t) noexcept;
+
+MODELARTS_DECL std::string format_compact_utc(std::chrono::system_clock::time_point t);
+
+[[nodiscard]] MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> parse_compact_utc(std::string_view text) noexcept;
+
+// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|+00:00)`, as IAM writes `expires_at`.
+[[nodiscard]] MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> parse_iso8601_utc(std::string_view text) noexcept;
+
+// `YYYY-MM-DDTHH:MM:SS.000000Z`, as IAM writes times.
+MODELARTS_DECL std::string format_iso8601_utc(std::chrono::system_clock::time_point t);
+
+// RFC 9110's IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`: the form every sender must use.
+[[nodiscard]] MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) noexcept;
+
+} // namespace modelarts::detail
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/detail/impl/time.ipp ----
+/**
+ * @file detail/impl/time.ipp
+ * The definitions of detail/time.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_DETAIL_IMPL_TIME_IPP
+#define MODELARTS_DETAIL_IMPL_TIME_IPP
+
+namespace modelarts::detail {
+
+MODELARTS_DECL bool read_digits(std::string_view text, std::size_t at, std::size_t n, int& out) noexcept
 {
     if (at + n > text.size()) return false;
     int v = 0;
@@ -1455,18 +1644,14 @@ inline bool read_digits(std::string_view text, std::size_t at, std::size_t n, in
     return true;
 }
 
-// Seconds to the clock's own resolution, clamped: system_clock counts nanoseconds in 64 bits,
-// which ends in 2262, so a later time (a token "valid until 4052") saturates instead of wrapping.
-inline std::chrono::system_clock::time_point to_system_time(std::chrono::sys_seconds t) noexcept
+MODELARTS_DECL std::chrono::system_clock::time_point to_system_time(std::chrono::sys_seconds t) noexcept
 {
     using tp = std::chrono::system_clock::time_point;
     constexpr auto last = std::chrono::floor<std::chrono::seconds>(tp::max());
     return t >= last ? tp::max() : std::chrono::time_point_cast<tp::duration>(t);
 }
 
-// A UTC civil time, when every field is in range: years 1970 to 9999 (a leap second reads as
-// the next second).
-[[nodiscard]] inline std::optional<std::chrono::system_clock::time_point> civil_time(int y, int mo, int d, int h, int mi, int s) noexcept
+MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> civil_time(int y, int mo, int d, int h, int mi, int s) noexcept
 {
     using namespace std::chrono;
     if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31) return std::nullopt;
@@ -1475,9 +1660,7 @@ inline std::chrono::system_clock::time_point to_system_time(std::chrono::sys_sec
     return to_system_time(sys_seconds{sys_days{ymd}} + hours{h} + minutes{mi} + seconds{s});
 }
 
-// `YYYYMMDDTHHMMSSZ` (X-Sdk-Date).
-// Writes `t` as YYYYMMDDTHHMMSSZ into `buf`: 16 bytes, no allocation.
-inline void write_compact_utc(char (&buf)[16], std::chrono::system_clock::time_point t) noexcept
+MODELARTS_DECL void write_compact_utc(char (&buf)[16], std::chrono::system_clock::time_point t) noexcept
 {
     using namespace std::chrono;
     const auto day = floor<days>(t);
@@ -1496,14 +1679,14 @@ inline void write_compact_utc(char (&buf)[16], std::chrono::system_clock::time_p
     buf[15] = 'Z';
 }
 
-inline std::string format_compact_utc(std::chrono::system_clock::time_point t)
+MODELARTS_DECL std::string format_compact_utc(std::chrono::system_clock::time_point t)
 {
     char buf[16];
     write_compact_utc(buf, t);
     return std::string(buf, sizeof buf);
 }
 
-[[nodiscard]] inline std::optional<std::chrono::system_clock::time_point> parse_compact_utc(std::string_view text) noexcept
+MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> parse_compact_utc(std::string_view text) noexcept
 {
     if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return std::nullopt;
     int y, mo, d, h, mi, s;
@@ -1513,8 +1696,7 @@ inline std::string format_compact_utc(std::chrono::system_clock::time_point t)
     return civil_time(y, mo, d, h, mi, s);
 }
 
-// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|+00:00)`, as IAM writes `expires_at`.
-[[nodiscard]] inline std::optional<std::chrono::system_clock::time_point> parse_iso8601_utc(std::string_view text) noexcept
+MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> parse_iso8601_utc(std::string_view text) noexcept
 {
     if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':')
         return std::nullopt;
@@ -1534,8 +1716,7 @@ inline std::string format_compact_utc(std::chrono::system_clock::time_point t)
     return civil_time(y, mo, d, h, mi, s);
 }
 
-// `YYYY-MM-DDTHH:MM:SS.000000Z`, as IAM writes times.
-inline std::string format_iso8601_utc(std::chrono::system_clock::time_point t)
+MODELARTS_DECL std::string format_iso8601_utc(std::chrono::system_clock::time_point t)
 {
     char buf[16];  // YYYYMMDDTHHMMSSZ
     write_compact_utc(buf, t);
@@ -1547,8 +1728,7 @@ inline std::string format_iso8601_utc(std::chrono::system_clock::time_point t)
     return out;
 }
 
-// RFC 9110's IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`: the form every sender must use.
-[[nodiscard]] inline std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) noexcept
+MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) noexcept
 {
     static constexpr std::string_view days = "MonTueWedThuFriSatSun";
     static constexpr std::string_view months = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -1569,11 +1749,13 @@ inline std::string format_iso8601_utc(std::chrono::system_clock::time_point t)
 } // namespace modelarts::detail
 
 #endif
+// ---- end modelarts/detail/impl/time.ipp ----
+#endif
+
+#endif
 // ---- end modelarts/detail/time.hpp ----
 
-#include <algorithm>
 #include <array>
-#include <charconv>
 #include <chrono>
 #include <iterator>
 #include <optional>
@@ -1591,70 +1773,15 @@ namespace signing {
 
 namespace detail {
 
-inline bool unreserved(char c) noexcept
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-        || c == '.' || c == '~';
-}
+MODELARTS_DECL bool unreserved(char c) noexcept;
 
-inline void percent_encode(std::string& out, std::string_view s)
-{
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::size_t plain = 0;  // the start of a run of unreserved characters, copied at once
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (unreserved(s[i])) continue;
-        const auto b = static_cast<unsigned char>(s[i]);
-        const char escaped[] = {'%', hex[b >> 4], hex[b & 0xF]};
-        out.append(s.substr(plain, i - plain)).append(escaped, sizeof escaped);
-        plain = i + 1;
-    }
-    out.append(s.substr(plain));
-}
+MODELARTS_DECL void percent_encode(std::string& out, std::string_view s);
 
-inline void append_canonical_uri(std::string& out, std::string_view path)
-{
-    const std::size_t start_size = out.size();
-    std::size_t start = 0;
-    for (;;) {
-        auto slash = path.find('/', start);
-        percent_encode(out, path.substr(start, slash - start));
-        if (slash == std::string_view::npos) break;
-        out.push_back('/');
-        start = slash + 1;
-    }
-    if (out.size() == start_size || out.back() != '/') out.push_back('/');
-}
+MODELARTS_DECL void append_canonical_uri(std::string& out, std::string_view path);
 
-inline void append_canonical_query(std::string& out, std::string_view query)
-{
-    if (query.empty()) return;  // the usual case: nothing to sort
-    std::vector<std::pair<std::string, std::string>> params;
-    while (!query.empty()) {
-        auto amp = query.find('&');
-        auto pair = query.substr(0, amp);
-        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-        if (pair.empty()) continue;
-        auto eq = pair.find('=');
-        std::pair<std::string, std::string> p;
-        percent_encode(p.first, pair.substr(0, eq));
-        if (eq != std::string_view::npos) percent_encode(p.second, pair.substr(eq + 1));
-        params.push_back(std::move(p));
-    }
-    std::sort(params.begin(), params.end());
-    for (std::size_t i = 0; i < params.size(); ++i)
-        out.append(i ? "&" : "").append(params[i].first).append(1, '=').append(params[i].second);
-}
+MODELARTS_DECL void append_canonical_query(std::string& out, std::string_view query);
 
-inline void append_hex(std::string& out, const modelarts::detail::sha256::digest& d)
-{
-    static constexpr char digits[] = "0123456789abcdef";
-    char hex[2 * std::tuple_size_v<modelarts::detail::sha256::digest>];  // one append, not 64 push_backs
-    for (std::size_t i = 0; i < d.size(); ++i) {
-        hex[2 * i] = digits[d[i] >> 4];
-        hex[2 * i + 1] = digits[d[i] & 0xF];
-    }
-    out.append(hex, sizeof hex);
-}
+MODELARTS_DECL void append_hex(std::string& out, const modelarts::detail::sha256::digest& d);
 
 // §3's canonical request, appended to `out`; `names` are the signed headers' lower-case names, sorted.
 template <class Names>
@@ -1688,13 +1815,7 @@ struct signed_names {
     std::string_view operator[](std::size_t i) const noexcept { return names[i]; }
 };
 
-inline signed_names default_signed_names(const http_request& req)
-{
-    signed_names out;
-    for (std::string_view n : {"content-type", "host", "x-project-id", "x-sdk-date", "x-security-token"})
-        if (req.headers.contains(n)) out.names[out.count++] = n;
-    return out;
-}
+MODELARTS_DECL signed_names default_signed_names(const http_request& req);
 
 } // namespace detail
 
@@ -1703,24 +1824,13 @@ inline signed_names default_signed_names(const http_request& req)
  * @return each segment percent-encoded (unreserved bytes kept, others `%XX`), with a `/`
  *         appended when the path does not end in one
  */
-inline std::string canonical_uri(std::string_view path)
-{
-    std::string out;
-    out.reserve(path.size() + 8);
-    detail::append_canonical_uri(out, path);
-    return out;
-}
+MODELARTS_DECL std::string canonical_uri(std::string_view path);
 
 /**
  * @param query the query part of a request target, without `?`
  * @return the parameters sorted by name, then value, each encoded, joined as `k=v&k=v`
  */
-inline std::string canonical_query(std::string_view query)
-{
-    std::string out;
-    detail::append_canonical_query(out, query);
-    return out;
-}
+MODELARTS_DECL std::string canonical_query(std::string_view query);
 
 /**
  * The headers an official signer signs, those present of: content-type, host, x-project-id,
@@ -1728,13 +1838,7 @@ inline std::string canonical_query(std::string_view query)
  * @param req a request
  * @return their lower-case names, sorted
  */
-inline std::vector<std::string> default_signed_headers(const http_request& req)
-{
-    std::vector<std::string> names;
-    for (std::string_view n : {"content-type", "host", "x-project-id", "x-sdk-date", "x-security-token"})
-        if (req.headers.contains(n)) names.emplace_back(n);
-    return names;
-}
+MODELARTS_DECL std::vector<std::string> default_signed_headers(const http_request& req);
 
 /**
  * The canonical request of §3: method, canonical URI, canonical query, canonical headers,
@@ -1743,54 +1847,33 @@ inline std::vector<std::string> default_signed_headers(const http_request& req)
  * @param signed_headers lower-case names of the headers to sign, sorted
  * @return the canonical request
  */
-inline std::string canonical_request(const http_request& req, const std::vector<std::string>& signed_headers)
-{
-    std::string out;
-    out.reserve(256 + req.target().size());
-    detail::append_canonical_request(out, req, signed_headers);
-    return out;
-}
+MODELARTS_DECL std::string canonical_request(const http_request& req, const std::vector<std::string>& signed_headers);
 
 /**
  * @param canonical the canonical request
  * @param sdk_date the `X-Sdk-Date` value
  * @return `SDK-HMAC-SHA256\n{date}\n{hex(sha256(canonical))}`
  */
-inline std::string string_to_sign(std::string_view canonical, std::string_view sdk_date)
-{
-    std::string out(signing_algorithm);
-    out.append(1, '\n').append(sdk_date).append(1, '\n');
-    out.append(modelarts::detail::to_hex(modelarts::detail::sha256::hash(canonical)));
-    return out;
-}
+MODELARTS_DECL std::string string_to_sign(std::string_view canonical, std::string_view sdk_date);
 
 /**
  * @param secret_key the SK
  * @param to_sign the string to sign
  * @return hex(hmac_sha256(SK, string to sign))
  */
-inline std::string signature(std::string_view secret_key, std::string_view to_sign)
-{
-    return modelarts::detail::to_hex(modelarts::detail::hmac_sha256(secret_key, to_sign));
-}
+MODELARTS_DECL std::string signature(std::string_view secret_key, std::string_view to_sign);
 
 /**
  * @param t a time
  * @return it as `X-Sdk-Date` writes it: UTC, `YYYYMMDDTHHMMSSZ`
  */
-inline std::string format_sdk_date(std::chrono::system_clock::time_point t)
-{
-    return modelarts::detail::format_compact_utc(t);
-}
+MODELARTS_DECL std::string format_sdk_date(std::chrono::system_clock::time_point t);
 
 /**
  * @param text an `X-Sdk-Date` value
  * @return the time it names, or nothing when it is not `YYYYMMDDTHHMMSSZ` with a year from 1970 to 9999
  */
-[[nodiscard]] inline std::optional<std::chrono::system_clock::time_point> parse_sdk_date(std::string_view text) noexcept
-{
-    return modelarts::detail::parse_compact_utc(text);
-}
+[[nodiscard]] MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> parse_sdk_date(std::string_view text) noexcept;
 
 /**
  * @param access_key the AK
@@ -1798,15 +1881,8 @@ inline std::string format_sdk_date(std::chrono::system_clock::time_point t)
  * @param sig the signature
  * @return the `Authorization` header value
  */
-inline std::string authorization(std::string_view access_key, const std::vector<std::string>& signed_headers,
-                                 std::string_view sig)
-{
-    std::string out(signing_algorithm);
-    out.append(" Access=").append(access_key).append(", SignedHeaders=");
-    for (std::size_t i = 0; i < signed_headers.size(); ++i) out.append(i ? ";" : "").append(signed_headers[i]);
-    out.append(", Signature=").append(sig);
-    return out;
-}
+MODELARTS_DECL std::string authorization(std::string_view access_key, const std::vector<std::string>& signed_headers,
+                                 std::string_view sig);
 
 /**
  * Signs a finished request: sets `X-Sdk-Date` (and `X-Security-Token` for temporary
@@ -1817,7 +1893,172 @@ inline std::string authorization(std::string_view access_key, const std::vector<
  * @param security_token the temporary credentials' token, or empty
  * @param now the signing time
  */
-inline void sign(http_request& req, std::string_view access_key, std::string_view secret_key,
+MODELARTS_DECL void sign(http_request& req, std::string_view access_key, std::string_view secret_key,
+                 std::string_view security_token, std::chrono::system_clock::time_point now);
+
+} // namespace signing
+
+} // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/impl/signer.ipp ----
+/**
+ * @file impl/signer.ipp
+ * The definitions of signer.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_IMPL_SIGNER_IPP
+#define MODELARTS_IMPL_SIGNER_IPP
+
+#include <algorithm>
+
+namespace modelarts {
+
+namespace signing {
+
+namespace detail {
+
+MODELARTS_DECL bool unreserved(char c) noexcept
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+        || c == '.' || c == '~';
+}
+
+MODELARTS_DECL void percent_encode(std::string& out, std::string_view s)
+{
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::size_t plain = 0;  // the start of a run of unreserved characters, copied at once
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (unreserved(s[i])) continue;
+        const auto b = static_cast<unsigned char>(s[i]);
+        const char escaped[] = {'%', hex[b >> 4], hex[b & 0xF]};
+        out.append(s.substr(plain, i - plain)).append(escaped, sizeof escaped);
+        plain = i + 1;
+    }
+    out.append(s.substr(plain));
+}
+
+MODELARTS_DECL void append_canonical_uri(std::string& out, std::string_view path)
+{
+    const std::size_t start_size = out.size();
+    std::size_t start = 0;
+    for (;;) {
+        auto slash = path.find('/', start);
+        percent_encode(out, path.substr(start, slash - start));
+        if (slash == std::string_view::npos) break;
+        out.push_back('/');
+        start = slash + 1;
+    }
+    if (out.size() == start_size || out.back() != '/') out.push_back('/');
+}
+
+MODELARTS_DECL void append_canonical_query(std::string& out, std::string_view query)
+{
+    if (query.empty()) return;  // the usual case: nothing to sort
+    std::vector<std::pair<std::string, std::string>> params;
+    while (!query.empty()) {
+        auto amp = query.find('&');
+        auto pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        if (pair.empty()) continue;
+        auto eq = pair.find('=');
+        std::pair<std::string, std::string> p;
+        percent_encode(p.first, pair.substr(0, eq));
+        if (eq != std::string_view::npos) percent_encode(p.second, pair.substr(eq + 1));
+        params.push_back(std::move(p));
+    }
+    std::sort(params.begin(), params.end());
+    for (std::size_t i = 0; i < params.size(); ++i)
+        out.append(i ? "&" : "").append(params[i].first).append(1, '=').append(params[i].second);
+}
+
+MODELARTS_DECL void append_hex(std::string& out, const modelarts::detail::sha256::digest& d)
+{
+    static constexpr char digits[] = "0123456789abcdef";
+    char hex[2 * std::tuple_size_v<modelarts::detail::sha256::digest>];  // one append, not 64 push_backs
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        hex[2 * i] = digits[d[i] >> 4];
+        hex[2 * i + 1] = digits[d[i] & 0xF];
+    }
+    out.append(hex, sizeof hex);
+}
+
+MODELARTS_DECL signed_names default_signed_names(const http_request& req)
+{
+    signed_names out;
+    for (std::string_view n : {"content-type", "host", "x-project-id", "x-sdk-date", "x-security-token"})
+        if (req.headers.contains(n)) out.names[out.count++] = n;
+    return out;
+}
+
+} // namespace detail
+
+MODELARTS_DECL std::string canonical_uri(std::string_view path)
+{
+    std::string out;
+    out.reserve(path.size() + 8);
+    detail::append_canonical_uri(out, path);
+    return out;
+}
+
+MODELARTS_DECL std::string canonical_query(std::string_view query)
+{
+    std::string out;
+    detail::append_canonical_query(out, query);
+    return out;
+}
+
+MODELARTS_DECL std::vector<std::string> default_signed_headers(const http_request& req)
+{
+    std::vector<std::string> names;
+    for (std::string_view n : {"content-type", "host", "x-project-id", "x-sdk-date", "x-security-token"})
+        if (req.headers.contains(n)) names.emplace_back(n);
+    return names;
+}
+
+MODELARTS_DECL std::string canonical_request(const http_request& req, const std::vector<std::string>& signed_headers)
+{
+    std::string out;
+    out.reserve(256 + req.target().size());
+    detail::append_canonical_request(out, req, signed_headers);
+    return out;
+}
+
+MODELARTS_DECL std::string string_to_sign(std::string_view canonical, std::string_view sdk_date)
+{
+    std::string out(signing_algorithm);
+    out.append(1, '\n').append(sdk_date).append(1, '\n');
+    out.append(modelarts::detail::to_hex(modelarts::detail::sha256::hash(canonical)));
+    return out;
+}
+
+MODELARTS_DECL std::string signature(std::string_view secret_key, std::string_view to_sign)
+{
+    return modelarts::detail::to_hex(modelarts::detail::hmac_sha256(secret_key, to_sign));
+}
+
+MODELARTS_DECL std::string format_sdk_date(std::chrono::system_clock::time_point t)
+{
+    return modelarts::detail::format_compact_utc(t);
+}
+
+MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> parse_sdk_date(std::string_view text) noexcept
+{
+    return modelarts::detail::parse_compact_utc(text);
+}
+
+MODELARTS_DECL std::string authorization(std::string_view access_key, const std::vector<std::string>& signed_headers,
+                                 std::string_view sig)
+{
+    std::string out(signing_algorithm);
+    out.append(" Access=").append(access_key).append(", SignedHeaders=");
+    for (std::size_t i = 0; i < signed_headers.size(); ++i) out.append(i ? ";" : "").append(signed_headers[i]);
+    out.append(", Signature=").append(sig);
+    return out;
+}
+
+MODELARTS_DECL void sign(http_request& req, std::string_view access_key, std::string_view secret_key,
                  std::string_view security_token, std::chrono::system_clock::time_point now)
 {
     // The same steps as the functions above, into one reused buffer: canonical request, then the
@@ -1843,8 +2084,11 @@ inline void sign(http_request& req, std::string_view access_key, std::string_vie
 }
 
 } // namespace signing
-
 } // namespace modelarts
+
+#endif
+// ---- end modelarts/impl/signer.ipp ----
+#endif
 
 #endif
 // ---- end modelarts/signer.hpp ----
@@ -1859,7 +2103,6 @@ inline void sign(http_request& req, std::string_view access_key, std::string_vie
 #define MODELARTS_VALIDATION_HPP
 
 
-#include <charconv>
 #include <cstdint>
 #include <limits>
 #include <string_view>
@@ -1882,7 +2125,71 @@ enum class api_version { automatic, v1, v2 };
  * @param description a job description
  * @return nothing, or `error::description_not_utf8` / `error::description_too_long`
  */
-[[nodiscard]] inline result<void> validate_description(std::string_view description) noexcept
+[[nodiscard]] MODELARTS_DECL result<void> validate_description(std::string_view description) noexcept;
+
+/**
+ * @param project_id a project id
+ * @return nothing, or `error::invalid_project_id` (empty, over 64, or outside [A-Za-z0-9-])
+ */
+[[nodiscard]] MODELARTS_DECL result<void> validate_project_id(std::string_view project_id) noexcept;
+
+/**
+ * @param job_id text to check
+ * @return true when `job_id` is a v1 id: a positive decimal without sign or leading zero that
+ *         fits in int64
+ */
+MODELARTS_DECL bool is_v1_job_id(std::string_view job_id) noexcept;
+
+/**
+ * @param job_id text to check
+ * @return true when `job_id` is a canonical UUID (8-4-4-4-12 hex digits), all lower or all
+ *         upper case
+ */
+MODELARTS_DECL bool is_v2_job_id(std::string_view job_id) noexcept;
+
+/**
+ * Decides which API serves a job.
+ * @param job_id the job's id
+ * @param requested `automatic` to follow the id's form, or an explicit version
+ * @return `v1` or `v2`; `error::invalid_job_id` when the id has neither form,
+ *         `error::job_id_api_mismatch` when it has the other version's form
+ */
+[[nodiscard]] MODELARTS_DECL result<api_version> resolve_api_version(std::string_view job_id, api_version requested) noexcept;
+
+/**
+ * @param token an IAM token
+ * @return nothing, or `error::invalid_token` when it is empty or holds a character outside
+ *         visible ASCII (which would let it break out of its header)
+ */
+[[nodiscard]] MODELARTS_DECL result<void> validate_token(std::string_view token) noexcept;
+
+/**
+ * Parses an endpoint URL: `https://host[:port]` or `http://host[:port]`, with an optional
+ * trailing `/`. The scheme is case-insensitive; a path, query, fragment or userinfo is refused.
+ * The host is a DNS name or IPv4 address (letters, digits, `-`, `.`) or a bracketed IPv6 address.
+ * @param url the endpoint
+ * @return the parsed endpoint, or `error::invalid_endpoint`
+ */
+[[nodiscard]] MODELARTS_DECL result<endpoint> parse_endpoint(std::string_view url);
+
+} // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/impl/validation.ipp ----
+/**
+ * @file impl/validation.ipp
+ * The definitions of validation.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_IMPL_VALIDATION_IPP
+#define MODELARTS_IMPL_VALIDATION_IPP
+
+#include <charconv>
+
+namespace modelarts {
+
+MODELARTS_DECL result<void> validate_description(std::string_view description) noexcept
 {
     // Cheap reject first: 256 code points never take more than 1024 bytes.
     if (description.size() > 4 * max_description_length) {
@@ -1895,11 +2202,7 @@ enum class api_version { automatic, v1, v2 };
     return {};
 }
 
-/**
- * @param project_id a project id
- * @return nothing, or `error::invalid_project_id` (empty, over 64, or outside [A-Za-z0-9-])
- */
-[[nodiscard]] inline result<void> validate_project_id(std::string_view project_id) noexcept
+MODELARTS_DECL result<void> validate_project_id(std::string_view project_id) noexcept
 {
     if (project_id.empty() || project_id.size() > max_project_id_length) return error::invalid_project_id;
     for (char c : project_id) {
@@ -1909,12 +2212,7 @@ enum class api_version { automatic, v1, v2 };
     return {};
 }
 
-/**
- * @param job_id text to check
- * @return true when `job_id` is a v1 id: a positive decimal without sign or leading zero that
- *         fits in int64
- */
-inline bool is_v1_job_id(std::string_view job_id) noexcept
+MODELARTS_DECL bool is_v1_job_id(std::string_view job_id) noexcept
 {
     if (job_id.empty() || job_id.front() == '0') return false;
     std::int64_t v = 0;
@@ -1922,12 +2220,7 @@ inline bool is_v1_job_id(std::string_view job_id) noexcept
     return ec == std::errc{} && ptr == job_id.data() + job_id.size() && v > 0 && job_id.front() != '-';
 }
 
-/**
- * @param job_id text to check
- * @return true when `job_id` is a canonical UUID (8-4-4-4-12 hex digits), all lower or all
- *         upper case
- */
-inline bool is_v2_job_id(std::string_view job_id) noexcept
+MODELARTS_DECL bool is_v2_job_id(std::string_view job_id) noexcept
 {
     if (job_id.size() != 36) return false;
     bool lower = false, upper = false;
@@ -1946,14 +2239,7 @@ inline bool is_v2_job_id(std::string_view job_id) noexcept
     return !(lower && upper);
 }
 
-/**
- * Decides which API serves a job.
- * @param job_id the job's id
- * @param requested `automatic` to follow the id's form, or an explicit version
- * @return `v1` or `v2`; `error::invalid_job_id` when the id has neither form,
- *         `error::job_id_api_mismatch` when it has the other version's form
- */
-[[nodiscard]] inline result<api_version> resolve_api_version(std::string_view job_id, api_version requested) noexcept
+MODELARTS_DECL result<api_version> resolve_api_version(std::string_view job_id, api_version requested) noexcept
 {
     const bool v1 = is_v1_job_id(job_id);
     const bool v2 = !v1 && is_v2_job_id(job_id);
@@ -1963,25 +2249,13 @@ inline bool is_v2_job_id(std::string_view job_id) noexcept
     return actual;
 }
 
-/**
- * @param token an IAM token
- * @return nothing, or `error::invalid_token` when it is empty or holds a character outside
- *         visible ASCII (which would let it break out of its header)
- */
-[[nodiscard]] inline result<void> validate_token(std::string_view token) noexcept
+MODELARTS_DECL result<void> validate_token(std::string_view token) noexcept
 {
     if (token.empty() || !detail::is_visible_ascii(token)) return error::invalid_token;
     return {};
 }
 
-/**
- * Parses an endpoint URL: `https://host[:port]` or `http://host[:port]`, with an optional
- * trailing `/`. The scheme is case-insensitive; a path, query, fragment or userinfo is refused.
- * The host is a DNS name or IPv4 address (letters, digits, `-`, `.`) or a bracketed IPv6 address.
- * @param url the endpoint
- * @return the parsed endpoint, or `error::invalid_endpoint`
- */
-[[nodiscard]] inline result<endpoint> parse_endpoint(std::string_view url)
+MODELARTS_DECL result<endpoint> parse_endpoint(std::string_view url)
 {
     endpoint ep;
     auto starts_with_ci = [&](std::string_view prefix) {
@@ -2039,6 +2313,10 @@ inline bool is_v2_job_id(std::string_view job_id) noexcept
 }
 
 } // namespace modelarts
+
+#endif
+// ---- end modelarts/impl/validation.ipp ----
+#endif
 
 #endif
 // ---- end modelarts/validation.hpp ----
@@ -2112,7 +2390,44 @@ constexpr bool is_valid_access_key(std::string_view access_key) noexcept
  * @param creds credentials
  * @return nothing, or the error naming the bad field
  */
-[[nodiscard]] inline result<void> validate_credentials(const credentials& creds)
+[[nodiscard]] MODELARTS_DECL result<void> validate_credentials(const credentials& creds);
+
+namespace detail {
+
+// apply_credentials for credentials already validated.
+MODELARTS_DECL void apply_valid_credentials(http_request& req, const credentials& creds, std::chrono::system_clock::time_point now);
+
+} // namespace detail
+
+/**
+ * Adds the credentials' headers to a request: `X-Auth-Token` for a token, the signature for an
+ * access key, nothing for none. Password credentials cannot be applied: they must be turned into
+ * a token through IAM first, which a session does by itself.
+ * @param req a request built by one of the request builders, every other header in place
+ * @param creds the credentials
+ * @param now the time to sign with (for AK/SK)
+ * @return nothing; or the credentials' validation error, or `error::login_required` for
+ *         password credentials; `req` is unchanged then
+ */
+[[nodiscard]] MODELARTS_DECL result<void> apply_credentials(http_request& req, const credentials& creds,
+                                                    std::chrono::system_clock::time_point now);
+
+} // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/impl/credentials.ipp ----
+/**
+ * @file impl/credentials.ipp
+ * The definitions of credentials.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_IMPL_CREDENTIALS_IPP
+#define MODELARTS_IMPL_CREDENTIALS_IPP
+
+namespace modelarts {
+
+MODELARTS_DECL result<void> validate_credentials(const credentials& creds)
 {
     if (auto* t = std::get_if<token_credentials>(&creds)) return validate_token(t->token);
     if (auto* k = std::get_if<aksk_credentials>(&creds)) {
@@ -2131,8 +2446,7 @@ constexpr bool is_valid_access_key(std::string_view access_key) noexcept
 
 namespace detail {
 
-// apply_credentials for credentials already validated.
-inline void apply_valid_credentials(http_request& req, const credentials& creds, std::chrono::system_clock::time_point now)
+MODELARTS_DECL void apply_valid_credentials(http_request& req, const credentials& creds, std::chrono::system_clock::time_point now)
 {
     if (auto* t = std::get_if<token_credentials>(&creds)) req.headers.set("X-Auth-Token", t->token);
     if (auto* k = std::get_if<aksk_credentials>(&creds))
@@ -2141,17 +2455,7 @@ inline void apply_valid_credentials(http_request& req, const credentials& creds,
 
 } // namespace detail
 
-/**
- * Adds the credentials' headers to a request: `X-Auth-Token` for a token, the signature for an
- * access key, nothing for none. Password credentials cannot be applied: they must be turned into
- * a token through IAM first, which a session does by itself.
- * @param req a request built by one of the request builders, every other header in place
- * @param creds the credentials
- * @param now the time to sign with (for AK/SK)
- * @return nothing; or the credentials' validation error, or `error::login_required` for
- *         password credentials; `req` is unchanged then
- */
-[[nodiscard]] inline result<void> apply_credentials(http_request& req, const credentials& creds,
+MODELARTS_DECL result<void> apply_credentials(http_request& req, const credentials& creds,
                                                     std::chrono::system_clock::time_point now)
 {
     if (std::holds_alternative<password_credentials>(creds)) return error::login_required;
@@ -2161,6 +2465,10 @@ inline void apply_valid_credentials(http_request& req, const credentials& creds,
 }
 
 } // namespace modelarts
+
+#endif
+// ---- end modelarts/impl/credentials.ipp ----
+#endif
 
 #endif
 // ---- end modelarts/credentials.hpp ----
@@ -2184,7 +2492,6 @@ inline void apply_valid_credentials(http_request& req, const credentials& creds,
 #define MODELARTS_REGION_HPP
 
 
-#include <algorithm>
 #include <array>
 #include <string>
 #include <string_view>
@@ -2202,17 +2509,44 @@ inline constexpr std::array<std::string_view, 22> modelarts_regions = {
  * @param region a region name, e.g. "cn-north-4"
  * @return true when ModelArts is offered there
  */
-inline bool is_modelarts_region(std::string_view region) noexcept
-{
-    return std::find(modelarts_regions.begin(), modelarts_regions.end(), region) != modelarts_regions.end();
-}
+MODELARTS_DECL bool is_modelarts_region(std::string_view region) noexcept;
 
 /**
  * @param region a region with ModelArts
  * @return `https://modelarts.{region}.myhuaweicloud.com` (`.cn` for ap-southeast-1), or
  *         `error::unknown_region`
  */
-[[nodiscard]] inline result<std::string> modelarts_endpoint(std::string_view region)
+[[nodiscard]] MODELARTS_DECL result<std::string> modelarts_endpoint(std::string_view region);
+
+/**
+ * @param region a region with ModelArts
+ * @return `https://iam.{region}.myhuaweicloud.com`, or `error::unknown_region`
+ */
+[[nodiscard]] MODELARTS_DECL result<std::string> iam_endpoint(std::string_view region);
+
+} // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/impl/region.ipp ----
+/**
+ * @file impl/region.ipp
+ * The definitions of region.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_IMPL_REGION_IPP
+#define MODELARTS_IMPL_REGION_IPP
+
+#include <algorithm>
+
+namespace modelarts {
+
+MODELARTS_DECL bool is_modelarts_region(std::string_view region) noexcept
+{
+    return std::find(modelarts_regions.begin(), modelarts_regions.end(), region) != modelarts_regions.end();
+}
+
+MODELARTS_DECL result<std::string> modelarts_endpoint(std::string_view region)
 {
     if (!is_modelarts_region(region)) return error::unknown_region;
     std::string url = "https://modelarts.";
@@ -2220,17 +2554,17 @@ inline bool is_modelarts_region(std::string_view region) noexcept
     return url;
 }
 
-/**
- * @param region a region with ModelArts
- * @return `https://iam.{region}.myhuaweicloud.com`, or `error::unknown_region`
- */
-[[nodiscard]] inline result<std::string> iam_endpoint(std::string_view region)
+MODELARTS_DECL result<std::string> iam_endpoint(std::string_view region)
 {
     if (!is_modelarts_region(region)) return error::unknown_region;
     return "https://iam." + std::string(region) + ".myhuaweicloud.com";
 }
 
 } // namespace modelarts
+
+#endif
+// ---- end modelarts/impl/region.ipp ----
+#endif
 
 #endif
 // ---- end modelarts/region.hpp ----
@@ -2266,7 +2600,6 @@ inline bool is_modelarts_region(std::string_view region) noexcept
 #include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 
-#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -2277,8 +2610,40 @@ namespace modelarts::detail {
  * Parses a response body into `storage` (default: the heap); maps Boost.JSON's errors onto the
  * library's.
  */
-[[nodiscard]] inline result<boost::json::value> parse_json(std::string_view body, unsigned max_depth,
-                                                           boost::json::storage_ptr storage = {})
+[[nodiscard]] MODELARTS_DECL result<boost::json::value> parse_json(std::string_view body, unsigned max_depth,
+                                                           boost::json::storage_ptr storage = {});
+
+// Field readers: true when the field is absent, null or of an accepted type (then `out` is set);
+// false when it has a type the API does not document.
+
+MODELARTS_DECL bool read_string(const boost::json::object& o, std::string_view key, std::string& out);
+
+// Strictly a string (or absent/null): for the fields that say success or failure.
+MODELARTS_DECL bool read_text(const boost::json::object& o, std::string_view key, std::string& out);
+
+MODELARTS_DECL bool read_int(const boost::json::object& o, std::string_view key, std::int64_t& out);
+
+MODELARTS_DECL bool read_bool(const boost::json::object& o, std::string_view key, bool& out);
+
+} // namespace modelarts::detail
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/detail/impl/json.ipp ----
+/**
+ * @file detail/impl/json.ipp
+ * The definitions of detail/json.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_DETAIL_IMPL_JSON_IPP
+#define MODELARTS_DETAIL_IMPL_JSON_IPP
+
+#include <charconv>
+
+namespace modelarts::detail {
+
+MODELARTS_DECL result<boost::json::value> parse_json(std::string_view body, unsigned max_depth,
+                                                           boost::json::storage_ptr storage)
 {
     boost::json::parse_options opt;
     opt.max_depth = max_depth;
@@ -2289,10 +2654,7 @@ namespace modelarts::detail {
     return v;
 }
 
-// Field readers: true when the field is absent, null or of an accepted type (then `out` is set);
-// false when it has a type the API does not document.
-
-inline bool read_string(const boost::json::object& o, std::string_view key, std::string& out)
+MODELARTS_DECL bool read_string(const boost::json::object& o, std::string_view key, std::string& out)
 {
     auto* v = o.if_contains(key);
     if (!v || v->is_null()) return true;
@@ -2311,8 +2673,7 @@ inline bool read_string(const boost::json::object& o, std::string_view key, std:
     return true;
 }
 
-// Strictly a string (or absent/null): for the fields that say success or failure.
-inline bool read_text(const boost::json::object& o, std::string_view key, std::string& out)
+MODELARTS_DECL bool read_text(const boost::json::object& o, std::string_view key, std::string& out)
 {
     auto* v = o.if_contains(key);
     if (!v || v->is_null()) return true;
@@ -2322,7 +2683,7 @@ inline bool read_text(const boost::json::object& o, std::string_view key, std::s
     return true;
 }
 
-inline bool read_int(const boost::json::object& o, std::string_view key, std::int64_t& out)
+MODELARTS_DECL bool read_int(const boost::json::object& o, std::string_view key, std::int64_t& out)
 {
     auto* v = o.if_contains(key);
     if (!v || v->is_null()) return true;
@@ -2345,7 +2706,7 @@ inline bool read_int(const boost::json::object& o, std::string_view key, std::in
     return false;
 }
 
-inline bool read_bool(const boost::json::object& o, std::string_view key, bool& out)
+MODELARTS_DECL bool read_bool(const boost::json::object& o, std::string_view key, bool& out)
 {
     auto* v = o.if_contains(key);
     if (!v) return true;
@@ -2356,6 +2717,10 @@ inline bool read_bool(const boost::json::object& o, std::string_view key, bool& 
 }
 
 } // namespace modelarts::detail
+
+#endif
+// ---- end modelarts/detail/impl/json.ipp ----
+#endif
 
 #endif
 // ---- end modelarts/detail/json.hpp ----
@@ -2383,7 +2748,6 @@ inline bool read_bool(const boost::json::object& o, std::string_view key, bool& 
 #define MODELARTS_RETRY_HPP
 
 
-#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -2396,13 +2760,7 @@ namespace modelarts {
 namespace detail {
 
 // SplitMix64: a small, fast generator; plenty for jitter and for drawing test faults.
-inline std::uint64_t splitmix64(std::uint64_t& state) noexcept
-{
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+MODELARTS_DECL std::uint64_t splitmix64(std::uint64_t& state) noexcept;
 
 // A uniformly random 64-bit value as a double in [0, 1).
 inline double unit_interval(std::uint64_t random) noexcept { return static_cast<double>(random >> 11) * 0x1.0p-53; }
@@ -2450,12 +2808,7 @@ struct attempt_failure {
  * @param f a failure
  * @return "HTTP 503", the transport error's message, or "none"; never a secret
  */
-inline std::string to_string(const attempt_failure& f)
-{
-    if (f.error) return f.error.message();
-    if (f.http_status) return "HTTP " + std::to_string(f.http_status);
-    return "none";
-}
+MODELARTS_DECL std::string to_string(const attempt_failure& f);
 
 /**
  * @param status an HTTP status
@@ -2473,7 +2826,86 @@ constexpr bool is_transient_status(unsigned status) noexcept
  *         before an answer and a truncated TLS stream) and timed out; never for a cancellation,
  *         a TLS verification failure or an unknown host
  */
-inline bool is_transient_error(const boost::system::error_code& ec) noexcept
+MODELARTS_DECL bool is_transient_error(const boost::system::error_code& ec) noexcept;
+
+/**
+ * The default retry decision.
+ * @param outcome an attempt's response or transport error
+ * @return true for a transient transport error (`is_transient_error`) or status (`is_transient_status`)
+ */
+MODELARTS_DECL bool is_transient(const result<http_response>& outcome) noexcept;
+
+/**
+ * Reads `Retry-After` (RFC 9110): delta-seconds, or an IMF-fixdate compared with `now`.
+ * @param value the header's value
+ * @param now the current time, for a date
+ * @return how long the server asks to wait (0 for a date already past), or nothing when the
+ *         value is neither form
+ */
+[[nodiscard]] MODELARTS_DECL std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
+                                                             std::chrono::system_clock::time_point now) noexcept;
+
+/**
+ * The cap of the wait before retry number `retry` (0 for the first): `initial_delay *
+ * multiplier^retry`, at most `max_delay`.
+ * @param policy the policy
+ * @param retry how many retries came before
+ * @return the cap
+ */
+MODELARTS_DECL std::chrono::nanoseconds backoff_cap(const retry_policy& policy, unsigned retry) noexcept;
+
+/**
+ * Full jitter: a wait drawn uniformly from [0, cap].
+ * @param cap `backoff_cap(...)`
+ * @param random a uniformly random 64-bit value
+ * @return the wait
+ */
+MODELARTS_DECL std::chrono::nanoseconds jittered(std::chrono::nanoseconds cap, std::uint64_t random) noexcept;
+
+/**
+ * @param policy a policy
+ * @return nothing, or `error::invalid_retry_policy` when `max_attempts` is 0, `multiplier` is
+ *         below 1 or not a number, or a duration is negative
+ */
+[[nodiscard]] MODELARTS_DECL result<void> validate_retry_policy(const retry_policy& policy) noexcept;
+
+} // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/impl/retry.ipp ----
+/**
+ * @file impl/retry.ipp
+ * The definitions of retry.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_IMPL_RETRY_IPP
+#define MODELARTS_IMPL_RETRY_IPP
+
+#include <algorithm>
+
+namespace modelarts {
+
+namespace detail {
+
+MODELARTS_DECL std::uint64_t splitmix64(std::uint64_t& state) noexcept
+{
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+} // namespace detail
+
+MODELARTS_DECL std::string to_string(const attempt_failure& f)
+{
+    if (f.error) return f.error.message();
+    if (f.http_status) return "HTTP " + std::to_string(f.http_status);
+    return "none";
+}
+
+MODELARTS_DECL bool is_transient_error(const boost::system::error_code& ec) noexcept
 {
     if (ec == error::connection_refused || ec == error::connection_reset || ec == error::timeout) return true;
     if (ec.category() == error_category()) return false;
@@ -2485,24 +2917,12 @@ inline bool is_transient_error(const boost::system::error_code& ec) noexcept
     return detail::is_foreign_eof_or_timeout(ec);
 }
 
-/**
- * The default retry decision.
- * @param outcome an attempt's response or transport error
- * @return true for a transient transport error (`is_transient_error`) or status (`is_transient_status`)
- */
-inline bool is_transient(const result<http_response>& outcome) noexcept
+MODELARTS_DECL bool is_transient(const result<http_response>& outcome) noexcept
 {
     return outcome ? is_transient_status(outcome->status) : is_transient_error(outcome.error());
 }
 
-/**
- * Reads `Retry-After` (RFC 9110): delta-seconds, or an IMF-fixdate compared with `now`.
- * @param value the header's value
- * @param now the current time, for a date
- * @return how long the server asks to wait (0 for a date already past), or nothing when the
- *         value is neither form
- */
-[[nodiscard]] inline std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
+MODELARTS_DECL std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
                                                              std::chrono::system_clock::time_point now) noexcept
 {
     value = detail::trim(value);
@@ -2516,14 +2936,7 @@ inline bool is_transient(const result<http_response>& outcome) noexcept
     return *date > now ? std::chrono::ceil<std::chrono::seconds>(*date - now) : std::chrono::seconds(0);
 }
 
-/**
- * The cap of the wait before retry number `retry` (0 for the first): `initial_delay *
- * multiplier^retry`, at most `max_delay`.
- * @param policy the policy
- * @param retry how many retries came before
- * @return the cap
- */
-inline std::chrono::nanoseconds backoff_cap(const retry_policy& policy, unsigned retry) noexcept
+MODELARTS_DECL std::chrono::nanoseconds backoff_cap(const retry_policy& policy, unsigned retry) noexcept
 {
     using ns = std::chrono::duration<double, std::nano>;
     ns cap = policy.initial_delay;
@@ -2532,23 +2945,12 @@ inline std::chrono::nanoseconds backoff_cap(const retry_policy& policy, unsigned
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::min(cap, max));
 }
 
-/**
- * Full jitter: a wait drawn uniformly from [0, cap].
- * @param cap `backoff_cap(...)`
- * @param random a uniformly random 64-bit value
- * @return the wait
- */
-inline std::chrono::nanoseconds jittered(std::chrono::nanoseconds cap, std::uint64_t random) noexcept
+MODELARTS_DECL std::chrono::nanoseconds jittered(std::chrono::nanoseconds cap, std::uint64_t random) noexcept
 {
     return std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(cap.count()) * detail::unit_interval(random)));
 }
 
-/**
- * @param policy a policy
- * @return nothing, or `error::invalid_retry_policy` when `max_attempts` is 0, `multiplier` is
- *         below 1 or not a number, or a duration is negative
- */
-[[nodiscard]] inline result<void> validate_retry_policy(const retry_policy& policy) noexcept
+MODELARTS_DECL result<void> validate_retry_policy(const retry_policy& policy) noexcept
 {
     if (policy.max_attempts < 1 || !(policy.multiplier >= 1.0) || policy.initial_delay.count() < 0
         || policy.max_delay.count() < 0 || policy.timeout.count() < 0)
@@ -2557,6 +2959,10 @@ inline std::chrono::nanoseconds jittered(std::chrono::nanoseconds cap, std::uint
 }
 
 } // namespace modelarts
+
+#endif
+// ---- end modelarts/impl/retry.ipp ----
+#endif
 
 #endif
 // ---- end modelarts/retry.hpp ----
@@ -2601,18 +3007,7 @@ struct service_status {
  * @param s a verdict
  * @return compact JSON, escaped as JSON requires
  */
-inline std::string to_json(const service_status& s)
-{
-    boost::json::object o;
-    o["is_success"] = s.is_success;
-    if (!s.is_success) {
-        o["error_code"] = s.error_code;
-        o["error_msg"] = s.error_msg;
-        if (!s.error_solution.empty()) o["error_solution"] = s.error_solution;
-    }
-    if (!s.request_id.empty()) o["request_id"] = s.request_id.view();
-    return boost::json::serialize(o);
-}
+MODELARTS_DECL std::string to_json(const service_status& s);
 
 /**
  * Prints `to_json(s)`.
@@ -2704,7 +3099,141 @@ struct status_fields {
 
 // Reads the shared top-level fields of an object (a later duplicate key replaces an earlier one,
 // as the parser already did).
-inline status_fields read_status_fields(const boost::json::object& o) noexcept
+MODELARTS_DECL status_fields read_status_fields(const boost::json::object& o) noexcept;
+
+// Absent, null or a string: what a text field may be.
+MODELARTS_DECL bool is_text(const boost::json::value* v) noexcept;
+
+// The text of a field that `is_text`; empty when absent or null.
+MODELARTS_DECL std::string_view text_of(const boost::json::value* v) noexcept;
+
+/**
+ * Reads the parts every answer shares from a parsed body (null when the body was empty) and
+ * decides success. The rules: 2xx saying failure and non-2xx saying success are
+ * `contradictory_status`; a non-2xx that is not a documented failure body is `unexpected_shape`;
+ * a 2xx with neither `is_success` nor an error succeeds only where `empty_success` (v2's `null`
+ * body, IAM) allows. Failures may use the service's, the gateway's or IAM's
+ * (`{"error":{"code","message"}}`) spelling.
+ */
+[[nodiscard]] MODELARTS_DECL result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
+                                              service_status& out);
+
+/**
+ * Parses a body. An empty one (or only white space) is JSON null where `empty_is_null` (v2's
+ * success), and otherwise not JSON at all: what a proxy sends, not the service.
+ */
+[[nodiscard]] MODELARTS_DECL result<boost::json::value> parse_body(std::string_view body, unsigned max_depth, bool empty_is_null,
+                                                           boost::json::storage_ptr storage);
+
+MODELARTS_DECL bool read_version(const boost::json::value& v, job_version_info& out);
+
+} // namespace detail
+
+namespace detail {
+
+// The path every answer takes: body → JSON → verdict → (on success) the operation's own fields.
+// `bare_success`: a 2xx needs no `is_success` (v2 updates, IAM).
+template <class Result, class ReadFields>
+[[nodiscard]] result<Result> parse_answer(const http_response& res, unsigned max_depth, bool bare_success, ReadFields read_fields)
+{
+    // Built where it is returned: every path returns `answer`, so the result is never moved.
+    result<Result> answer(boost::system::in_place_value);
+    // The tree lives on the stack while the answer is read (a large one spills to the heap); what
+    // the result keeps is copied out of it.
+    unsigned char stack[4096];
+    boost::json::monotonic_resource arena(stack, sizeof stack);
+    auto body = parse_body(res.body, max_depth, bare_success && detail::is_2xx(res.status), &arena);
+    if (!body) answer = body.error();
+    else if (auto r = read_status(res, *body, bare_success, *answer); !r) answer = r.error();
+    else if (answer->is_success && !read_fields(*body, *answer)) answer = make_error_code(error::unexpected_shape);
+    return answer;
+}
+
+// For answers with no fields but the shared ones (updates).
+inline constexpr auto no_fields = [](const boost::json::value&, const service_status&) noexcept { return true; };
+
+// Adapts a reader of an object's fields to parse_answer: a body that is no object has none.
+template <class Result, class ReadObject>
+auto object_fields(ReadObject read)
+{
+    return [read](const boost::json::value& v, Result& out) {
+        auto* o = v.if_object();
+        return o && read(*o, out);
+    };
+}
+
+MODELARTS_DECL bool read_version_list(const boost::json::object& o, version_list& out);
+
+MODELARTS_DECL bool read_created_job(const boost::json::object& o, create_job_result& out);
+
+} // namespace detail
+
+/**
+ * Parses the answer to `make_update_job_description_request`.
+ * @param res the response, as the transport received it
+ * @param api the API the request went to (`v1` or `v2`; `automatic` is read as v1: pass the request
+ *            instead, below, to parse it as the API it went to)
+ * @return the service's verdict (success or its failure), or a library error for an answer that
+ *         is not JSON, not of a documented shape, nested too deep, or whose status and body disagree
+ */
+[[nodiscard]] MODELARTS_DECL result<update_result> parse_update_job_description_response(const http_response& res, api_version api);
+
+/**
+ * Parses the answer to `req`, an update request built by `make_update_job_description_request`:
+ * the API it went to is the one its target names (`/v2/...` or `/v1/...`), so a request built
+ * with `api_version::automatic` is read as what it became.
+ * @param res the response, as the transport received it
+ * @param req the request it answers
+ * @return as above
+ */
+[[nodiscard]] MODELARTS_DECL result<update_result> parse_update_job_description_response(const http_response& res,
+                                                                                  const http_request& req);
+
+/**
+ * Parses the answer to `make_list_job_versions_request`.
+ * @param res the response, as the transport received it
+ * @return the version list, a service failure, or a library error as for updates
+ */
+[[nodiscard]] MODELARTS_DECL result<version_list> parse_list_job_versions_response(const http_response& res);
+
+/**
+ * Parses the answer to v1's create-job call (`POST /v1/{project_id}/training-jobs`).
+ * @param res the response, as the transport received it
+ * @return the new job's ids, a service failure, or a library error as for updates
+ */
+[[nodiscard]] MODELARTS_DECL result<create_job_result> parse_create_job_response(const http_response& res);
+
+} // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/impl/response.ipp ----
+/**
+ * @file impl/response.ipp
+ * The definitions of response.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_IMPL_RESPONSE_IPP
+#define MODELARTS_IMPL_RESPONSE_IPP
+
+namespace modelarts {
+
+MODELARTS_DECL std::string to_json(const service_status& s)
+{
+    boost::json::object o;
+    o["is_success"] = s.is_success;
+    if (!s.is_success) {
+        o["error_code"] = s.error_code;
+        o["error_msg"] = s.error_msg;
+        if (!s.error_solution.empty()) o["error_solution"] = s.error_solution;
+    }
+    if (!s.request_id.empty()) o["request_id"] = s.request_id.view();
+    return boost::json::serialize(o);
+}
+
+namespace detail {
+
+MODELARTS_DECL status_fields read_status_fields(const boost::json::object& o) noexcept
 {
     status_fields f;
     for (const auto& field : o) {
@@ -2721,25 +3250,16 @@ inline status_fields read_status_fields(const boost::json::object& o) noexcept
     return f;
 }
 
-// Absent, null or a string: what a text field may be.
-inline bool is_text(const boost::json::value* v) noexcept { return !v || v->is_null() || v->is_string(); }
+MODELARTS_DECL bool is_text(const boost::json::value* v) noexcept { return !v || v->is_null() || v->is_string(); }
 
 // The text of a field that `is_text`; empty when absent or null.
-inline std::string_view text_of(const boost::json::value* v) noexcept
+MODELARTS_DECL std::string_view text_of(const boost::json::value* v) noexcept
 {
     auto* s = v ? v->if_string() : nullptr;
     return s ? std::string_view(s->data(), s->size()) : std::string_view{};
 }
 
-/**
- * Reads the parts every answer shares from a parsed body (null when the body was empty) and
- * decides success. The rules: 2xx saying failure and non-2xx saying success are
- * `contradictory_status`; a non-2xx that is not a documented failure body is `unexpected_shape`;
- * a 2xx with neither `is_success` nor an error succeeds only where `empty_success` (v2's `null`
- * body, IAM) allows. Failures may use the service's, the gateway's or IAM's
- * (`{"error":{"code","message"}}`) spelling.
- */
-[[nodiscard]] inline result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
+MODELARTS_DECL result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
                                               service_status& out)
 {
     out.http_status = res.status;
@@ -2782,11 +3302,7 @@ inline std::string_view text_of(const boost::json::value* v) noexcept
     return {};
 }
 
-/**
- * Parses a body. An empty one (or only white space) is JSON null where `empty_is_null` (v2's
- * success), and otherwise not JSON at all: what a proxy sends, not the service.
- */
-[[nodiscard]] inline result<boost::json::value> parse_body(std::string_view body, unsigned max_depth, bool empty_is_null,
+MODELARTS_DECL result<boost::json::value> parse_body(std::string_view body, unsigned max_depth, bool empty_is_null,
                                                            boost::json::storage_ptr storage)
 {
     if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
@@ -2796,7 +3312,7 @@ inline std::string_view text_of(const boost::json::value* v) noexcept
     return parse_json(body, max_depth, std::move(storage));
 }
 
-inline bool read_version(const boost::json::value& v, job_version_info& out)
+MODELARTS_DECL bool read_version(const boost::json::value& v, job_version_info& out)
 {
     auto* o = v.if_object();
     if (!o || !o->contains("version_id")) return false;
@@ -2828,42 +3344,7 @@ inline bool read_version(const boost::json::value& v, job_version_info& out)
     return true;
 }
 
-} // namespace detail
-
-namespace detail {
-
-// The path every answer takes: body → JSON → verdict → (on success) the operation's own fields.
-// `bare_success`: a 2xx needs no `is_success` (v2 updates, IAM).
-template <class Result, class ReadFields>
-[[nodiscard]] result<Result> parse_answer(const http_response& res, unsigned max_depth, bool bare_success, ReadFields read_fields)
-{
-    // Built where it is returned: every path returns `answer`, so the result is never moved.
-    result<Result> answer(boost::system::in_place_value);
-    // The tree lives on the stack while the answer is read (a large one spills to the heap); what
-    // the result keeps is copied out of it.
-    unsigned char stack[4096];
-    boost::json::monotonic_resource arena(stack, sizeof stack);
-    auto body = parse_body(res.body, max_depth, bare_success && detail::is_2xx(res.status), &arena);
-    if (!body) answer = body.error();
-    else if (auto r = read_status(res, *body, bare_success, *answer); !r) answer = r.error();
-    else if (answer->is_success && !read_fields(*body, *answer)) answer = make_error_code(error::unexpected_shape);
-    return answer;
-}
-
-// For answers with no fields but the shared ones (updates).
-inline constexpr auto no_fields = [](const boost::json::value&, const service_status&) noexcept { return true; };
-
-// Adapts a reader of an object's fields to parse_answer: a body that is no object has none.
-template <class Result, class ReadObject>
-auto object_fields(ReadObject read)
-{
-    return [read](const boost::json::value& v, Result& out) {
-        auto* o = v.if_object();
-        return o && read(*o, out);
-    };
-}
-
-inline bool read_version_list(const boost::json::object& o, version_list& out)
+MODELARTS_DECL bool read_version_list(const boost::json::object& o, version_list& out)
 {
     if (!read_int(o, "job_id", out.job_id) || !read_string(o, "job_name", out.job_name)
         || !read_string(o, "job_desc", out.job_desc) || !read_int(o, "version_count", out.version_count))
@@ -2882,7 +3363,7 @@ inline bool read_version_list(const boost::json::object& o, version_list& out)
     return true;
 }
 
-inline bool read_created_job(const boost::json::object& o, create_job_result& out)
+MODELARTS_DECL bool read_created_job(const boost::json::object& o, create_job_result& out)
 {
     return o.contains("job_id") && o.contains("version_id") && read_int(o, "job_id", out.job_id)
         && read_string(o, "job_name", out.job_name) && read_int(o, "status", out.status)
@@ -2893,50 +3374,24 @@ inline bool read_created_job(const boost::json::object& o, create_job_result& ou
 
 } // namespace detail
 
-/**
- * Parses the answer to `make_update_job_description_request`.
- * @param res the response, as the transport received it
- * @param api the API the request went to (`v1` or `v2`; `automatic` is read as v1: pass the request
- *            instead, below, to parse it as the API it went to)
- * @return the service's verdict (success or its failure), or a library error for an answer that
- *         is not JSON, not of a documented shape, nested too deep, or whose status and body disagree
- */
-[[nodiscard]] inline result<update_result> parse_update_job_description_response(const http_response& res, api_version api)
+MODELARTS_DECL result<update_result> parse_update_job_description_response(const http_response& res, api_version api)
 {
     return detail::parse_answer<update_result>(res, max_update_response_depth, api == api_version::v2, detail::no_fields);
 }
 
-/**
- * Parses the answer to `req`, an update request built by `make_update_job_description_request`:
- * the API it went to is the one its target names (`/v2/...` or `/v1/...`), so a request built
- * with `api_version::automatic` is read as what it became.
- * @param res the response, as the transport received it
- * @param req the request it answers
- * @return as above
- */
-[[nodiscard]] inline result<update_result> parse_update_job_description_response(const http_response& res,
+MODELARTS_DECL result<update_result> parse_update_job_description_response(const http_response& res,
                                                                                   const http_request& req)
 {
     return parse_update_job_description_response(res, req.target().starts_with("/v2/") ? api_version::v2 : api_version::v1);
 }
 
-/**
- * Parses the answer to `make_list_job_versions_request`.
- * @param res the response, as the transport received it
- * @return the version list, a service failure, or a library error as for updates
- */
-[[nodiscard]] inline result<version_list> parse_list_job_versions_response(const http_response& res)
+MODELARTS_DECL result<version_list> parse_list_job_versions_response(const http_response& res)
 {
     return detail::parse_answer<version_list>(res, max_list_response_depth, false,
                                               detail::object_fields<version_list>(detail::read_version_list));
 }
 
-/**
- * Parses the answer to v1's create-job call (`POST /v1/{project_id}/training-jobs`).
- * @param res the response, as the transport received it
- * @return the new job's ids, a service failure, or a library error as for updates
- */
-[[nodiscard]] inline result<create_job_result> parse_create_job_response(const http_response& res)
+MODELARTS_DECL result<create_job_result> parse_create_job_response(const http_response& res)
 {
     return detail::parse_answer<create_job_result>(res, max_list_response_depth, false,
                                                    detail::object_fields<create_job_result>(detail::read_created_job));
@@ -2945,12 +3400,15 @@ inline bool read_created_job(const boost::json::object& o, create_job_result& ou
 } // namespace modelarts
 
 #endif
+// ---- end modelarts/impl/response.ipp ----
+#endif
+
+#endif
 // ---- end modelarts/response.hpp ----
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <charconv>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -2971,7 +3429,33 @@ struct iam_token : service_status {
  * @param project_id the project the token is for
  * @return the request, or the error of the first invalid input
  */
-[[nodiscard]] inline result<http_request> make_iam_token_request(const password_credentials& creds, std::string_view project_id)
+[[nodiscard]] MODELARTS_DECL result<http_request> make_iam_token_request(const password_credentials& creds, std::string_view project_id);
+
+/**
+ * Parses IAM's answer: on 2xx the token from `X-Subject-Token` and its expiry from
+ * `token.expires_at`; otherwise IAM's failure (`{"error":{"code","message"}}` or the gateway's
+ * `{"error_code","error_msg"}`), as any service failure.
+ * @param res the response, as the transport received it
+ * @return the token or IAM's refusal, or a library error for an answer that is neither
+ */
+[[nodiscard]] MODELARTS_DECL result<iam_token> parse_iam_token_response(const http_response& res);
+
+} // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/impl/iam.ipp ----
+/**
+ * @file impl/iam.ipp
+ * The definitions of iam.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_IMPL_IAM_IPP
+#define MODELARTS_IMPL_IAM_IPP
+
+namespace modelarts {
+
+MODELARTS_DECL result<http_request> make_iam_token_request(const password_credentials& creds, std::string_view project_id)
 {
     if (auto r = validate_credentials(creds); !r) return r.error();
     if (auto r = validate_project_id(project_id); !r) return r.error();
@@ -2994,14 +3478,7 @@ struct iam_token : service_status {
     return req;
 }
 
-/**
- * Parses IAM's answer: on 2xx the token from `X-Subject-Token` and its expiry from
- * `token.expires_at`; otherwise IAM's failure (`{"error":{"code","message"}}` or the gateway's
- * `{"error_code","error_msg"}`), as any service failure.
- * @param res the response, as the transport received it
- * @return the token or IAM's refusal, or a library error for an answer that is neither
- */
-[[nodiscard]] inline result<iam_token> parse_iam_token_response(const http_response& res)
+MODELARTS_DECL result<iam_token> parse_iam_token_response(const http_response& res)
 {
     auto read = [&](const boost::json::object& o, iam_token& out) {
         out.token.assign(res.headers.get("X-Subject-Token"));
@@ -3021,6 +3498,10 @@ struct iam_token : service_status {
 } // namespace modelarts
 
 #endif
+// ---- end modelarts/impl/iam.ipp ----
+#endif
+
+#endif
 // ---- end modelarts/iam.hpp ----
 
 // ---- begin modelarts/request.hpp ----
@@ -3033,7 +3514,6 @@ struct iam_token : service_status {
 #define MODELARTS_REQUEST_HPP
 
 
-#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -3081,13 +3561,7 @@ private:
  * @param config endpoint and project id
  * @return the checked location, or `error::invalid_endpoint` / `error::invalid_project_id`
  */
-[[nodiscard]] inline result<service_location> make_service_location(const service_config& config)
-{
-    auto ep = parse_endpoint(config.endpoint);
-    if (!ep) return ep.error();
-    if (auto r = validate_project_id(config.project_id); !r) return r.error();
-    return service_location(std::move(*ep), config.project_id);
-}
+[[nodiscard]] MODELARTS_DECL result<service_location> make_service_location(const service_config& config);
 
 /** Paging of the v1 version list; unset fields are not sent. */
 struct version_list_paging {
@@ -3097,7 +3571,107 @@ struct version_list_paging {
 
 namespace detail {
 
-inline http_request start_request(const service_location& at, http_method method)
+MODELARTS_DECL http_request start_request(const service_location& at, http_method method);
+
+// The index of the first byte of `text` from `i` on that a JSON string must escape (a control
+// character, '"' or '\\'), or text.size(). Eight bytes at a time while none is one of them.
+MODELARTS_DECL std::size_t find_json_escape(std::string_view text, std::size_t i) noexcept;
+
+// Appends `text` as a JSON string, quotes included, escaped exactly as boost::json::serialize does.
+MODELARTS_DECL void append_json_string(std::string& out, std::string_view text);
+
+// An update's own inputs: the API version the job id resolves to, once the description is valid too.
+MODELARTS_DECL result<api_version> check_update_input(std::string_view job_id, std::string_view description, api_version api) noexcept;
+
+// The update request for an API version already resolved (v1 or v2) and a checked description.
+MODELARTS_DECL http_request build_update_request(const service_location& at, std::string_view job_id,
+                                         std::string_view description, api_version resolved);
+
+} // namespace detail
+
+/**
+ * Builds the request that changes a training job's description.
+ *
+ * v1 (decimal id): `PUT /v1/{project_id}/training-jobs/{job_id}` with `{"job_desc":"..."}`;
+ * v2 (UUID id): `PUT /v2/{project_id}/training-jobs/{training_job_id}` with `{"description":"..."}`.
+ * Headers, in order: Host, Content-Type, X-Project-Id, Content-Length.
+ *
+ * @param at the checked endpoint and project id
+ * @param job_id the job's id, a positive int64 decimal (v1) or a UUID (v2)
+ * @param description the new description: valid UTF-8, at most 256 code points
+ * @param api `automatic` to follow the id's form, or an explicit version
+ * @return the request, or the error of the first invalid input
+ */
+[[nodiscard]] MODELARTS_DECL result<http_request> make_update_job_description_request(const service_location& at,
+                                                                              std::string_view job_id,
+                                                                              std::string_view description,
+                                                                              api_version api = api_version::automatic);
+
+/**
+ * As above, checking `config` first.
+ * @param config endpoint and project id
+ * @param job_id the job's id, a positive int64 decimal (v1) or a UUID (v2)
+ * @param description the new description: valid UTF-8, at most 256 code points
+ * @param api `automatic` to follow the id's form, or an explicit version
+ * @return the request, or the error of the first invalid input
+ */
+[[nodiscard]] MODELARTS_DECL result<http_request> make_update_job_description_request(const service_config& config,
+                                                                              std::string_view job_id,
+                                                                              std::string_view description,
+                                                                              api_version api = api_version::automatic);
+
+/**
+ * Builds the request that lists a v1 job's versions:
+ * `GET /v1/{project_id}/training-jobs/{job_id}/versions[?per_page=N][&page=P]`.
+ *
+ * @param at the checked endpoint and project id
+ * @param job_id the v1 job's id (positive int64 decimal)
+ * @param paging optional paging; none means the service's default
+ * @return the request, or the error of the first invalid input
+ */
+[[nodiscard]] MODELARTS_DECL result<http_request> make_list_job_versions_request(const service_location& at,
+                                                                         std::string_view job_id,
+                                                                         const version_list_paging& paging = {});
+
+/**
+ * As above, checking `config` first.
+ * @param config endpoint and project id
+ * @param job_id the v1 job's id (positive int64 decimal)
+ * @param paging optional paging; none means the service's default
+ * @return the request, or the error of the first invalid input
+ */
+[[nodiscard]] MODELARTS_DECL result<http_request> make_list_job_versions_request(const service_config& config,
+                                                                         std::string_view job_id,
+                                                                         const version_list_paging& paging = {});
+
+} // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/impl/request.ipp ----
+/**
+ * @file impl/request.ipp
+ * The definitions of request.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_IMPL_REQUEST_IPP
+#define MODELARTS_IMPL_REQUEST_IPP
+
+#include <charconv>
+
+namespace modelarts {
+
+MODELARTS_DECL result<service_location> make_service_location(const service_config& config)
+{
+    auto ep = parse_endpoint(config.endpoint);
+    if (!ep) return ep.error();
+    if (auto r = validate_project_id(config.project_id); !r) return r.error();
+    return service_location(std::move(*ep), config.project_id);
+}
+
+namespace detail {
+
+MODELARTS_DECL http_request start_request(const service_location& at, http_method method)
 {
     http_request req;
     req.method = method;
@@ -3108,9 +3682,7 @@ inline http_request start_request(const service_location& at, http_method method
     return req;
 }
 
-// The index of the first byte of `text` from `i` on that a JSON string must escape (a control
-// character, '"' or '\\'), or text.size(). Eight bytes at a time while none is one of them.
-inline std::size_t find_json_escape(std::string_view text, std::size_t i) noexcept
+MODELARTS_DECL std::size_t find_json_escape(std::string_view text, std::size_t i) noexcept
 {
     constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
     for (; text.size() - i >= 8; i += 8) {
@@ -3127,8 +3699,7 @@ inline std::size_t find_json_escape(std::string_view text, std::size_t i) noexce
     return text.size();
 }
 
-// Appends `text` as a JSON string, quotes included, escaped exactly as boost::json::serialize does.
-inline void append_json_string(std::string& out, std::string_view text)
+MODELARTS_DECL void append_json_string(std::string& out, std::string_view text)
 {
     static constexpr char hex[] = "0123456789abcdef";
     out.push_back('"');
@@ -3152,8 +3723,7 @@ inline void append_json_string(std::string& out, std::string_view text)
     out.push_back('"');
 }
 
-// An update's own inputs: the API version the job id resolves to, once the description is valid too.
-inline result<api_version> check_update_input(std::string_view job_id, std::string_view description, api_version api) noexcept
+MODELARTS_DECL result<api_version> check_update_input(std::string_view job_id, std::string_view description, api_version api) noexcept
 {
     auto version = resolve_api_version(job_id, api);
     if (!version) return version.error();
@@ -3161,8 +3731,7 @@ inline result<api_version> check_update_input(std::string_view job_id, std::stri
     return *version;
 }
 
-// The update request for an API version already resolved (v1 or v2) and a checked description.
-inline http_request build_update_request(const service_location& at, std::string_view job_id,
+MODELARTS_DECL http_request build_update_request(const service_location& at, std::string_view job_id,
                                          std::string_view description, api_version resolved)
 {
     const bool v1 = resolved == api_version::v1;
@@ -3184,41 +3753,20 @@ inline http_request build_update_request(const service_location& at, std::string
 
 } // namespace detail
 
-/**
- * Builds the request that changes a training job's description.
- *
- * v1 (decimal id): `PUT /v1/{project_id}/training-jobs/{job_id}` with `{"job_desc":"..."}`;
- * v2 (UUID id): `PUT /v2/{project_id}/training-jobs/{training_job_id}` with `{"description":"..."}`.
- * Headers, in order: Host, Content-Type, X-Project-Id, Content-Length.
- *
- * @param at the checked endpoint and project id
- * @param job_id the job's id, a positive int64 decimal (v1) or a UUID (v2)
- * @param description the new description: valid UTF-8, at most 256 code points
- * @param api `automatic` to follow the id's form, or an explicit version
- * @return the request, or the error of the first invalid input
- */
-[[nodiscard]] inline result<http_request> make_update_job_description_request(const service_location& at,
+MODELARTS_DECL result<http_request> make_update_job_description_request(const service_location& at,
                                                                               std::string_view job_id,
                                                                               std::string_view description,
-                                                                              api_version api = api_version::automatic)
+                                                                              api_version api)
 {
     auto version = detail::check_update_input(job_id, description, api);
     if (!version) return version.error();
     return detail::build_update_request(at, job_id, description, *version);
 }
 
-/**
- * As above, checking `config` first.
- * @param config endpoint and project id
- * @param job_id the job's id, a positive int64 decimal (v1) or a UUID (v2)
- * @param description the new description: valid UTF-8, at most 256 code points
- * @param api `automatic` to follow the id's form, or an explicit version
- * @return the request, or the error of the first invalid input
- */
-[[nodiscard]] inline result<http_request> make_update_job_description_request(const service_config& config,
+MODELARTS_DECL result<http_request> make_update_job_description_request(const service_config& config,
                                                                               std::string_view job_id,
                                                                               std::string_view description,
-                                                                              api_version api = api_version::automatic)
+                                                                              api_version api)
 {
     auto version = detail::check_update_input(job_id, description, api);
     if (!version) return version.error();
@@ -3227,18 +3775,9 @@ inline http_request build_update_request(const service_location& at, std::string
     return detail::build_update_request(*at, job_id, description, *version);
 }
 
-/**
- * Builds the request that lists a v1 job's versions:
- * `GET /v1/{project_id}/training-jobs/{job_id}/versions[?per_page=N][&page=P]`.
- *
- * @param at the checked endpoint and project id
- * @param job_id the v1 job's id (positive int64 decimal)
- * @param paging optional paging; none means the service's default
- * @return the request, or the error of the first invalid input
- */
-[[nodiscard]] inline result<http_request> make_list_job_versions_request(const service_location& at,
+MODELARTS_DECL result<http_request> make_list_job_versions_request(const service_location& at,
                                                                          std::string_view job_id,
-                                                                         const version_list_paging& paging = {})
+                                                                         const version_list_paging& paging)
 {
     if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
     if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;
@@ -3252,16 +3791,9 @@ inline http_request build_update_request(const service_location& at, std::string
     return req;
 }
 
-/**
- * As above, checking `config` first.
- * @param config endpoint and project id
- * @param job_id the v1 job's id (positive int64 decimal)
- * @param paging optional paging; none means the service's default
- * @return the request, or the error of the first invalid input
- */
-[[nodiscard]] inline result<http_request> make_list_job_versions_request(const service_config& config,
+MODELARTS_DECL result<http_request> make_list_job_versions_request(const service_config& config,
                                                                          std::string_view job_id,
-                                                                         const version_list_paging& paging = {})
+                                                                         const version_list_paging& paging)
 {
     if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
     if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;
@@ -3273,6 +3805,10 @@ inline http_request build_update_request(const service_location& at, std::string
 } // namespace modelarts
 
 #endif
+// ---- end modelarts/impl/request.ipp ----
+#endif
+
+#endif
 // ---- end modelarts/request.hpp ----
 
 #include <chrono>
@@ -3281,7 +3817,6 @@ inline http_request build_update_request(const service_location& at, std::string
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -3387,7 +3922,7 @@ struct session_core {
     std::chrono::system_clock::time_point wall_now() const { return call_or(clock, std::chrono::system_clock::now); }
     std::chrono::steady_clock::time_point steady_now() const { return call_or(monotonic_clock, std::chrono::steady_clock::now); }
     std::uint64_t random() { return random_source ? random_source() : splitmix64(seed); }
-    void wait(std::chrono::nanoseconds d) const { sleep ? sleep(d) : std::this_thread::sleep_for(d); }
+    MODELARTS_DECL void wait(std::chrono::nanoseconds d) const;
 
     bool logs_in() const noexcept { return std::holds_alternative<password_credentials>(auth); }
     bool needs_login(std::chrono::system_clock::time_point now) const
@@ -3482,6 +4017,32 @@ template <class Transport>
 }
 
 } // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/impl/session.ipp ----
+/**
+ * @file impl/session.ipp
+ * The definitions of session.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_IMPL_SESSION_IPP
+#define MODELARTS_IMPL_SESSION_IPP
+
+#include <thread>
+
+namespace modelarts::detail {
+
+MODELARTS_DECL void session_core::wait(std::chrono::nanoseconds d) const
+{
+    sleep ? sleep(d) : std::this_thread::sleep_for(d);
+}
+
+} // namespace modelarts::detail
+
+#endif
+// ---- end modelarts/impl/session.ipp ----
+#endif
 
 #endif
 // ---- end modelarts/session.hpp ----
@@ -3865,11 +4426,7 @@ void async_send(Transport& t, const http_request& req, std::chrono::nanoseconds 
     t.async_send(http_request(req), std::forward<Handler>(handler));
 }
 
-[[nodiscard]] inline result<http_response> to_outcome(const boost::system::error_code& ec, http_response&& res)
-{
-    if (ec) return ec;
-    return std::move(res);
-}
+[[nodiscard]] MODELARTS_DECL result<http_response> to_outcome(const boost::system::error_code& ec, http_response&& res);
 
 /** The synchronous driver: a loop, sleeping between attempts through the session. */
 template <class Transport, class Parse>
@@ -3975,6 +4532,34 @@ inline constexpr bool async_can_wait = has_executor<Transport> || async_timer_tr
 } // namespace detail
 
 } // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/impl/operation.ipp ----
+/**
+ * @file impl/operation.ipp
+ * The definitions of operation.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_IMPL_OPERATION_IPP
+#define MODELARTS_IMPL_OPERATION_IPP
+
+namespace modelarts {
+
+namespace detail {
+
+MODELARTS_DECL result<http_response> to_outcome(const boost::system::error_code& ec, http_response&& res)
+{
+    if (ec) return ec;
+    return std::move(res);
+}
+
+} // namespace detail
+} // namespace modelarts
+
+#endif
+// ---- end modelarts/impl/operation.ipp ----
+#endif
 
 #endif
 // ---- end modelarts/operation.hpp ----
@@ -4330,17 +4915,8 @@ inline constexpr const char* version_string = BOOST_STRINGIZE(MODELARTS_VERSION_
 #define MODELARTS_TESTING_EMULATOR_HPP
 
 
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
-
-#include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <functional>
 #include <map>
 #include <optional>
@@ -4485,32 +5061,21 @@ public:
      * @param description initial description
      * @param versions its versions, oldest first
      */
-    void add_v1_job(std::int64_t job_id, std::string job_name, std::string description,
-                    std::vector<emulated_version> versions)
-    {
-        jobs_[std::to_string(job_id)] = job{std::move(job_name), std::move(description), std::move(versions), true};
-    }
+    MODELARTS_DECL void add_v1_job(std::int64_t job_id, std::string job_name, std::string description,
+                    std::vector<emulated_version> versions);
 
     /**
      * Adds (or replaces) a v2 job.
      * @param job_id a UUID
      * @param description initial description
      */
-    void add_v2_job(std::string job_id, std::string description)
-    {
-        jobs_[std::move(job_id)] = job{"", std::move(description), {}, false};
-    }
+    MODELARTS_DECL void add_v2_job(std::string job_id, std::string description);
 
     /**
      * @param job_id a job's id, as in the request path
      * @return its stored description, or nothing when there is no such job
      */
-    [[nodiscard]] std::optional<std::string> description(std::string_view job_id) const
-    {
-        auto it = jobs_.find(std::string(job_id));
-        if (it == jobs_.end()) return std::nullopt;
-        return it->second.description;
-    }
+    [[nodiscard]] MODELARTS_DECL std::optional<std::string> description(std::string_view job_id) const;
 
     /** @return every request handled so far, in order */
     const std::vector<http_request>& requests() const noexcept { return requests_; }
@@ -4523,12 +5088,7 @@ public:
      * @param req any request
      * @return the answer; never throws but for `std::bad_alloc`
      */
-    http_response handle(const http_request& req)
-    {
-        http_response res = answer(req);
-        if (options_.keep_requests) requests_.push_back(req);  // after: `req` may be one of requests_
-        return res;
-    }
+    MODELARTS_DECL http_response handle(const http_request& req);
 
     /**
      * Answers a request as the service would behind a flaky network: the fault plan picks what
@@ -4536,27 +5096,7 @@ public:
      * @param req any request
      * @return the answer and how to deliver it
      */
-    emulated_exchange exchange(const http_request& req)
-    {
-        const fault f = options_.faults.for_request(++exchanges_);
-        switch (f) {
-        case fault::none: return {handle(req)};
-        case fault::reset: return {{}, fault::reset};
-        case fault::bad_gateway: return {html_error(502, "Bad Gateway")};
-        case fault::service_unavailable: return {html_error(503, "Service Temporarily Unavailable")};
-        case fault::throttled:
-        case fault::throttled_retry_after: {
-            auto res = gateway_error(429, "APIGW.0308",
-                                     "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute",
-                                     next_request_id());
-            if (f == fault::throttled_retry_after) res.headers.set("Retry-After", std::to_string(options_.faults.retry_after.count()));
-            return {std::move(res)};
-        }
-        case fault::delay: return {handle(req), fault::delay, options_.faults.delay};
-        case fault::truncated_body: return {handle(req), fault::truncated_body};
-        }
-        return {handle(req)};
-    }
+    MODELARTS_DECL emulated_exchange exchange(const http_request& req);
 
     /** @return how many requests `exchange` has seen */
     std::uint64_t exchanges() const noexcept { return exchanges_; }
@@ -4577,41 +5117,10 @@ public:
      * @param target the request's target, which says v1 or v2
      * @return the answer
      */
-    http_response answer_body_too_large(std::string_view target)
-    {
-        return service_error(target.starts_with("/v2/"), 413, "ModelArts.4104", "The request body is larger than 12 MB",
-                             next_request_id());
-    }
+    MODELARTS_DECL http_response answer_body_too_large(std::string_view target);
 
 private:
-    http_response answer(const http_request& req)
-    {
-        const std::string request_id = next_request_id();
-
-        std::string_view path = req.target(), query;
-        if (auto q = path.find('?'); q != std::string_view::npos) query = path.substr(q + 1), path = path.substr(0, q);
-        if (req.method == http_method::post && path == "/v3/auth/tokens") return issue_token(req, request_id);
-        auto parts = split(path);
-
-        // /{v1|v2}/{project}/training-jobs/{id}[/versions]
-        const bool routed = parts.size() >= 4 && parts[0].empty() == false && parts[2] == "training-jobs"
-                         && ((req.method == http_method::put && parts.size() == 4 && (parts[0] == "v1" || parts[0] == "v2"))
-                             || (req.method == http_method::get && parts.size() == 5 && parts[0] == "v1" && parts[4] == "versions"));
-        if (!routed) return gateway_error(404, "APIGW.0101", unknown_api_message, request_id);
-        if (auto refusal = check_credentials(req); !refusal.empty())
-            return gateway_error(401, "APIGW.0301", "Incorrect IAM authentication information: " + refusal, request_id);
-
-        const bool v2 = parts[0] == "v2";
-        if (!validate_project_id(parts[1]) || parts[1] != options_.project_id)
-            return service_error(v2, 404, "ModelArts.2786", "TokenProjectIDNotMatch: the project id does not match the token", request_id);
-        const bool id_ok = v2 ? is_v2_job_id(parts[3]) : is_v1_job_id(parts[3]);
-        auto it = id_ok ? jobs_.find(std::string(parts[3])) : jobs_.end();
-        if (it == jobs_.end() || it->second.v1 == v2)
-            return service_error(v2, 400, "ModelArts.2775", "TrainingJobNotFound: no training job " + std::string(parts[3]), request_id);
-
-        if (req.method == http_method::get) return list_versions(it->first, it->second, query, request_id);
-        return update_description(v2, it->second, req.body(), request_id);
-    }
+    MODELARTS_DECL http_response answer(const http_request& req);
 
     static constexpr std::string_view unknown_api_message =
         "The API does not exist or has not been published in the environment";
@@ -4626,238 +5135,36 @@ private:
     static constexpr std::chrono::minutes max_clock_skew{15};
     static constexpr std::chrono::hours token_lifetime{24};
 
-    std::chrono::system_clock::time_point now() const
-    {
-        return options_.clock ? options_.clock() : std::chrono::system_clock::now();
-    }
+    MODELARTS_DECL std::chrono::system_clock::time_point now() const;
 
     // Why the gateway refuses the request's credentials; empty when it accepts them.
-    std::string check_credentials(const http_request& req) const
-    {
-        if (auto authz = req.headers.find("Authorization"); authz && authz->starts_with(signing_algorithm))
-            return check_signature(req, *authz);
-        if (auto token = req.headers.find("X-Auth-Token")) {
-            if (!options_.token.empty() && *token == options_.token) return {};
-            auto issued = issued_tokens_.find(std::string(*token));
-            if (issued == issued_tokens_.end()) return "unknown token";
-            return now() < issued->second ? std::string() : "token expired";
-        }
-        const bool open = options_.token.empty() && options_.access_keys.empty() && options_.users.empty();
-        return open ? std::string() : "no credentials";
-    }
+    MODELARTS_DECL std::string check_credentials(const http_request& req) const;
 
-    std::string check_signature(const http_request& req, std::string_view authz) const
-    {
-        // SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b;c, Signature=hex
-        auto field = [&](std::string_view name) -> std::string_view {
-            auto at = authz.find(name);
-            if (at == std::string_view::npos) return {};
-            auto value = authz.substr(at + name.size());
-            return value.substr(0, value.find(','));
-        };
-        const std::string_view ak = field("Access="), names = field("SignedHeaders="), sig = field("Signature=");
-        auto key = options_.access_keys.find(std::string(ak));
-        if (key == options_.access_keys.end()) return "unknown access key";
-        std::vector<std::string> signed_headers;
-        for (std::size_t start = 0; start <= names.size();) {
-            auto end = std::min(names.find(';', start), names.size());
-            signed_headers.emplace_back(names.substr(start, end - start));
-            start = end + 1;
-        }
-        auto has = [&](std::string_view n) {
-            return std::find(signed_headers.begin(), signed_headers.end(), n) != signed_headers.end();
-        };
-        if (!has("x-sdk-date")) return "x-sdk-date is not signed";
-        const auto date = signing::parse_sdk_date(req.headers.get("X-Sdk-Date"));
-        if (!date) return "bad X-Sdk-Date";
-        const auto skew = *date > now() ? *date - now() : now() - *date;
-        if (skew > max_clock_skew) return "X-Sdk-Date is more than 15 minutes off";
-        if (!key->second.security_token.empty()
-            && (!has("x-security-token") || req.headers.get("X-Security-Token") != key->second.security_token))
-            return "bad security token";
-        const auto expected = signing::signature(
-            key->second.secret_key, signing::string_to_sign(signing::canonical_request(req, signed_headers),
-                                                            req.headers.get("X-Sdk-Date")));
-        return expected == sig ? std::string() : "signature does not match";
-    }
+    MODELARTS_DECL std::string check_signature(const http_request& req, std::string_view authz) const;
 
     // IAM's POST /v3/auth/tokens: a token for a known user and password, scoped to our project.
-    http_response issue_token(const http_request& req, const std::string& request_id)
-    {
-        auto refuse = [&](unsigned status, int code, std::string_view message, std::string_view title) {
-            boost::json::object o{{"error", {{"code", code}, {"message", message}, {"title", title}}}};
-            return reply(status, boost::json::serialize(o), request_id);
-        };
-        boost::system::error_code ec;
-        auto body = boost::json::parse(boost::json::string_view(req.body().data(), req.body().size()), ec);
-        const boost::json::value* user = nullptr;
-        const boost::json::value* project = nullptr;
-        if (!ec) {
-            user = body.find_pointer("/auth/identity/password/user", ec);
-            project = body.find_pointer("/auth/scope/project/id", ec);
-        }
-        auto text = [](const boost::json::value* v, std::string_view key) -> std::string {
-            auto* o = v ? v->if_object() : nullptr;
-            auto* f = o ? o->if_contains(key) : nullptr;
-            return f && f->is_string() ? std::string(f->get_string()) : std::string();
-        };
-        if (!user || !project || !project->is_string()) return refuse(400, 400, "The request body is invalid.", "Bad Request");
-        const std::string name = text(user, "name"), password = text(user, "password");
-        auto* domain = user->as_object().if_contains("domain");
-        const std::string account = text(domain, "name");
-        const auto known = std::find_if(options_.users.begin(), options_.users.end(), [&](const emulated_user& u) {
-            return u.name == name && u.password == password && (u.account.empty() ? u.name : u.account) == account;
-        });
-        if (known == options_.users.end()) return refuse(401, 401, "The username or password is wrong.", "Unauthorized");
-        if (project->get_string() != options_.project_id)
-            return refuse(401, 401, "The project does not belong to the account.", "Unauthorized");
+    MODELARTS_DECL http_response issue_token(const http_request& req, const std::string& request_id);
 
-        char token[41];
-        std::snprintf(token, sizeof token, "MIIE%020llu%016llx", static_cast<unsigned long long>(++counter_), 0x49414dULL);
-        const auto issued = now();
-        issued_tokens_[token] = issued + token_lifetime;
-        boost::json::object o{{"token",
-                               {{"expires_at", detail::format_iso8601_utc(issued + token_lifetime)},
-                                {"issued_at", detail::format_iso8601_utc(issued)},
-                                {"methods", {"password"}},
-                                {"project", {{"id", options_.project_id}}},
-                                {"user", {{"name", name}, {"domain", {{"name", account}}}}}}}};
-        auto res = reply(201, boost::json::serialize(o), request_id);
-        res.headers.set("X-Subject-Token", token);
-        return res;
-    }
+    MODELARTS_DECL static std::vector<std::string_view> split(std::string_view path);
 
-    static std::vector<std::string_view> split(std::string_view path)
-    {
-        std::vector<std::string_view> out;
-        if (path.empty() || path.front() != '/') return out;
-        path.remove_prefix(1);
-        for (;;) {
-            auto slash = path.find('/');
-            out.push_back(path.substr(0, slash));
-            if (slash == std::string_view::npos) return out;
-            path.remove_prefix(slash + 1);
-        }
-    }
-
-    std::string next_request_id()
-    {
-        char buf[33];
-        std::snprintf(buf, sizeof buf, "%016llx%016llx", 0x6d6f64656c617274ULL, static_cast<unsigned long long>(++counter_));
-        return buf;
-    }
+    MODELARTS_DECL std::string next_request_id();
 
     // Every JSON answer leaves through here: whatever bytes of the request it repeats (a job id
     // from the path, say), it is UTF-8, so any JSON parser reads it.
-    static http_response reply(unsigned status, std::string body, const std::string& request_id)
-    {
-        if (!detail::utf8_length(body)) body = detail::utf8_replace_invalid(body);
-        http_response res;
-        res.status = status;
-        res.headers.set("Content-Type", "application/json");
-        res.headers.set("X-Request-Id", request_id);
-        res.body = std::move(body);
-        return res;
-    }
+    MODELARTS_DECL static http_response reply(unsigned status, std::string body, const std::string& request_id);
 
-    static http_response html_error(unsigned status, std::string_view reason)
-    {
-        http_response res;
-        res.status = status;
-        res.headers.set("Content-Type", "text/html");
-        res.body.append("<html><head><title>").append(std::to_string(status)).append(1, ' ').append(reason);
-        res.body.append("</title></head><body><center><h1>").append(std::to_string(status)).append(1, ' ').append(reason);
-        res.body.append("</h1></center></body></html>\n");
-        return res;
-    }
+    MODELARTS_DECL static http_response html_error(unsigned status, std::string_view reason);
 
-    static http_response gateway_error(unsigned status, std::string_view code, std::string_view msg,
-                                       const std::string& request_id)
-    {
-        boost::json::object o{{"error_code", code}, {"error_msg", msg}, {"request_id", request_id}};
-        return reply(status, boost::json::serialize(o), request_id);
-    }
+    MODELARTS_DECL static http_response gateway_error(unsigned status, std::string_view code, std::string_view msg,
+                                       const std::string& request_id);
 
-    http_response service_error(bool v2, unsigned status, std::string_view code, std::string_view msg,
-                                const std::string& request_id) const
-    {
-        boost::json::object o;
-        if (v2) {
-            o = {{"error_code", code}, {"error_msg", msg}, {"error_solution", "Check the request against the API reference."}};
-        } else {
-            o = {{"is_success", false}, {"error_code", code}};
-            o[options_.v1_error_message_field] = msg;
-        }
-        return reply(status, boost::json::serialize(o), request_id);
-    }
+    MODELARTS_DECL http_response service_error(bool v2, unsigned status, std::string_view code, std::string_view msg,
+                                const std::string& request_id) const;
 
-    http_response update_description(bool v2, job& j, std::string_view body, const std::string& request_id)
-    {
-        if (body.size() > max_body_size)
-            return service_error(v2, 413, "ModelArts.4104", "The request body is larger than 12 MB", request_id);
-        boost::system::error_code ec;
-        auto value = boost::json::parse(boost::json::string_view(body.data(), body.size()), ec);
-        if (ec || !value.is_object())
-            return service_error(v2, 400, "ModelArts.2787", "InvalidJsonBody: the body is not a JSON object", request_id);
-        const char* field = v2 ? "description" : "job_desc";
-        auto* desc = value.get_object().if_contains(field);
-        if (!desc || !desc->is_string())
-            return service_error(v2, 400, "ModelArts.2788", std::string("InvalidParam: ") + field + " must be a string", request_id);
-        std::string_view text(desc->get_string().data(), desc->get_string().size());
-        if (!validate_description(text))
-            return service_error(v2, 400, "ModelArts.2788",
-                                 std::string("InvalidParam: ") + field + " must be 0 to 256 characters", request_id);
-        j.description.assign(text);
-        return reply(200, v2 ? "null" : R"({"is_success":true})", request_id);
-    }
+    MODELARTS_DECL http_response update_description(bool v2, job& j, std::string_view body, const std::string& request_id);
 
-    http_response list_versions(const std::string& job_id, const job& j, std::string_view query,
-                                const std::string& request_id) const
-    {
-        std::int64_t per_page = 10, page = 0;
-        while (!query.empty()) {
-            auto amp = query.find('&');
-            auto pair = query.substr(0, amp);
-            query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-            auto eq = pair.find('=');
-            auto name = pair.substr(0, eq), text = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-            std::int64_t v = -1;
-            auto [p, err] = std::from_chars(text.data(), text.data() + text.size(), v);
-            bool number = err == std::errc{} && p == text.data() + text.size();
-            if (name == "per_page" && number && v >= 1 && v <= 1000) per_page = v;
-            else if (name == "page" && number && v >= 0) page = v;
-            else
-                return service_error(false, 400, "ModelArts.0104", "Parameter error: per_page is 1 to 1000, page 0 or more", request_id);
-        }
-        std::size_t first = 0, count = j.versions.size();
-        if (page > 0) {
-            first = static_cast<std::size_t>((page - 1) * per_page);
-            first = first < j.versions.size() ? first : j.versions.size();
-            count = std::min<std::size_t>(static_cast<std::size_t>(per_page), j.versions.size() - first);
-        }
-        const std::int64_t id = std::stoll(job_id);
-        boost::json::array versions;
-        for (std::size_t i = first; i < first + count; ++i) {
-            const auto& v = j.versions[i];
-            versions.push_back(boost::json::object{
-                {"job_id", id}, {"version_id", v.version_id}, {"version_name", v.version_name},
-                {"pre_version_id", i == 0 ? 0 : j.versions[i - 1].version_id}, {"engine_type", 1},
-                {"engine_name", "TensorFlow"}, {"engine_id", 1}, {"engine_version", "TF-1.8.0-python2.7"},
-                {"status", 10}, {"create_time", 1524189990635 + static_cast<std::int64_t>(i) * 60000},
-                {"duration", 532}, {"spec_id", 1}, {"core", 2}, {"cpu", 8}, {"gpu_num", 1}, {"gpu_type", "P100"},
-                {"parameter", boost::json::array{boost::json::object{{"label", "learning_rate"}, {"value", "0.01"}}}},
-                {"data_url", "/usr/data/"}, {"train_url", "/usr/train/"}, {"log_url", "/usr/log/"},
-                {"dataset_id", ""}, {"dataset_version_id", ""}, {"pool_id", "pool9928813f"},
-                {"model_metric_list", "{}"}, {"system_metric_list", boost::json::object{}}});
-        }
-        boost::json::object o{{"is_success", true},
-                              {"job_id", id},
-                              {"job_name", j.name},
-                              {"job_desc", j.description},
-                              {"version_count", j.versions.size()},
-                              {"versions", std::move(versions)}};
-        return reply(200, boost::json::serialize(o), request_id);
-    }
+    MODELARTS_DECL http_response list_versions(const std::string& job_id, const job& j, std::string_view query,
+                                const std::string& request_id) const;
 
     emulator_options options_;
     std::map<std::string, job, std::less<>> jobs_;
@@ -4912,6 +5219,346 @@ private:
 };
 
 } // namespace modelarts::testing
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/testing/impl/emulator.ipp ----
+/**
+ * @file testing/impl/emulator.ipp
+ * The definitions of testing/emulator.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_TESTING_IMPL_EMULATOR_IPP
+#define MODELARTS_TESTING_IMPL_EMULATOR_IPP
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+
+namespace modelarts::testing {
+
+MODELARTS_DECL void emulator::add_v1_job(std::int64_t job_id, std::string job_name, std::string description,
+                std::vector<emulated_version> versions)
+{
+    jobs_[std::to_string(job_id)] = job{std::move(job_name), std::move(description), std::move(versions), true};
+}
+
+MODELARTS_DECL void emulator::add_v2_job(std::string job_id, std::string description)
+{
+    jobs_[std::move(job_id)] = job{"", std::move(description), {}, false};
+}
+
+MODELARTS_DECL std::optional<std::string> emulator::description(std::string_view job_id) const
+{
+    auto it = jobs_.find(std::string(job_id));
+    if (it == jobs_.end()) return std::nullopt;
+    return it->second.description;
+}
+
+MODELARTS_DECL http_response emulator::handle(const http_request& req)
+{
+    http_response res = answer(req);
+    if (options_.keep_requests) requests_.push_back(req);  // after: `req` may be one of requests_
+    return res;
+}
+
+MODELARTS_DECL emulated_exchange emulator::exchange(const http_request& req)
+{
+    const fault f = options_.faults.for_request(++exchanges_);
+    switch (f) {
+    case fault::none: return {handle(req)};
+    case fault::reset: return {{}, fault::reset};
+    case fault::bad_gateway: return {html_error(502, "Bad Gateway")};
+    case fault::service_unavailable: return {html_error(503, "Service Temporarily Unavailable")};
+    case fault::throttled:
+    case fault::throttled_retry_after: {
+        auto res = gateway_error(429, "APIGW.0308",
+                                 "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute",
+                                 next_request_id());
+        if (f == fault::throttled_retry_after) res.headers.set("Retry-After", std::to_string(options_.faults.retry_after.count()));
+        return {std::move(res)};
+    }
+    case fault::delay: return {handle(req), fault::delay, options_.faults.delay};
+    case fault::truncated_body: return {handle(req), fault::truncated_body};
+    }
+    return {handle(req)};
+}
+
+MODELARTS_DECL http_response emulator::answer_body_too_large(std::string_view target)
+{
+    return service_error(target.starts_with("/v2/"), 413, "ModelArts.4104", "The request body is larger than 12 MB",
+                         next_request_id());
+}
+
+MODELARTS_DECL http_response emulator::answer(const http_request& req)
+{
+    const std::string request_id = next_request_id();
+
+    std::string_view path = req.target(), query;
+    if (auto q = path.find('?'); q != std::string_view::npos) query = path.substr(q + 1), path = path.substr(0, q);
+    if (req.method == http_method::post && path == "/v3/auth/tokens") return issue_token(req, request_id);
+    auto parts = split(path);
+
+    // /{v1|v2}/{project}/training-jobs/{id}[/versions]
+    const bool routed = parts.size() >= 4 && parts[0].empty() == false && parts[2] == "training-jobs"
+                     && ((req.method == http_method::put && parts.size() == 4 && (parts[0] == "v1" || parts[0] == "v2"))
+                         || (req.method == http_method::get && parts.size() == 5 && parts[0] == "v1" && parts[4] == "versions"));
+    if (!routed) return gateway_error(404, "APIGW.0101", unknown_api_message, request_id);
+    if (auto refusal = check_credentials(req); !refusal.empty())
+        return gateway_error(401, "APIGW.0301", "Incorrect IAM authentication information: " + refusal, request_id);
+
+    const bool v2 = parts[0] == "v2";
+    if (!validate_project_id(parts[1]) || parts[1] != options_.project_id)
+        return service_error(v2, 404, "ModelArts.2786", "TokenProjectIDNotMatch: the project id does not match the token", request_id);
+    const bool id_ok = v2 ? is_v2_job_id(parts[3]) : is_v1_job_id(parts[3]);
+    auto it = id_ok ? jobs_.find(std::string(parts[3])) : jobs_.end();
+    if (it == jobs_.end() || it->second.v1 == v2)
+        return service_error(v2, 400, "ModelArts.2775", "TrainingJobNotFound: no training job " + std::string(parts[3]), request_id);
+
+    if (req.method == http_method::get) return list_versions(it->first, it->second, query, request_id);
+    return update_description(v2, it->second, req.body(), request_id);
+}
+
+MODELARTS_DECL std::chrono::system_clock::time_point emulator::now() const
+{
+    return options_.clock ? options_.clock() : std::chrono::system_clock::now();
+}
+
+MODELARTS_DECL std::string emulator::check_credentials(const http_request& req) const
+{
+    if (auto authz = req.headers.find("Authorization"); authz && authz->starts_with(signing_algorithm))
+        return check_signature(req, *authz);
+    if (auto token = req.headers.find("X-Auth-Token")) {
+        if (!options_.token.empty() && *token == options_.token) return {};
+        auto issued = issued_tokens_.find(std::string(*token));
+        if (issued == issued_tokens_.end()) return "unknown token";
+        return now() < issued->second ? std::string() : "token expired";
+    }
+    const bool open = options_.token.empty() && options_.access_keys.empty() && options_.users.empty();
+    return open ? std::string() : "no credentials";
+}
+
+MODELARTS_DECL std::string emulator::check_signature(const http_request& req, std::string_view authz) const
+{
+    // SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b;c, Signature=hex
+    auto field = [&](std::string_view name) -> std::string_view {
+        auto at = authz.find(name);
+        if (at == std::string_view::npos) return {};
+        auto value = authz.substr(at + name.size());
+        return value.substr(0, value.find(','));
+    };
+    const std::string_view ak = field("Access="), names = field("SignedHeaders="), sig = field("Signature=");
+    auto key = options_.access_keys.find(std::string(ak));
+    if (key == options_.access_keys.end()) return "unknown access key";
+    std::vector<std::string> signed_headers;
+    for (std::size_t start = 0; start <= names.size();) {
+        auto end = std::min(names.find(';', start), names.size());
+        signed_headers.emplace_back(names.substr(start, end - start));
+        start = end + 1;
+    }
+    auto has = [&](std::string_view n) {
+        return std::find(signed_headers.begin(), signed_headers.end(), n) != signed_headers.end();
+    };
+    if (!has("x-sdk-date")) return "x-sdk-date is not signed";
+    const auto date = signing::parse_sdk_date(req.headers.get("X-Sdk-Date"));
+    if (!date) return "bad X-Sdk-Date";
+    const auto skew = *date > now() ? *date - now() : now() - *date;
+    if (skew > max_clock_skew) return "X-Sdk-Date is more than 15 minutes off";
+    if (!key->second.security_token.empty()
+        && (!has("x-security-token") || req.headers.get("X-Security-Token") != key->second.security_token))
+        return "bad security token";
+    const auto expected = signing::signature(
+        key->second.secret_key, signing::string_to_sign(signing::canonical_request(req, signed_headers),
+                                                        req.headers.get("X-Sdk-Date")));
+    return expected == sig ? std::string() : "signature does not match";
+}
+
+MODELARTS_DECL http_response emulator::issue_token(const http_request& req, const std::string& request_id)
+{
+    auto refuse = [&](unsigned status, int code, std::string_view message, std::string_view title) {
+        boost::json::object o{{"error", {{"code", code}, {"message", message}, {"title", title}}}};
+        return reply(status, boost::json::serialize(o), request_id);
+    };
+    boost::system::error_code ec;
+    auto body = boost::json::parse(boost::json::string_view(req.body().data(), req.body().size()), ec);
+    const boost::json::value* user = nullptr;
+    const boost::json::value* project = nullptr;
+    if (!ec) {
+        user = body.find_pointer("/auth/identity/password/user", ec);
+        project = body.find_pointer("/auth/scope/project/id", ec);
+    }
+    auto text = [](const boost::json::value* v, std::string_view key) -> std::string {
+        auto* o = v ? v->if_object() : nullptr;
+        auto* f = o ? o->if_contains(key) : nullptr;
+        return f && f->is_string() ? std::string(f->get_string()) : std::string();
+    };
+    if (!user || !project || !project->is_string()) return refuse(400, 400, "The request body is invalid.", "Bad Request");
+    const std::string name = text(user, "name"), password = text(user, "password");
+    auto* domain = user->as_object().if_contains("domain");
+    const std::string account = text(domain, "name");
+    const auto known = std::find_if(options_.users.begin(), options_.users.end(), [&](const emulated_user& u) {
+        return u.name == name && u.password == password && (u.account.empty() ? u.name : u.account) == account;
+    });
+    if (known == options_.users.end()) return refuse(401, 401, "The username or password is wrong.", "Unauthorized");
+    if (project->get_string() != options_.project_id)
+        return refuse(401, 401, "The project does not belong to the account.", "Unauthorized");
+
+    char token[41];
+    std::snprintf(token, sizeof token, "MIIE%020llu%016llx", static_cast<unsigned long long>(++counter_), 0x49414dULL);
+    const auto issued = now();
+    issued_tokens_[token] = issued + token_lifetime;
+    boost::json::object o{{"token",
+                           {{"expires_at", detail::format_iso8601_utc(issued + token_lifetime)},
+                            {"issued_at", detail::format_iso8601_utc(issued)},
+                            {"methods", {"password"}},
+                            {"project", {{"id", options_.project_id}}},
+                            {"user", {{"name", name}, {"domain", {{"name", account}}}}}}}};
+    auto res = reply(201, boost::json::serialize(o), request_id);
+    res.headers.set("X-Subject-Token", token);
+    return res;
+}
+
+MODELARTS_DECL std::vector<std::string_view> emulator::split(std::string_view path)
+{
+    std::vector<std::string_view> out;
+    if (path.empty() || path.front() != '/') return out;
+    path.remove_prefix(1);
+    for (;;) {
+        auto slash = path.find('/');
+        out.push_back(path.substr(0, slash));
+        if (slash == std::string_view::npos) return out;
+        path.remove_prefix(slash + 1);
+    }
+}
+
+MODELARTS_DECL std::string emulator::next_request_id()
+{
+    char buf[33];
+    std::snprintf(buf, sizeof buf, "%016llx%016llx", 0x6d6f64656c617274ULL, static_cast<unsigned long long>(++counter_));
+    return buf;
+}
+
+MODELARTS_DECL http_response emulator::reply(unsigned status, std::string body, const std::string& request_id)
+{
+    if (!detail::utf8_length(body)) body = detail::utf8_replace_invalid(body);
+    http_response res;
+    res.status = status;
+    res.headers.set("Content-Type", "application/json");
+    res.headers.set("X-Request-Id", request_id);
+    res.body = std::move(body);
+    return res;
+}
+
+MODELARTS_DECL http_response emulator::html_error(unsigned status, std::string_view reason)
+{
+    http_response res;
+    res.status = status;
+    res.headers.set("Content-Type", "text/html");
+    res.body.append("<html><head><title>").append(std::to_string(status)).append(1, ' ').append(reason);
+    res.body.append("</title></head><body><center><h1>").append(std::to_string(status)).append(1, ' ').append(reason);
+    res.body.append("</h1></center></body></html>\n");
+    return res;
+}
+
+MODELARTS_DECL http_response emulator::gateway_error(unsigned status, std::string_view code, std::string_view msg,
+                                   const std::string& request_id)
+{
+    boost::json::object o{{"error_code", code}, {"error_msg", msg}, {"request_id", request_id}};
+    return reply(status, boost::json::serialize(o), request_id);
+}
+
+MODELARTS_DECL http_response emulator::service_error(bool v2, unsigned status, std::string_view code, std::string_view msg,
+                            const std::string& request_id) const
+{
+    boost::json::object o;
+    if (v2) {
+        o = {{"error_code", code}, {"error_msg", msg}, {"error_solution", "Check the request against the API reference."}};
+    } else {
+        o = {{"is_success", false}, {"error_code", code}};
+        o[options_.v1_error_message_field] = msg;
+    }
+    return reply(status, boost::json::serialize(o), request_id);
+}
+
+MODELARTS_DECL http_response emulator::update_description(bool v2, job& j, std::string_view body, const std::string& request_id)
+{
+    if (body.size() > max_body_size)
+        return service_error(v2, 413, "ModelArts.4104", "The request body is larger than 12 MB", request_id);
+    boost::system::error_code ec;
+    auto value = boost::json::parse(boost::json::string_view(body.data(), body.size()), ec);
+    if (ec || !value.is_object())
+        return service_error(v2, 400, "ModelArts.2787", "InvalidJsonBody: the body is not a JSON object", request_id);
+    const char* field = v2 ? "description" : "job_desc";
+    auto* desc = value.get_object().if_contains(field);
+    if (!desc || !desc->is_string())
+        return service_error(v2, 400, "ModelArts.2788", std::string("InvalidParam: ") + field + " must be a string", request_id);
+    std::string_view text(desc->get_string().data(), desc->get_string().size());
+    if (!validate_description(text))
+        return service_error(v2, 400, "ModelArts.2788",
+                             std::string("InvalidParam: ") + field + " must be 0 to 256 characters", request_id);
+    j.description.assign(text);
+    return reply(200, v2 ? "null" : R"({"is_success":true})", request_id);
+}
+
+MODELARTS_DECL http_response emulator::list_versions(const std::string& job_id, const job& j, std::string_view query,
+                            const std::string& request_id) const
+{
+    std::int64_t per_page = 10, page = 0;
+    while (!query.empty()) {
+        auto amp = query.find('&');
+        auto pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        auto eq = pair.find('=');
+        auto name = pair.substr(0, eq), text = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+        std::int64_t v = -1;
+        auto [p, err] = std::from_chars(text.data(), text.data() + text.size(), v);
+        bool number = err == std::errc{} && p == text.data() + text.size();
+        if (name == "per_page" && number && v >= 1 && v <= 1000) per_page = v;
+        else if (name == "page" && number && v >= 0) page = v;
+        else
+            return service_error(false, 400, "ModelArts.0104", "Parameter error: per_page is 1 to 1000, page 0 or more", request_id);
+    }
+    std::size_t first = 0, count = j.versions.size();
+    if (page > 0) {
+        first = static_cast<std::size_t>((page - 1) * per_page);
+        first = first < j.versions.size() ? first : j.versions.size();
+        count = std::min<std::size_t>(static_cast<std::size_t>(per_page), j.versions.size() - first);
+    }
+    const std::int64_t id = std::stoll(job_id);
+    boost::json::array versions;
+    for (std::size_t i = first; i < first + count; ++i) {
+        const auto& v = j.versions[i];
+        versions.push_back(boost::json::object{
+            {"job_id", id}, {"version_id", v.version_id}, {"version_name", v.version_name},
+            {"pre_version_id", i == 0 ? 0 : j.versions[i - 1].version_id}, {"engine_type", 1},
+            {"engine_name", "TensorFlow"}, {"engine_id", 1}, {"engine_version", "TF-1.8.0-python2.7"},
+            {"status", 10}, {"create_time", 1524189990635 + static_cast<std::int64_t>(i) * 60000},
+            {"duration", 532}, {"spec_id", 1}, {"core", 2}, {"cpu", 8}, {"gpu_num", 1}, {"gpu_type", "P100"},
+            {"parameter", boost::json::array{boost::json::object{{"label", "learning_rate"}, {"value", "0.01"}}}},
+            {"data_url", "/usr/data/"}, {"train_url", "/usr/train/"}, {"log_url", "/usr/log/"},
+            {"dataset_id", ""}, {"dataset_version_id", ""}, {"pool_id", "pool9928813f"},
+            {"model_metric_list", "{}"}, {"system_metric_list", boost::json::object{}}});
+    }
+    boost::json::object o{{"is_success", true},
+                          {"job_id", id},
+                          {"job_name", j.name},
+                          {"job_desc", j.description},
+                          {"version_count", j.versions.size()},
+                          {"versions", std::move(versions)}};
+    return reply(200, boost::json::serialize(o), request_id);
+}
+
+} // namespace modelarts::testing
+
+#endif
+// ---- end modelarts/testing/impl/emulator.ipp ----
+#endif
 
 #endif
 // ---- end modelarts/testing/emulator.hpp ----

@@ -6,8 +6,9 @@
 Prints wall time and peak memory of compiling, at -O0 with g++ and clang++ (when installed):
   core:  a unit including modelarts.hpp and making one call, against <boost/json.hpp> and one parse;
   beast: a unit including the Beast transport and making one co_await update, against the same
-         Boost headers alone; again with the transport compiled once (MODELARTS_SEPARATE_COMPILATION),
-         and the one unit that then compiles it;
+         Boost headers alone;
+each again compiled once (MODELARTS_SEPARATE_COMPILATION: the unit reads declarations only), with
+the one unit that then compiles the definitions (examples/modelarts_src.cpp, beast_transport.cpp);
 and the command's units (modelarts-update-job-description) with the build's own flags, from
 BUILD_DIR/compile_commands.json: each alone, then all of them as a build runs them, one per CPU. Each figure is the best of three; --smoke checks each unit's
 syntax once, with g++ only: it checks that the script and its units work, not how fast.
@@ -62,23 +63,23 @@ def main():
     print(f"# {os.cpu_count()} CPUs; -std=c++20 -O0; best of {repeats}")
     print(f"{'unit':<44} {'compiler':<8} {'seconds':>8} {'MB':>6} {'ratio s':>8} {'ratio MB':>9}")
     with tempfile.TemporaryDirectory() as out:
-        # (row, unit, flags): beast twice, header-only and with the transport compiled once
-        # elsewhere (its one unit, examples/beast_transport.cpp, is then timed on its own).
-        rows = [("core", "core", []), ("beast", "beast", []),
-                ("beast, compiled once", "beast", ["-DMODELARTS_SEPARATE_COMPILATION"])]
+        # (row, unit, flags, the unit compiling the definitions once): each header-only, then compiled once.
+        once = ["-DMODELARTS_SEPARATE_COMPILATION"]
+        rows = [("core", "core", [], None), ("core, compiled once", "core", once, "modelarts_src.cpp"),
+                ("beast", "beast", [], None), ("beast, compiled once", "beast", once, "beast_transport.cpp")]
         def cost(cxx, source, extra=()):
             cmd = [cxx, "-std=c++20", "-O0", "-pthread", "-I", os.path.join(ROOT, "include"), *extra, "-c",
                    source, "-o", os.path.join(out, os.path.basename(source) + ".o")]
             return measure(cmd, ROOT, repeats)
-        for row, name, flags in rows:
+        for row, name, flags, once_unit in rows:
             for cxx in compilers:
                 floor = cost(cxx, os.path.join(HERE, "compile", name + "_floor.cpp"))
                 lib = cost(cxx, os.path.join(HERE, "compile", name + ".cpp"), flags)
                 print(f"{row + ' (library)':<44} {cxx:<8} {lib[0]:>8.2f} {lib[1]:>6.0f} {lib[0] / floor[0]:>8.2f} {lib[1] / floor[1]:>9.2f}")
                 print(f"{row + ' (floor: Boost alone)':<44} {cxx:<8} {floor[0]:>8.2f} {floor[1]:>6.0f}")
-                if flags:
-                    once = cost(cxx, os.path.join(ROOT, "examples", "beast_transport.cpp"), flags)
-                    print(f"{row + ' (the transport unit)':<44} {cxx:<8} {once[0]:>8.2f} {once[1]:>6.0f}")
+                if once_unit:
+                    alone = cost(cxx, os.path.join(ROOT, "examples", once_unit), flags)
+                    print(f"{row + ' (the unit compiling it)':<44} {cxx:<8} {alone[0]:>8.2f} {alone[1]:>6.0f}")
 
     commands = os.path.join(build, "compile_commands.json")
     if not os.path.exists(commands):
@@ -86,8 +87,8 @@ def main():
     units = []
     for entry in json.load(open(commands)):
         cmd = shlex.split(entry["command"])
-        output = cmd[cmd.index("-o") + 1]  # the command's own units, and the Beast transport it links
-        if "modelarts-update-job-description.p" not in output and "modelarts_beast_transport" not in output:
+        output = cmd[cmd.index("-o") + 1]  # the command's own units, and the core and Beast transport it links
+        if not any(part in output for part in ("modelarts-update-job-description.p", "modelarts_beast_transport", "modelarts_core")):
             continue
         cmd[cmd.index("-o") + 1] = os.path.join(tempfile.gettempdir(), f"compile_cost_command_{len(units)}.o")
         cmd = [c for c in cmd if c != "-MD"]

@@ -1,3 +1,4 @@
-// The installed Beast transport's exchange, compiled once (see beast_call.cpp).
+// The installed library's core and Beast transport, compiled once (see beast_call.cpp).
+#include <modelarts/src.hpp>
 #define MODELARTS_SOURCE
 #include <modelarts/transports/beast.hpp>
