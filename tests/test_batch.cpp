@@ -6,7 +6,9 @@
 #include "modelarts/testing/server.hpp"
 #include "modelarts/version.hpp"
 
+#include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include <doctest/doctest.h>
@@ -350,7 +352,7 @@ TEST_CASE("--version prints the library's version; --help lists every flag, ever
     CHECK(r.status == 0);
     // Every flag the command's source knows, and every variable the library's environment reader reads.
     const std::string source = slurp(std::getenv("MODELARTS_COMMAND_SOURCE"));
-    const std::string environment = slurp(std::getenv("MODELARTS_ENVIRONMENT_HEADER"));
+    const std::string environment = slurp(std::getenv("MODELARTS_ENVIRONMENT_SOURCE"));
     REQUIRE_FALSE(source.empty());
     REQUIRE_FALSE(environment.empty());
     int flags = 0, variables = 0;

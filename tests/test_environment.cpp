@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <map>
 #include <string>
 
@@ -84,4 +85,21 @@ TEST_CASE("half a pair is an error, never a fallback")
 TEST_CASE("an unknown region is an error")
 {
     CHECK(session_options_from_environment(from({{"HUAWEICLOUD_SDK_REGION", "mars-1"}})).error() == error::unknown_region);
+}
+
+TEST_CASE("with no lookup, the process environment is read")
+{
+    for (const char* name : {"HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN", "MODELARTS_USERNAME",
+                             "MODELARTS_PASSWORD", "HUAWEICLOUD_SDK_REGION", "MODELARTS_ENDPOINT"})
+        ::unsetenv(name);
+    ::setenv("MODELARTS_AUTH_TOKEN", "process-token", 1);
+    ::setenv("HUAWEICLOUD_SDK_PROJECT_ID", "process-project", 1);
+    auto o = session_options_from_environment();
+    REQUIRE(o.has_value());
+    CHECK(o->project_id == "process-project");
+    CHECK(std::get<token_credentials>(o->auth) == token_credentials{"process-token"});
+
+    ::setenv("HUAWEICLOUD_SDK_AK", "AK", 1);  // half a pair, read from the process too
+    CHECK(session_options_from_environment().error() == error::incomplete_credentials);
+    for (const char* name : {"HUAWEICLOUD_SDK_AK", "MODELARTS_AUTH_TOKEN", "HUAWEICLOUD_SDK_PROJECT_ID"}) ::unsetenv(name);
 }

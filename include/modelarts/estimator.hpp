@@ -17,7 +17,6 @@
 #include "modelarts/transport.hpp"
 #include "modelarts/validation.hpp"
 
-#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -234,9 +233,7 @@ operation<version_objects_parser<Transport>> make_list_operation(const session<T
 {
     auto req = make_list_job_versions_request(s.location(), job_id);  // all versions: no paging
     if (!req) return {req.error(), version_objects_parser<Transport>{s, 0}, diag};
-    std::int64_t id = 0;  // a valid v1 id: an int64 decimal
-    std::from_chars(job_id.data(), job_id.data() + job_id.size(), id);
-    return {s.core(), std::move(*req), version_objects_parser<Transport>{s, id}, can_wait, diag};
+    return {s.core(), std::move(*req), version_objects_parser<Transport>{s, v1_job_number(job_id)}, can_wait, diag};
 }
 
 } // namespace detail

@@ -8,15 +8,11 @@
 
 #include "modelarts/credentials.hpp"
 #include "modelarts/detail/config.hpp"
-#include "modelarts/detail/json.hpp"
 #include "modelarts/detail/time.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
 #include "modelarts/response.hpp"
 #include "modelarts/validation.hpp"
-
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <chrono>
 #include <optional>

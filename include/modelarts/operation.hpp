@@ -40,6 +40,66 @@ struct next_step {
     std::chrono::nanoseconds duration{};  ///< send: the time left (`nanoseconds::max()`: no deadline); wait: how long
 };
 
+namespace detail {
+
+/**
+ * The part of a call that does not depend on its answer's type, compiled once for every
+ * `operation<Parse>`: logging in, authenticating, the deadline, retries and the observer. It
+ * decides what each step means; `operation` parses the final answer.
+ */
+class operation_core {
+public:
+    using time_point = std::chrono::steady_clock::time_point;
+
+    /** A step for the driver, or the end of the call: with an error, or with the answer to parse. */
+    struct verdict {
+        enum class ending { none, error, answer };
+        next_step step;                  ///< the step, when `ends` is none
+        ending ends = ending::none;      ///< how the call ends, if it does
+        boost::system::error_code error{}; ///< the error it ends with
+    };
+
+    MODELARTS_DECL operation_core(std::shared_ptr<session_core> core, http_request request, bool can_wait, diagnostics* diag);
+    MODELARTS_DECL explicit operation_core(diagnostics* diag) noexcept;
+
+    MODELARTS_DECL verdict resume(time_point now);
+    MODELARTS_DECL verdict on_response(const result<http_response>& outcome, time_point now);
+    // Fills the diagnostics at the end of the call; the answer's own request id, when it had one.
+    MODELARTS_DECL void record_end(std::string_view answer_request_id) noexcept;
+
+    const http_request& request() const noexcept { return logging_in_ ? *login_ : call_; }
+    unsigned attempts() const noexcept { return attempts_; }
+    const attempt_failure& last_failure() const noexcept { return last_failure_; }
+
+private:
+    MODELARTS_DECL verdict send_next(time_point now);
+    MODELARTS_DECL verdict decide(const result<http_response>& outcome, time_point now,
+                                  std::optional<std::chrono::nanoseconds>& retry_in);
+    static verdict end_with_error(boost::system::error_code ec) noexcept { return {{}, verdict::ending::error, ec}; }
+    static verdict end_with_answer() noexcept { return {{}, verdict::ending::answer, {}}; }
+    // The answer when there is one, else the transport's error.
+    static verdict end_with_outcome(const result<http_response>& outcome) noexcept
+    {
+        return outcome ? end_with_answer() : end_with_error(outcome.error());
+    }
+
+    std::shared_ptr<session_core> core_;
+    http_request call_;
+    std::optional<http_request> login_;
+    diagnostics* diag_;
+    time_point deadline_ = time_point::max();
+    time_point sent_at_{};
+    unsigned attempts_ = 0;
+    unsigned retries_ = 0;
+    bool can_wait_ = false;
+    bool started_ = false;
+    bool renewed_ = false;
+    bool logging_in_ = false;
+    attempt_failure last_failure_{};
+};
+
+} // namespace detail
+
 /**
  * A call as a state machine. The driver starts it with `resume(now)`, and then does what each
  * step says:
@@ -80,9 +140,8 @@ public:
      */
     operation(std::shared_ptr<detail::session_core> core, http_request request, Parse parse, bool can_wait,
               diagnostics* diag)
-        : core_(std::move(core)), call_(std::move(request)), parse_(std::move(parse)), diag_(diag), can_wait_(can_wait)
+        : machine_(std::move(core), std::move(request), can_wait, diag), parse_(std::move(parse))
     {
-        if (diag_) *diag_ = {};
     }
 
     /**
@@ -92,9 +151,8 @@ public:
      * @param diag reset, when not null
      */
     operation(boost::system::error_code refused, Parse parse, diagnostics* diag)
-        : parse_(std::move(parse)), diag_(diag), can_wait_(false), result_(result_type(refused))
+        : machine_(diag), parse_(std::move(parse)), result_(result_type(refused))
     {
-        if (diag_) *diag_ = {};
     }
 
     /**
@@ -105,11 +163,7 @@ public:
     [[nodiscard]] next_step resume(time_point now)
     {
         if (result_) return {};
-        if (!started_) {
-            started_ = true;
-            if (core_->retry.timeout.count() > 0) deadline_ = now + core_->retry.timeout;
-        }
-        return send_next(now);
+        return settle(machine_.resume(now), nullptr);
     }
 
     /**
@@ -120,21 +174,14 @@ public:
      */
     [[nodiscard]] next_step on_response(result<http_response> outcome, time_point now)
     {
-        if (diag_) {
-            diag_->http_status = outcome ? outcome->status : 0;
-            diag_->request_id.assign(outcome ? outcome->headers.get("X-Request-Id") : std::string_view{});
-        }
-        std::optional<std::chrono::nanoseconds> retry_in;
-        const next_step step = decide(outcome, now, retry_in);
-        if (core_->on_attempt) core_->on_attempt(attempt_report{attempts_, request(), outcome, now - sent_at_, retry_in});
-        return step.what == next_step::action::send ? send_next(now) : step;
+        return settle(machine_.on_response(outcome, now), &outcome);
     }
 
     /** @return the request to send, after a `send` step: authenticated, ready for the wire */
-    const http_request& request() const noexcept { return logging_in_ ? *login_ : call_; }
+    const http_request& request() const noexcept { return machine_.request(); }
 
     /** @return the requests sent so far, IAM logins included */
-    unsigned attempts() const noexcept { return attempts_; }
+    unsigned attempts() const noexcept { return machine_.attempts(); }
 
     /** @return true once the call is over */
     bool done() const noexcept { return result_.has_value(); }
@@ -143,96 +190,31 @@ public:
     result_type take_result() { return std::move(*result_); }
 
 private:
-    next_step send_next(time_point now)
+    using verdict = detail::operation_core::verdict;
+
+    next_step settle(const verdict& v, const result<http_response>* outcome)
     {
-        if (now >= deadline_) return finish(result_type(error::timeout));
-        auto& core = *core_;
-        const auto wall = core.wall_now();
-        logging_in_ = core.needs_login(wall);
-        if (logging_in_) {
-            auto login = make_iam_token_request(std::get<password_credentials>(core.auth), core.location.project_id());
-            if (!login) return finish(result_type(login.error()));
-            login_ = std::move(*login);
-        } else {
-            core.authenticate(call_, wall);
+        switch (v.ends) {
+        case verdict::ending::none: return v.step;
+        case verdict::ending::error: return finish(result_type(v.error));
+        case verdict::ending::answer: return finish(parse_(**outcome));
         }
-        ++attempts_;
-        sent_at_ = now;
-        const auto left = deadline_ == time_point::max() ? std::chrono::nanoseconds::max()
-                                                         : std::chrono::duration_cast<std::chrono::nanoseconds>(deadline_ - now);
-        return {next_step::action::send, left};
-    }
-
-    // What an outcome means: done (result_ set), wait, or send at once (a send step).
-    next_step decide(const result<http_response>& outcome, time_point now, std::optional<std::chrono::nanoseconds>& retry_in)
-    {
-        auto& core = *core_;
-        const bool transient = core.retry.retry_if ? core.retry.retry_if(outcome) : is_transient(outcome);
-        if (!transient) {
-            if (!outcome) return finish(result_type(outcome.error()));
-            if (logging_in_) {
-                auto token = parse_iam_token_response(*outcome);
-                if (!token) return finish(result_type(token.error()));
-                if (!token->is_success) return finish(parse_(*outcome));  // IAM's refusal is the call's answer
-                core.token = std::move(*token);
-                return {next_step::action::send};
-            }
-            if (outcome->status == 401 && core.logs_in() && !renewed_) {  // the token died early: renew once
-                renewed_ = true;
-                core.token.reset();
-                last_failure_ = {{}, 401};
-                retry_in = std::chrono::nanoseconds(0);
-                return {next_step::action::send};
-            }
-            return finish(parse_(*outcome));
-        }
-
-        last_failure_ = outcome ? attempt_failure{{}, outcome->status} : attempt_failure{outcome.error(), 0};
-        if (!can_wait_ || retries_ + 1 >= core.retry.max_attempts) return finish_with(outcome);
-        std::chrono::nanoseconds wait = jittered(backoff_cap(core.retry, retries_), core.random());
-        if (outcome)
-            if (auto header = outcome->headers.find("Retry-After"))
-                if (auto asked = parse_retry_after(*header, core.wall_now())) wait = *asked;
-        if (deadline_ != time_point::max() && std::chrono::nanoseconds(deadline_ - now) <= wait) return finish_with(outcome);
-        ++retries_;
-        retry_in = wait;
-        return {next_step::action::wait, wait};
-    }
-
-    next_step finish_with(const result<http_response>& outcome)
-    {
-        return finish(outcome ? parse_(*outcome) : result_type(outcome.error()));
+        return {};
     }
 
     next_step finish(result_type r)
     {
         if (r) {
-            r->attempts = attempts_;
-            r->last_failure = last_failure_;
+            r->attempts = machine_.attempts();
+            r->last_failure = machine_.last_failure();
         }
-        if (diag_) {
-            diag_->attempts = attempts_;
-            diag_->last_failure = last_failure_;
-            if (r && !r->request_id.empty()) diag_->request_id = r->request_id;  // the body's, when no header had one
-        }
+        machine_.record_end(r ? std::string_view(r->request_id) : std::string_view{});
         result_.emplace(std::move(r));
         return {};
     }
 
-    std::shared_ptr<detail::session_core> core_;
-    http_request call_;
-    std::optional<http_request> login_;
+    detail::operation_core machine_;
     Parse parse_;
-    diagnostics* diag_;
-    time_point deadline_ = time_point::max();
-    time_point sent_at_{};
-    unsigned attempts_ = 0;
-    unsigned retries_ = 0;
-    bool can_wait_;
-    bool started_ = false;
-    bool renewed_ = false;
-    bool logging_in_ = false;
-    attempt_failure last_failure_{};
     std::optional<result_type> result_;
 };
 

@@ -7,16 +7,10 @@
 #define MODELARTS_RESPONSE_HPP
 
 #include "modelarts/detail/config.hpp"
-#include "modelarts/detail/json.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
 #include "modelarts/retry.hpp"
 #include "modelarts/validation.hpp"
-
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
 
 #include <cstdint>
 #include <ostream>
@@ -128,91 +122,6 @@ struct create_job_result : service_status {
 inline constexpr unsigned max_update_response_depth = 4;
 /** Deepest JSON nesting accepted in a version-list or create answer. */
 inline constexpr unsigned max_list_response_depth = 16;
-
-namespace detail {
-
-// The fields every answer shares, as found at the top of the tree (null: absent). Pointers, not
-// copies: the tree outlives them, and a small struct is cheap to clear.
-struct status_fields {
-    const boost::json::value* is_success = nullptr;
-    const boost::json::value* error_code = nullptr;
-    const boost::json::value* error_msg = nullptr;
-    const boost::json::value* error_solution = nullptr;
-    const boost::json::value* request_id = nullptr;
-    const boost::json::value* error_message = nullptr;  // the gateway's spelling of error_msg
-    const boost::json::value* error = nullptr;          // IAM's {"error":{"code","message"}}
-};
-
-// Reads the shared top-level fields of an object (a later duplicate key replaces an earlier one,
-// as the parser already did).
-MODELARTS_DECL status_fields read_status_fields(const boost::json::object& o) noexcept;
-
-// Absent, null or a string: what a text field may be.
-MODELARTS_DECL bool is_text(const boost::json::value* v) noexcept;
-
-// The text of a field that `is_text`; empty when absent or null.
-MODELARTS_DECL std::string_view text_of(const boost::json::value* v) noexcept;
-
-/**
- * Reads the parts every answer shares from a parsed body (null when the body was empty) and
- * decides success. The rules: 2xx saying failure and non-2xx saying success are
- * `contradictory_status`; a non-2xx that is not a documented failure body is `unexpected_shape`;
- * a 2xx with neither `is_success` nor an error succeeds only where `empty_success` (v2's `null`
- * body, IAM) allows. Failures may use the service's, the gateway's or IAM's
- * (`{"error":{"code","message"}}`) spelling.
- */
-[[nodiscard]] MODELARTS_DECL result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
-                                              service_status& out);
-
-/**
- * Parses a body. An empty one (or only white space) is JSON null where `empty_is_null` (v2's
- * success), and otherwise not JSON at all: what a proxy sends, not the service.
- */
-[[nodiscard]] MODELARTS_DECL result<boost::json::value> parse_body(std::string_view body, unsigned max_depth, bool empty_is_null,
-                                                           boost::json::storage_ptr storage);
-
-MODELARTS_DECL bool read_version(const boost::json::value& v, job_version_info& out);
-
-} // namespace detail
-
-namespace detail {
-
-// The path every answer takes: body → JSON → verdict → (on success) the operation's own fields.
-// `bare_success`: a 2xx needs no `is_success` (v2 updates, IAM).
-template <class Result, class ReadFields>
-[[nodiscard]] result<Result> parse_answer(const http_response& res, unsigned max_depth, bool bare_success, ReadFields read_fields)
-{
-    // Built where it is returned: every path returns `answer`, so the result is never moved.
-    result<Result> answer(boost::system::in_place_value);
-    // The tree lives on the stack while the answer is read (a large one spills to the heap); what
-    // the result keeps is copied out of it.
-    unsigned char stack[4096];
-    boost::json::monotonic_resource arena(stack, sizeof stack);
-    auto body = parse_body(res.body, max_depth, bare_success && detail::is_2xx(res.status), &arena);
-    if (!body) answer = body.error();
-    else if (auto r = read_status(res, *body, bare_success, *answer); !r) answer = r.error();
-    else if (answer->is_success && !read_fields(*body, *answer)) answer = make_error_code(error::unexpected_shape);
-    return answer;
-}
-
-// For answers with no fields but the shared ones (updates).
-inline constexpr auto no_fields = [](const boost::json::value&, const service_status&) noexcept { return true; };
-
-// Adapts a reader of an object's fields to parse_answer: a body that is no object has none.
-template <class Result, class ReadObject>
-auto object_fields(ReadObject read)
-{
-    return [read](const boost::json::value& v, Result& out) {
-        auto* o = v.if_object();
-        return o && read(*o, out);
-    };
-}
-
-MODELARTS_DECL bool read_version_list(const boost::json::object& o, version_list& out);
-
-MODELARTS_DECL bool read_created_job(const boost::json::object& o, create_job_result& out);
-
-} // namespace detail
 
 /**
  * Parses the answer to `make_update_job_description_request`.

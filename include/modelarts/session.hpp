@@ -96,21 +96,10 @@ auto call_or(const F& f, Fallback fallback)
  * session and every object made from it. Operations read it and keep the IAM token in it.
  */
 struct session_core {
-    session_core(service_location where, session_options&& o)
-        : location(std::move(where))
-        , auth(std::move(o.auth))
-        , retry(std::move(o.retry))
-        , clock(std::move(o.clock))
-        , monotonic_clock(std::move(o.monotonic_clock))
-        , sleep(std::move(o.sleep))
-        , random_source(std::move(o.random))
-        , on_attempt(std::move(o.on_attempt))
-        // Jitter needs variety across processes and sessions, not secrecy; std::random_device
-        // could throw, and making a session does not.
-        , seed(static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())
-               ^ reinterpret_cast<std::uintptr_t>(this))
-    {
-    }
+    MODELARTS_DECL session_core(service_location where, session_options&& o);
+    MODELARTS_DECL ~session_core();
+    session_core(const session_core&) = delete;
+    session_core& operator=(const session_core&) = delete;
 
     service_location location;
     credentials auth;
@@ -142,6 +131,9 @@ struct session_core {
             apply_valid_credentials(req, auth, now);
     }
 };
+
+// The location a session's requests go to, once every setting has been checked.
+[[nodiscard]] MODELARTS_DECL result<service_location> check_session_options(const session_options& options);
 
 } // namespace detail
 
@@ -212,10 +204,8 @@ private:
 template <class Transport>
 [[nodiscard]] result<session<Transport>> make_session(Transport transport, session_options options)
 {
-    auto where = make_service_location({options.endpoint, options.project_id});
+    auto where = detail::check_session_options(options);
     if (!where) return where.error();
-    if (auto r = validate_credentials(options.auth); !r) return r.error();
-    if (auto r = validate_retry_policy(options.retry); !r) return r.error();
     using state = typename session<Transport>::state;
     return session<Transport>(std::make_shared<state>(std::move(*where), std::move(options), std::move(transport)));
 }

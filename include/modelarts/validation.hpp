@@ -49,6 +49,12 @@ enum class api_version { automatic, v1, v2 };
 MODELARTS_DECL bool is_v1_job_id(std::string_view job_id) noexcept;
 
 /**
+ * @param job_id a job id
+ * @return its number when `is_v1_job_id(job_id)`, else 0
+ */
+MODELARTS_DECL std::int64_t v1_job_number(std::string_view job_id) noexcept;
+
+/**
  * @param job_id text to check
  * @return true when `job_id` is a canonical UUID (8-4-4-4-12 hex digits), all lower or all
  *         upper case

@@ -2141,6 +2141,12 @@ enum class api_version { automatic, v1, v2 };
 MODELARTS_DECL bool is_v1_job_id(std::string_view job_id) noexcept;
 
 /**
+ * @param job_id a job id
+ * @return its number when `is_v1_job_id(job_id)`, else 0
+ */
+MODELARTS_DECL std::int64_t v1_job_number(std::string_view job_id) noexcept;
+
+/**
  * @param job_id text to check
  * @return true when `job_id` is a canonical UUID (8-4-4-4-12 hex digits), all lower or all
  *         upper case
@@ -2218,6 +2224,13 @@ MODELARTS_DECL bool is_v1_job_id(std::string_view job_id) noexcept
     std::int64_t v = 0;
     auto [ptr, ec] = std::from_chars(job_id.data(), job_id.data() + job_id.size(), v);
     return ec == std::errc{} && ptr == job_id.data() + job_id.size() && v > 0 && job_id.front() != '-';
+}
+
+MODELARTS_DECL std::int64_t v1_job_number(std::string_view job_id) noexcept
+{
+    std::int64_t id = 0;
+    if (is_v1_job_id(job_id)) std::from_chars(job_id.data(), job_id.data() + job_id.size(), id);
+    return id;
 }
 
 MODELARTS_DECL bool is_v2_job_id(std::string_view job_id) noexcept
@@ -2589,142 +2602,6 @@ MODELARTS_DECL result<std::string> iam_endpoint(std::string_view region)
 #define MODELARTS_IAM_HPP
 
 
-// ---- begin modelarts/detail/json.hpp ----
-#ifndef MODELARTS_DETAIL_JSON_HPP
-#define MODELARTS_DETAIL_JSON_HPP
-
-
-#include <boost/json/error.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/json/storage_ptr.hpp>
-#include <boost/json/value.hpp>
-
-#include <cstdint>
-#include <string>
-#include <string_view>
-
-namespace modelarts::detail {
-
-/**
- * Parses a response body into `storage` (default: the heap); maps Boost.JSON's errors onto the
- * library's.
- */
-[[nodiscard]] MODELARTS_DECL result<boost::json::value> parse_json(std::string_view body, unsigned max_depth,
-                                                           boost::json::storage_ptr storage = {});
-
-// Field readers: true when the field is absent, null or of an accepted type (then `out` is set);
-// false when it has a type the API does not document.
-
-MODELARTS_DECL bool read_string(const boost::json::object& o, std::string_view key, std::string& out);
-
-// Strictly a string (or absent/null): for the fields that say success or failure.
-MODELARTS_DECL bool read_text(const boost::json::object& o, std::string_view key, std::string& out);
-
-MODELARTS_DECL bool read_int(const boost::json::object& o, std::string_view key, std::int64_t& out);
-
-MODELARTS_DECL bool read_bool(const boost::json::object& o, std::string_view key, bool& out);
-
-} // namespace modelarts::detail
-
-#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
-
-// ---- begin modelarts/detail/impl/json.ipp ----
-/**
- * @file detail/impl/json.ipp
- * The definitions of detail/json.hpp: inline in every unit by default, or compiled
- * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
- */
-#ifndef MODELARTS_DETAIL_IMPL_JSON_IPP
-#define MODELARTS_DETAIL_IMPL_JSON_IPP
-
-#include <charconv>
-
-namespace modelarts::detail {
-
-MODELARTS_DECL result<boost::json::value> parse_json(std::string_view body, unsigned max_depth,
-                                                           boost::json::storage_ptr storage)
-{
-    boost::json::parse_options opt;
-    opt.max_depth = max_depth;
-    boost::system::error_code ec;
-    auto v = boost::json::parse(boost::json::string_view(body.data(), body.size()), ec, std::move(storage), opt);
-    if (ec == boost::json::error::too_deep) return error::nesting_too_deep;
-    if (ec) return error::malformed_body;
-    return v;
-}
-
-MODELARTS_DECL bool read_string(const boost::json::object& o, std::string_view key, std::string& out)
-{
-    auto* v = o.if_contains(key);
-    if (!v || v->is_null()) return true;
-    // The documentation gives some string fields as numbers (core, cpu): their text is kept.
-    if (auto* s = v->if_string()) {
-        out.assign(s->data(), s->size());
-    } else if (auto* i = v->if_int64()) {
-        out = std::to_string(*i);
-    } else if (auto* u = v->if_uint64()) {
-        out = std::to_string(*u);
-    } else if (v->is_double()) {
-        out = boost::json::serialize(*v);
-    } else {
-        return false;
-    }
-    return true;
-}
-
-MODELARTS_DECL bool read_text(const boost::json::object& o, std::string_view key, std::string& out)
-{
-    auto* v = o.if_contains(key);
-    if (!v || v->is_null()) return true;
-    auto* s = v->if_string();
-    if (!s) return false;
-    out.assign(s->data(), s->size());
-    return true;
-}
-
-MODELARTS_DECL bool read_int(const boost::json::object& o, std::string_view key, std::int64_t& out)
-{
-    auto* v = o.if_contains(key);
-    if (!v || v->is_null()) return true;
-    if (auto* i = v->if_int64()) {
-        out = *i;
-        return true;
-    }
-    if (auto* u = v->if_uint64()) {
-        if (*u > static_cast<std::uint64_t>(INT64_MAX)) return false;
-        out = static_cast<std::int64_t>(*u);
-        return true;
-    }
-    if (auto* s = v->if_string()) {  // the published examples give ids as "10" too
-        std::int64_t n = 0;
-        auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), n);
-        if (s->empty() || ec != std::errc{} || p != s->data() + s->size()) return false;
-        out = n;
-        return true;
-    }
-    return false;
-}
-
-MODELARTS_DECL bool read_bool(const boost::json::object& o, std::string_view key, bool& out)
-{
-    auto* v = o.if_contains(key);
-    if (!v) return true;
-    auto* b = v->if_bool();
-    if (!b) return false;
-    out = *b;
-    return true;
-}
-
-} // namespace modelarts::detail
-
-#endif
-// ---- end modelarts/detail/impl/json.ipp ----
-#endif
-
-#endif
-// ---- end modelarts/detail/json.hpp ----
-
 // ---- begin modelarts/response.hpp ----
 /**
  * @file response.hpp
@@ -2967,11 +2844,6 @@ MODELARTS_DECL result<void> validate_retry_policy(const retry_policy& policy) no
 #endif
 // ---- end modelarts/retry.hpp ----
 
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
-
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -3083,91 +2955,6 @@ inline constexpr unsigned max_update_response_depth = 4;
 /** Deepest JSON nesting accepted in a version-list or create answer. */
 inline constexpr unsigned max_list_response_depth = 16;
 
-namespace detail {
-
-// The fields every answer shares, as found at the top of the tree (null: absent). Pointers, not
-// copies: the tree outlives them, and a small struct is cheap to clear.
-struct status_fields {
-    const boost::json::value* is_success = nullptr;
-    const boost::json::value* error_code = nullptr;
-    const boost::json::value* error_msg = nullptr;
-    const boost::json::value* error_solution = nullptr;
-    const boost::json::value* request_id = nullptr;
-    const boost::json::value* error_message = nullptr;  // the gateway's spelling of error_msg
-    const boost::json::value* error = nullptr;          // IAM's {"error":{"code","message"}}
-};
-
-// Reads the shared top-level fields of an object (a later duplicate key replaces an earlier one,
-// as the parser already did).
-MODELARTS_DECL status_fields read_status_fields(const boost::json::object& o) noexcept;
-
-// Absent, null or a string: what a text field may be.
-MODELARTS_DECL bool is_text(const boost::json::value* v) noexcept;
-
-// The text of a field that `is_text`; empty when absent or null.
-MODELARTS_DECL std::string_view text_of(const boost::json::value* v) noexcept;
-
-/**
- * Reads the parts every answer shares from a parsed body (null when the body was empty) and
- * decides success. The rules: 2xx saying failure and non-2xx saying success are
- * `contradictory_status`; a non-2xx that is not a documented failure body is `unexpected_shape`;
- * a 2xx with neither `is_success` nor an error succeeds only where `empty_success` (v2's `null`
- * body, IAM) allows. Failures may use the service's, the gateway's or IAM's
- * (`{"error":{"code","message"}}`) spelling.
- */
-[[nodiscard]] MODELARTS_DECL result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
-                                              service_status& out);
-
-/**
- * Parses a body. An empty one (or only white space) is JSON null where `empty_is_null` (v2's
- * success), and otherwise not JSON at all: what a proxy sends, not the service.
- */
-[[nodiscard]] MODELARTS_DECL result<boost::json::value> parse_body(std::string_view body, unsigned max_depth, bool empty_is_null,
-                                                           boost::json::storage_ptr storage);
-
-MODELARTS_DECL bool read_version(const boost::json::value& v, job_version_info& out);
-
-} // namespace detail
-
-namespace detail {
-
-// The path every answer takes: body → JSON → verdict → (on success) the operation's own fields.
-// `bare_success`: a 2xx needs no `is_success` (v2 updates, IAM).
-template <class Result, class ReadFields>
-[[nodiscard]] result<Result> parse_answer(const http_response& res, unsigned max_depth, bool bare_success, ReadFields read_fields)
-{
-    // Built where it is returned: every path returns `answer`, so the result is never moved.
-    result<Result> answer(boost::system::in_place_value);
-    // The tree lives on the stack while the answer is read (a large one spills to the heap); what
-    // the result keeps is copied out of it.
-    unsigned char stack[4096];
-    boost::json::monotonic_resource arena(stack, sizeof stack);
-    auto body = parse_body(res.body, max_depth, bare_success && detail::is_2xx(res.status), &arena);
-    if (!body) answer = body.error();
-    else if (auto r = read_status(res, *body, bare_success, *answer); !r) answer = r.error();
-    else if (answer->is_success && !read_fields(*body, *answer)) answer = make_error_code(error::unexpected_shape);
-    return answer;
-}
-
-// For answers with no fields but the shared ones (updates).
-inline constexpr auto no_fields = [](const boost::json::value&, const service_status&) noexcept { return true; };
-
-// Adapts a reader of an object's fields to parse_answer: a body that is no object has none.
-template <class Result, class ReadObject>
-auto object_fields(ReadObject read)
-{
-    return [read](const boost::json::value& v, Result& out) {
-        auto* o = v.if_object();
-        return o && read(*o, out);
-    };
-}
-
-MODELARTS_DECL bool read_version_list(const boost::json::object& o, version_list& out);
-
-MODELARTS_DECL bool read_created_job(const boost::json::object& o, create_job_result& out);
-
-} // namespace detail
-
 /**
  * Parses the answer to `make_update_job_description_request`.
  * @param res the response, as the transport received it
@@ -3216,6 +3003,148 @@ MODELARTS_DECL bool read_created_job(const boost::json::object& o, create_job_re
 #ifndef MODELARTS_IMPL_RESPONSE_IPP
 #define MODELARTS_IMPL_RESPONSE_IPP
 
+
+// ---- begin modelarts/detail/json.hpp ----
+#ifndef MODELARTS_DETAIL_JSON_HPP
+#define MODELARTS_DETAIL_JSON_HPP
+
+
+#include <boost/json/error.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/storage_ptr.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace modelarts::detail {
+
+/**
+ * Parses a response body into `storage` (default: the heap); maps Boost.JSON's errors onto the
+ * library's.
+ */
+[[nodiscard]] MODELARTS_DECL result<boost::json::value> parse_json(std::string_view body, unsigned max_depth,
+                                                           boost::json::storage_ptr storage = {});
+
+// Field readers: true when the field is absent, null or of an accepted type (then `out` is set);
+// false when it has a type the API does not document.
+
+MODELARTS_DECL bool read_string(const boost::json::object& o, std::string_view key, std::string& out);
+
+// Strictly a string (or absent/null): for the fields that say success or failure.
+MODELARTS_DECL bool read_text(const boost::json::object& o, std::string_view key, std::string& out);
+
+MODELARTS_DECL bool read_int(const boost::json::object& o, std::string_view key, std::int64_t& out);
+
+MODELARTS_DECL bool read_bool(const boost::json::object& o, std::string_view key, bool& out);
+
+} // namespace modelarts::detail
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/detail/impl/json.ipp ----
+/**
+ * @file detail/impl/json.ipp
+ * The definitions of detail/json.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_DETAIL_IMPL_JSON_IPP
+#define MODELARTS_DETAIL_IMPL_JSON_IPP
+
+#include <charconv>
+
+namespace modelarts::detail {
+
+MODELARTS_DECL result<boost::json::value> parse_json(std::string_view body, unsigned max_depth,
+                                                           boost::json::storage_ptr storage)
+{
+    boost::json::parse_options opt;
+    opt.max_depth = max_depth;
+    boost::system::error_code ec;
+    auto v = boost::json::parse(boost::json::string_view(body.data(), body.size()), ec, std::move(storage), opt);
+    if (ec == boost::json::error::too_deep) return error::nesting_too_deep;
+    if (ec) return error::malformed_body;
+    return v;
+}
+
+MODELARTS_DECL bool read_string(const boost::json::object& o, std::string_view key, std::string& out)
+{
+    auto* v = o.if_contains(key);
+    if (!v || v->is_null()) return true;
+    // The documentation gives some string fields as numbers (core, cpu): their text is kept.
+    if (auto* s = v->if_string()) {
+        out.assign(s->data(), s->size());
+    } else if (auto* i = v->if_int64()) {
+        out = std::to_string(*i);
+    } else if (auto* u = v->if_uint64()) {
+        out = std::to_string(*u);
+    } else if (v->is_double()) {
+        out = boost::json::serialize(*v);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+MODELARTS_DECL bool read_text(const boost::json::object& o, std::string_view key, std::string& out)
+{
+    auto* v = o.if_contains(key);
+    if (!v || v->is_null()) return true;
+    auto* s = v->if_string();
+    if (!s) return false;
+    out.assign(s->data(), s->size());
+    return true;
+}
+
+MODELARTS_DECL bool read_int(const boost::json::object& o, std::string_view key, std::int64_t& out)
+{
+    auto* v = o.if_contains(key);
+    if (!v || v->is_null()) return true;
+    if (auto* i = v->if_int64()) {
+        out = *i;
+        return true;
+    }
+    if (auto* u = v->if_uint64()) {
+        if (*u > static_cast<std::uint64_t>(INT64_MAX)) return false;
+        out = static_cast<std::int64_t>(*u);
+        return true;
+    }
+    if (auto* s = v->if_string()) {  // the published examples give ids as "10" too
+        std::int64_t n = 0;
+        auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), n);
+        if (s->empty() || ec != std::errc{} || p != s->data() + s->size()) return false;
+        out = n;
+        return true;
+    }
+    return false;
+}
+
+MODELARTS_DECL bool read_bool(const boost::json::object& o, std::string_view key, bool& out)
+{
+    auto* v = o.if_contains(key);
+    if (!v) return true;
+    auto* b = v->if_bool();
+    if (!b) return false;
+    out = *b;
+    return true;
+}
+
+} // namespace modelarts::detail
+
+#endif
+// ---- end modelarts/detail/impl/json.ipp ----
+#endif
+
+#endif
+// ---- end modelarts/detail/json.hpp ----
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
 namespace modelarts {
 
 MODELARTS_DECL std::string to_json(const service_status& s)
@@ -3232,6 +3161,18 @@ MODELARTS_DECL std::string to_json(const service_status& s)
 }
 
 namespace detail {
+
+// The fields every answer shares, as found at the top of the tree (null: absent). Pointers, not
+// copies: the tree outlives them, and a small struct is cheap to clear.
+struct status_fields {
+    const boost::json::value* is_success = nullptr;
+    const boost::json::value* error_code = nullptr;
+    const boost::json::value* error_msg = nullptr;
+    const boost::json::value* error_solution = nullptr;
+    const boost::json::value* request_id = nullptr;
+    const boost::json::value* error_message = nullptr;  // the gateway's spelling of error_msg
+    const boost::json::value* error = nullptr;          // IAM's {"error":{"code","message"}}
+};
 
 MODELARTS_DECL status_fields read_status_fields(const boost::json::object& o) noexcept
 {
@@ -3372,6 +3313,37 @@ MODELARTS_DECL bool read_created_job(const boost::json::object& o, create_job_re
         && out.job_id > 0;
 }
 
+// The path every answer takes: body → JSON → verdict → (on success) the operation's own fields.
+// `bare_success`: a 2xx needs no `is_success` (v2 updates, IAM).
+template <class Result, class ReadFields>
+[[nodiscard]] result<Result> parse_answer(const http_response& res, unsigned max_depth, bool bare_success, ReadFields read_fields)
+{
+    // Built where it is returned: every path returns `answer`, so the result is never moved.
+    result<Result> answer(boost::system::in_place_value);
+    // The tree lives on the stack while the answer is read (a large one spills to the heap); what
+    // the result keeps is copied out of it.
+    unsigned char stack[4096];
+    boost::json::monotonic_resource arena(stack, sizeof stack);
+    auto body = parse_body(res.body, max_depth, bare_success && detail::is_2xx(res.status), &arena);
+    if (!body) answer = body.error();
+    else if (auto r = read_status(res, *body, bare_success, *answer); !r) answer = r.error();
+    else if (answer->is_success && !read_fields(*body, *answer)) answer = make_error_code(error::unexpected_shape);
+    return answer;
+}
+
+// For answers with no fields but the shared ones (updates).
+inline constexpr auto no_fields = [](const boost::json::value&, const service_status&) noexcept { return true; };
+
+// Adapts a reader of an object's fields to parse_answer: a body that is no object has none.
+template <class Result, class ReadObject>
+auto object_fields(ReadObject read)
+{
+    return [read](const boost::json::value& v, Result& out) {
+        auto* o = v.if_object();
+        return o && read(*o, out);
+    };
+}
+
 } // namespace detail
 
 MODELARTS_DECL result<update_result> parse_update_job_description_response(const http_response& res, api_version api)
@@ -3405,9 +3377,6 @@ MODELARTS_DECL result<create_job_result> parse_create_job_response(const http_re
 
 #endif
 // ---- end modelarts/response.hpp ----
-
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <chrono>
 #include <optional>
@@ -3452,6 +3421,10 @@ struct iam_token : service_status {
  */
 #ifndef MODELARTS_IMPL_IAM_IPP
 #define MODELARTS_IMPL_IAM_IPP
+
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace modelarts {
 
@@ -3892,21 +3865,10 @@ auto call_or(const F& f, Fallback fallback)
  * session and every object made from it. Operations read it and keep the IAM token in it.
  */
 struct session_core {
-    session_core(service_location where, session_options&& o)
-        : location(std::move(where))
-        , auth(std::move(o.auth))
-        , retry(std::move(o.retry))
-        , clock(std::move(o.clock))
-        , monotonic_clock(std::move(o.monotonic_clock))
-        , sleep(std::move(o.sleep))
-        , random_source(std::move(o.random))
-        , on_attempt(std::move(o.on_attempt))
-        // Jitter needs variety across processes and sessions, not secrecy; std::random_device
-        // could throw, and making a session does not.
-        , seed(static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())
-               ^ reinterpret_cast<std::uintptr_t>(this))
-    {
-    }
+    MODELARTS_DECL session_core(service_location where, session_options&& o);
+    MODELARTS_DECL ~session_core();
+    session_core(const session_core&) = delete;
+    session_core& operator=(const session_core&) = delete;
 
     service_location location;
     credentials auth;
@@ -3938,6 +3900,9 @@ struct session_core {
             apply_valid_credentials(req, auth, now);
     }
 };
+
+// The location a session's requests go to, once every setting has been checked.
+[[nodiscard]] MODELARTS_DECL result<service_location> check_session_options(const session_options& options);
 
 } // namespace detail
 
@@ -4008,10 +3973,8 @@ private:
 template <class Transport>
 [[nodiscard]] result<session<Transport>> make_session(Transport transport, session_options options)
 {
-    auto where = make_service_location({options.endpoint, options.project_id});
+    auto where = detail::check_session_options(options);
     if (!where) return where.error();
-    if (auto r = validate_credentials(options.auth); !r) return r.error();
-    if (auto r = validate_retry_policy(options.retry); !r) return r.error();
     using state = typename session<Transport>::state;
     return session<Transport>(std::make_shared<state>(std::move(*where), std::move(options), std::move(transport)));
 }
@@ -4033,6 +3996,33 @@ template <class Transport>
 
 namespace modelarts::detail {
 
+MODELARTS_DECL session_core::session_core(service_location where, session_options&& o)
+    : location(std::move(where))
+    , auth(std::move(o.auth))
+    , retry(std::move(o.retry))
+    , clock(std::move(o.clock))
+    , monotonic_clock(std::move(o.monotonic_clock))
+    , sleep(std::move(o.sleep))
+    , random_source(std::move(o.random))
+    , on_attempt(std::move(o.on_attempt))
+    // Jitter needs variety across processes and sessions, not secrecy; std::random_device
+    // could throw, and making a session does not.
+    , seed(static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())
+           ^ reinterpret_cast<std::uintptr_t>(this))
+{
+}
+
+MODELARTS_DECL session_core::~session_core() = default;
+
+MODELARTS_DECL result<service_location> check_session_options(const session_options& options)
+{
+    auto where = make_service_location({options.endpoint, options.project_id});
+    if (!where) return where.error();
+    if (auto r = validate_credentials(options.auth); !r) return r.error();
+    if (auto r = validate_retry_policy(options.retry); !r) return r.error();
+    return where;
+}
+
 MODELARTS_DECL void session_core::wait(std::chrono::nanoseconds d) const
 {
     sleep ? sleep(d) : std::this_thread::sleep_for(d);
@@ -4047,7 +4037,6 @@ MODELARTS_DECL void session_core::wait(std::chrono::nanoseconds d) const
 #endif
 // ---- end modelarts/session.hpp ----
 
-#include <cstdlib>
 #include <functional>
 #include <optional>
 #include <string>
@@ -4065,13 +4054,36 @@ using environment_lookup = std::function<const char*(const char*)>;
  *   for temporary credentials); `MODELARTS_AUTH_TOKEN`; `MODELARTS_USERNAME` + `MODELARTS_PASSWORD`
  *   (+ `MODELARTS_ACCOUNT`), with IAM at `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the region's.
  * An empty variable counts as unset. Half a pair is an error, never a silent fallback.
- * @param lookup where to read variables (default: the process environment)
+ * @param lookup where to read variables
  * @return the options (the endpoint, and IAM's, empty when neither endpoint nor region is set),
  *         or `error::incomplete_credentials` or `error::unknown_region`
  */
-[[nodiscard]] inline result<session_options> session_options_from_environment(const environment_lookup& lookup = [](const char* n) {
-    return static_cast<const char*>(std::getenv(n));
-})
+[[nodiscard]] MODELARTS_DECL result<session_options> session_options_from_environment(const environment_lookup& lookup);
+
+/**
+ * The same, from the process environment (`std::getenv`).
+ * @return the options, or `error::incomplete_credentials` or `error::unknown_region`
+ */
+[[nodiscard]] MODELARTS_DECL result<session_options> session_options_from_environment();
+
+} // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/impl/environment.ipp ----
+/**
+ * @file impl/environment.ipp
+ * The definitions of environment.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_IMPL_ENVIRONMENT_IPP
+#define MODELARTS_IMPL_ENVIRONMENT_IPP
+
+#include <cstdlib>
+
+namespace modelarts {
+
+MODELARTS_DECL result<session_options> session_options_from_environment(const environment_lookup& lookup)
 {
     auto get = [&](const char* name) -> std::optional<std::string> {
         const char* v = lookup(name);
@@ -4112,7 +4124,16 @@ using environment_lookup = std::function<const char*(const char*)>;
     return out;
 }
 
+MODELARTS_DECL result<session_options> session_options_from_environment()
+{
+    return session_options_from_environment([](const char* name) { return static_cast<const char*>(std::getenv(name)); });
+}
+
 } // namespace modelarts
+
+#endif
+// ---- end modelarts/impl/environment.ipp ----
+#endif
 
 #endif
 // ---- end modelarts/environment.hpp ----
@@ -4165,6 +4186,66 @@ struct next_step {
     std::chrono::nanoseconds duration{};  ///< send: the time left (`nanoseconds::max()`: no deadline); wait: how long
 };
 
+namespace detail {
+
+/**
+ * The part of a call that does not depend on its answer's type, compiled once for every
+ * `operation<Parse>`: logging in, authenticating, the deadline, retries and the observer. It
+ * decides what each step means; `operation` parses the final answer.
+ */
+class operation_core {
+public:
+    using time_point = std::chrono::steady_clock::time_point;
+
+    /** A step for the driver, or the end of the call: with an error, or with the answer to parse. */
+    struct verdict {
+        enum class ending { none, error, answer };
+        next_step step;                  ///< the step, when `ends` is none
+        ending ends = ending::none;      ///< how the call ends, if it does
+        boost::system::error_code error{}; ///< the error it ends with
+    };
+
+    MODELARTS_DECL operation_core(std::shared_ptr<session_core> core, http_request request, bool can_wait, diagnostics* diag);
+    MODELARTS_DECL explicit operation_core(diagnostics* diag) noexcept;
+
+    MODELARTS_DECL verdict resume(time_point now);
+    MODELARTS_DECL verdict on_response(const result<http_response>& outcome, time_point now);
+    // Fills the diagnostics at the end of the call; the answer's own request id, when it had one.
+    MODELARTS_DECL void record_end(std::string_view answer_request_id) noexcept;
+
+    const http_request& request() const noexcept { return logging_in_ ? *login_ : call_; }
+    unsigned attempts() const noexcept { return attempts_; }
+    const attempt_failure& last_failure() const noexcept { return last_failure_; }
+
+private:
+    MODELARTS_DECL verdict send_next(time_point now);
+    MODELARTS_DECL verdict decide(const result<http_response>& outcome, time_point now,
+                                  std::optional<std::chrono::nanoseconds>& retry_in);
+    static verdict end_with_error(boost::system::error_code ec) noexcept { return {{}, verdict::ending::error, ec}; }
+    static verdict end_with_answer() noexcept { return {{}, verdict::ending::answer, {}}; }
+    // The answer when there is one, else the transport's error.
+    static verdict end_with_outcome(const result<http_response>& outcome) noexcept
+    {
+        return outcome ? end_with_answer() : end_with_error(outcome.error());
+    }
+
+    std::shared_ptr<session_core> core_;
+    http_request call_;
+    std::optional<http_request> login_;
+    diagnostics* diag_;
+    time_point deadline_ = time_point::max();
+    time_point sent_at_{};
+    unsigned attempts_ = 0;
+    unsigned retries_ = 0;
+    bool can_wait_ = false;
+    bool started_ = false;
+    bool renewed_ = false;
+    bool logging_in_ = false;
+    attempt_failure last_failure_{};
+};
+
+} // namespace detail
+
 /**
  * A call as a state machine. The driver starts it with `resume(now)`, and then does what each
  * step says:
@@ -4205,9 +4286,8 @@ public:
      */
     operation(std::shared_ptr<detail::session_core> core, http_request request, Parse parse, bool can_wait,
               diagnostics* diag)
-        : core_(std::move(core)), call_(std::move(request)), parse_(std::move(parse)), diag_(diag), can_wait_(can_wait)
+        : machine_(std::move(core), std::move(request), can_wait, diag), parse_(std::move(parse))
     {
-        if (diag_) *diag_ = {};
     }
 
     /**
@@ -4217,9 +4297,8 @@ public:
      * @param diag reset, when not null
      */
     operation(boost::system::error_code refused, Parse parse, diagnostics* diag)
-        : parse_(std::move(parse)), diag_(diag), can_wait_(false), result_(result_type(refused))
+        : machine_(diag), parse_(std::move(parse)), result_(result_type(refused))
     {
-        if (diag_) *diag_ = {};
     }
 
     /**
@@ -4230,11 +4309,7 @@ public:
     [[nodiscard]] next_step resume(time_point now)
     {
         if (result_) return {};
-        if (!started_) {
-            started_ = true;
-            if (core_->retry.timeout.count() > 0) deadline_ = now + core_->retry.timeout;
-        }
-        return send_next(now);
+        return settle(machine_.resume(now), nullptr);
     }
 
     /**
@@ -4245,21 +4320,14 @@ public:
      */
     [[nodiscard]] next_step on_response(result<http_response> outcome, time_point now)
     {
-        if (diag_) {
-            diag_->http_status = outcome ? outcome->status : 0;
-            diag_->request_id.assign(outcome ? outcome->headers.get("X-Request-Id") : std::string_view{});
-        }
-        std::optional<std::chrono::nanoseconds> retry_in;
-        const next_step step = decide(outcome, now, retry_in);
-        if (core_->on_attempt) core_->on_attempt(attempt_report{attempts_, request(), outcome, now - sent_at_, retry_in});
-        return step.what == next_step::action::send ? send_next(now) : step;
+        return settle(machine_.on_response(outcome, now), &outcome);
     }
 
     /** @return the request to send, after a `send` step: authenticated, ready for the wire */
-    const http_request& request() const noexcept { return logging_in_ ? *login_ : call_; }
+    const http_request& request() const noexcept { return machine_.request(); }
 
     /** @return the requests sent so far, IAM logins included */
-    unsigned attempts() const noexcept { return attempts_; }
+    unsigned attempts() const noexcept { return machine_.attempts(); }
 
     /** @return true once the call is over */
     bool done() const noexcept { return result_.has_value(); }
@@ -4268,96 +4336,31 @@ public:
     result_type take_result() { return std::move(*result_); }
 
 private:
-    next_step send_next(time_point now)
+    using verdict = detail::operation_core::verdict;
+
+    next_step settle(const verdict& v, const result<http_response>* outcome)
     {
-        if (now >= deadline_) return finish(result_type(error::timeout));
-        auto& core = *core_;
-        const auto wall = core.wall_now();
-        logging_in_ = core.needs_login(wall);
-        if (logging_in_) {
-            auto login = make_iam_token_request(std::get<password_credentials>(core.auth), core.location.project_id());
-            if (!login) return finish(result_type(login.error()));
-            login_ = std::move(*login);
-        } else {
-            core.authenticate(call_, wall);
+        switch (v.ends) {
+        case verdict::ending::none: return v.step;
+        case verdict::ending::error: return finish(result_type(v.error));
+        case verdict::ending::answer: return finish(parse_(**outcome));
         }
-        ++attempts_;
-        sent_at_ = now;
-        const auto left = deadline_ == time_point::max() ? std::chrono::nanoseconds::max()
-                                                         : std::chrono::duration_cast<std::chrono::nanoseconds>(deadline_ - now);
-        return {next_step::action::send, left};
-    }
-
-    // What an outcome means: done (result_ set), wait, or send at once (a send step).
-    next_step decide(const result<http_response>& outcome, time_point now, std::optional<std::chrono::nanoseconds>& retry_in)
-    {
-        auto& core = *core_;
-        const bool transient = core.retry.retry_if ? core.retry.retry_if(outcome) : is_transient(outcome);
-        if (!transient) {
-            if (!outcome) return finish(result_type(outcome.error()));
-            if (logging_in_) {
-                auto token = parse_iam_token_response(*outcome);
-                if (!token) return finish(result_type(token.error()));
-                if (!token->is_success) return finish(parse_(*outcome));  // IAM's refusal is the call's answer
-                core.token = std::move(*token);
-                return {next_step::action::send};
-            }
-            if (outcome->status == 401 && core.logs_in() && !renewed_) {  // the token died early: renew once
-                renewed_ = true;
-                core.token.reset();
-                last_failure_ = {{}, 401};
-                retry_in = std::chrono::nanoseconds(0);
-                return {next_step::action::send};
-            }
-            return finish(parse_(*outcome));
-        }
-
-        last_failure_ = outcome ? attempt_failure{{}, outcome->status} : attempt_failure{outcome.error(), 0};
-        if (!can_wait_ || retries_ + 1 >= core.retry.max_attempts) return finish_with(outcome);
-        std::chrono::nanoseconds wait = jittered(backoff_cap(core.retry, retries_), core.random());
-        if (outcome)
-            if (auto header = outcome->headers.find("Retry-After"))
-                if (auto asked = parse_retry_after(*header, core.wall_now())) wait = *asked;
-        if (deadline_ != time_point::max() && std::chrono::nanoseconds(deadline_ - now) <= wait) return finish_with(outcome);
-        ++retries_;
-        retry_in = wait;
-        return {next_step::action::wait, wait};
-    }
-
-    next_step finish_with(const result<http_response>& outcome)
-    {
-        return finish(outcome ? parse_(*outcome) : result_type(outcome.error()));
+        return {};
     }
 
     next_step finish(result_type r)
     {
         if (r) {
-            r->attempts = attempts_;
-            r->last_failure = last_failure_;
+            r->attempts = machine_.attempts();
+            r->last_failure = machine_.last_failure();
         }
-        if (diag_) {
-            diag_->attempts = attempts_;
-            diag_->last_failure = last_failure_;
-            if (r && !r->request_id.empty()) diag_->request_id = r->request_id;  // the body's, when no header had one
-        }
+        machine_.record_end(r ? std::string_view(r->request_id) : std::string_view{});
         result_.emplace(std::move(r));
         return {};
     }
 
-    std::shared_ptr<detail::session_core> core_;
-    http_request call_;
-    std::optional<http_request> login_;
+    detail::operation_core machine_;
     Parse parse_;
-    diagnostics* diag_;
-    time_point deadline_ = time_point::max();
-    time_point sent_at_{};
-    unsigned attempts_ = 0;
-    unsigned retries_ = 0;
-    bool can_wait_;
-    bool started_ = false;
-    bool renewed_ = false;
-    bool logging_in_ = false;
-    attempt_failure last_failure_{};
     std::optional<result_type> result_;
 };
 
@@ -4548,6 +4551,104 @@ namespace modelarts {
 
 namespace detail {
 
+MODELARTS_DECL operation_core::operation_core(std::shared_ptr<session_core> core, http_request request, bool can_wait,
+                                              diagnostics* diag)
+    : core_(std::move(core)), call_(std::move(request)), diag_(diag), can_wait_(can_wait)
+{
+    if (diag_) *diag_ = {};
+}
+
+MODELARTS_DECL operation_core::operation_core(diagnostics* diag) noexcept : diag_(diag)
+{
+    if (diag_) *diag_ = {};
+}
+
+MODELARTS_DECL operation_core::verdict operation_core::resume(time_point now)
+{
+    if (!started_) {
+        started_ = true;
+        if (core_->retry.timeout.count() > 0) deadline_ = now + core_->retry.timeout;
+    }
+    return send_next(now);
+}
+
+MODELARTS_DECL operation_core::verdict operation_core::on_response(const result<http_response>& outcome, time_point now)
+{
+    if (diag_) {
+        diag_->http_status = outcome ? outcome->status : 0;
+        diag_->request_id.assign(outcome ? outcome->headers.get("X-Request-Id") : std::string_view{});
+    }
+    std::optional<std::chrono::nanoseconds> retry_in;
+    const verdict v = decide(outcome, now, retry_in);
+    if (core_->on_attempt) core_->on_attempt(attempt_report{attempts_, request(), outcome, now - sent_at_, retry_in});
+    return v.ends == verdict::ending::none && v.step.what == next_step::action::send ? send_next(now) : v;
+}
+
+MODELARTS_DECL void operation_core::record_end(std::string_view answer_request_id) noexcept
+{
+    if (!diag_) return;
+    diag_->attempts = attempts_;
+    diag_->last_failure = last_failure_;
+    if (!answer_request_id.empty()) diag_->request_id = answer_request_id;  // the body's, when no header had one
+}
+
+MODELARTS_DECL operation_core::verdict operation_core::send_next(time_point now)
+{
+    if (now >= deadline_) return end_with_error(error::timeout);
+    auto& core = *core_;
+    const auto wall = core.wall_now();
+    logging_in_ = core.needs_login(wall);
+    if (logging_in_) {
+        auto login = make_iam_token_request(std::get<password_credentials>(core.auth), core.location.project_id());
+        if (!login) return end_with_error(login.error());
+        login_ = std::move(*login);
+    } else {
+        core.authenticate(call_, wall);
+    }
+    ++attempts_;
+    sent_at_ = now;
+    const auto left = deadline_ == time_point::max() ? std::chrono::nanoseconds::max()
+                                                     : std::chrono::duration_cast<std::chrono::nanoseconds>(deadline_ - now);
+    return {{next_step::action::send, left}};
+}
+
+// What an outcome means: the end of the call, a wait, or sending at once.
+MODELARTS_DECL operation_core::verdict operation_core::decide(const result<http_response>& outcome, time_point now,
+                                                              std::optional<std::chrono::nanoseconds>& retry_in)
+{
+    auto& core = *core_;
+    const bool transient = core.retry.retry_if ? core.retry.retry_if(outcome) : is_transient(outcome);
+    if (!transient) {
+        if (!outcome) return end_with_error(outcome.error());
+        if (logging_in_) {
+            auto token = parse_iam_token_response(*outcome);
+            if (!token) return end_with_error(token.error());
+            if (!token->is_success) return end_with_answer();  // IAM's refusal is the call's answer
+            core.token = std::move(*token);
+            return {{next_step::action::send}};
+        }
+        if (outcome->status == 401 && core.logs_in() && !renewed_) {  // the token died early: renew once
+            renewed_ = true;
+            core.token.reset();
+            last_failure_ = {{}, 401};
+            retry_in = std::chrono::nanoseconds(0);
+            return {{next_step::action::send}};
+        }
+        return end_with_answer();
+    }
+
+    last_failure_ = outcome ? attempt_failure{{}, outcome->status} : attempt_failure{outcome.error(), 0};
+    if (!can_wait_ || retries_ + 1 >= core.retry.max_attempts) return end_with_outcome(outcome);
+    std::chrono::nanoseconds wait = jittered(backoff_cap(core.retry, retries_), core.random());
+    if (outcome)
+        if (auto header = outcome->headers.find("Retry-After"))
+            if (auto asked = parse_retry_after(*header, core.wall_now())) wait = *asked;
+    if (deadline_ != time_point::max() && std::chrono::nanoseconds(deadline_ - now) <= wait) return end_with_outcome(outcome);
+    ++retries_;
+    retry_in = wait;
+    return {{next_step::action::wait, wait}};
+}
+
 MODELARTS_DECL result<http_response> to_outcome(const boost::system::error_code& ec, http_response&& res)
 {
     if (ec) return ec;
@@ -4564,7 +4665,6 @@ MODELARTS_DECL result<http_response> to_outcome(const boost::system::error_code&
 #endif
 // ---- end modelarts/operation.hpp ----
 
-#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -4781,9 +4881,7 @@ operation<version_objects_parser<Transport>> make_list_operation(const session<T
 {
     auto req = make_list_job_versions_request(s.location(), job_id);  // all versions: no paging
     if (!req) return {req.error(), version_objects_parser<Transport>{s, 0}, diag};
-    std::int64_t id = 0;  // a valid v1 id: an int64 decimal
-    std::from_chars(job_id.data(), job_id.data() + job_id.size(), id);
-    return {s.core(), std::move(*req), version_objects_parser<Transport>{s, id}, can_wait, diag};
+    return {s.core(), std::move(*req), version_objects_parser<Transport>{s, v1_job_number(job_id)}, can_wait, diag};
 }
 
 } // namespace detail

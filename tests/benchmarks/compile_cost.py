@@ -3,15 +3,19 @@
 
     python3 tests/benchmarks/compile_cost.py [BUILD_DIR] [--smoke]
 
-Prints wall time and peak memory of compiling, at -O0 with g++ and clang++ (when installed):
+Prints compile time and peak memory, at -O0 with g++ and clang++ (when installed):
   core:  a unit including modelarts.hpp and making one call, against <boost/json.hpp> and one parse;
   beast: a unit including the Beast transport and making one co_await update, against the same
          Boost headers alone;
-each again compiled once (MODELARTS_SEPARATE_COMPILATION: the unit reads declarations only), with
-the one unit that then compiles the definitions (examples/modelarts_src.cpp, beast_transport.cpp);
-and the command's units (modelarts-update-job-description) with the build's own flags, from
-BUILD_DIR/compile_commands.json: each alone, then all of them as a build runs them, one per CPU. Each figure is the best of three; --smoke checks each unit's
-syntax once, with g++ only: it checks that the script and its units work, not how fast.
+each header-only and again compiled once (MODELARTS_SEPARATE_COMPILATION: the unit reads
+declarations only, as the floor reads Boost.JSON's, whose definitions are in libboost_json), with
+the one unit that then compiles the definitions (examples/modelarts_src.cpp, beast_transport.cpp).
+These are CPU seconds, medians of rounds that compile the floor then the library, so that a
+machine slowing down for a while slows both. Then the command's units
+(modelarts-update-job-description, with the core and Beast transport it links) with the build's
+own flags, from BUILD_DIR/compile_commands.json: each alone, then all of them as a build runs them,
+one per CPU, in wall seconds, best of three. --smoke checks each unit's syntax once, with g++ only:
+it checks that the script and its units work, not how fast.
 """
 import argparse
 import concurrent.futures
@@ -19,6 +23,7 @@ import json
 import os
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,22 +36,38 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 SMOKE = False  # --smoke: syntax only, once, g++ only (that the script and its units work)
 
 
-def measure(cmd, cwd, repeats):
-    """Best wall time (s) and its peak RSS (MB) of `cmd` over `repeats` runs."""
+def compile_once(cmd, cwd):
+    """Compiles once: (wall seconds, CPU seconds, peak RSS in MB) of the compiler and its children."""
     if SMOKE:
         cmd = cmd + ["-fsyntax-only"]
-    best = None
-    for _ in range(repeats):
-        start = time.monotonic()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        took = time.monotonic() - start
-        if status != 0:
-            sys.exit(f"compile_cost: failed: {shlex.join(cmd)}\n{proc.stderr.read().decode()}")
-        run = (took, usage.ru_maxrss / 1024)  # g++'s own and its waited-for children's peak (cc1plus)
-        if best is None or run[0] < best[0]:
-            best = run
-    return best
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    took = time.monotonic() - start
+    if status != 0:
+        sys.exit(f"compile_cost: failed: {shlex.join(cmd)}\n{proc.stderr.read().decode()}")
+    return took, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # g++'s peak is cc1plus's
+
+
+def measure(cmd, cwd, repeats):
+    """Best wall time (s) and its peak RSS (MB) of `cmd` over `repeats` runs."""
+    runs = [compile_once(cmd, cwd) for _ in range(repeats)]
+    best = min(runs)
+    return best[0], best[2]
+
+
+def measure_pair(floor_cmd, lib_cmd, cwd, rounds):
+    """The floor and the library compiled in turn, `rounds` times: a machine that slows down for a
+    while slows both. Returns each one's median CPU seconds and peak MB, and the median of the
+    rounds' time ratios."""
+    floors, libs = [], []
+    for _ in range(rounds):
+        floors.append(compile_once(floor_cmd, cwd))
+        libs.append(compile_once(lib_cmd, cwd))
+    ratio = statistics.median(lib[1] / floor[1] for floor, lib in zip(floors, libs))
+    def summary(runs):
+        return statistics.median(r[1] for r in runs), max(r[2] for r in runs)
+    return summary(floors), summary(libs), ratio
 
 
 def main():
@@ -57,29 +78,31 @@ def main():
     global SMOKE
     SMOKE = args.smoke
     repeats = 1 if args.smoke else 3
+    rounds = 1 if args.smoke else 7
     build = os.path.abspath(args.build)
 
     compilers = [c for c in (("g++",) if args.smoke else ("g++", "clang++")) if shutil.which(c)]
-    print(f"# {os.cpu_count()} CPUs; -std=c++20 -O0; best of {repeats}")
+    print(f"# {os.cpu_count()} CPUs; -std=c++20 -O0; CPU seconds, medians of {rounds} rounds, each compiling the floor")
+    print("# then the library; the time ratio is the median of the rounds' ratios; MB: the compiler's peak")
     print(f"{'unit':<44} {'compiler':<8} {'seconds':>8} {'MB':>6} {'ratio s':>8} {'ratio MB':>9}")
     with tempfile.TemporaryDirectory() as out:
         # (row, unit, flags, the unit compiling the definitions once): each header-only, then compiled once.
         once = ["-DMODELARTS_SEPARATE_COMPILATION"]
         rows = [("core", "core", [], None), ("core, compiled once", "core", once, "modelarts_src.cpp"),
                 ("beast", "beast", [], None), ("beast, compiled once", "beast", once, "beast_transport.cpp")]
-        def cost(cxx, source, extra=()):
-            cmd = [cxx, "-std=c++20", "-O0", "-pthread", "-I", os.path.join(ROOT, "include"), *extra, "-c",
-                   source, "-o", os.path.join(out, os.path.basename(source) + ".o")]
-            return measure(cmd, ROOT, repeats)
+        def command(cxx, source, extra=()):
+            return [cxx, "-std=c++20", "-O0", "-pthread", "-I", os.path.join(ROOT, "include"), *extra, "-c",
+                    source, "-o", os.path.join(out, os.path.basename(source) + ".o")]
         for row, name, flags, once_unit in rows:
             for cxx in compilers:
-                floor = cost(cxx, os.path.join(HERE, "compile", name + "_floor.cpp"))
-                lib = cost(cxx, os.path.join(HERE, "compile", name + ".cpp"), flags)
-                print(f"{row + ' (library)':<44} {cxx:<8} {lib[0]:>8.2f} {lib[1]:>6.0f} {lib[0] / floor[0]:>8.2f} {lib[1] / floor[1]:>9.2f}")
+                floor, lib, ratio = measure_pair(command(cxx, os.path.join(HERE, "compile", name + "_floor.cpp")),
+                                                 command(cxx, os.path.join(HERE, "compile", name + ".cpp"), flags),
+                                                 ROOT, rounds)
+                print(f"{row + ' (library)':<44} {cxx:<8} {lib[0]:>8.2f} {lib[1]:>6.0f} {ratio:>8.2f} {lib[1] / floor[1]:>9.2f}")
                 print(f"{row + ' (floor: Boost alone)':<44} {cxx:<8} {floor[0]:>8.2f} {floor[1]:>6.0f}")
                 if once_unit:
-                    alone = cost(cxx, os.path.join(ROOT, "examples", once_unit), flags)
-                    print(f"{row + ' (the unit compiling it)':<44} {cxx:<8} {alone[0]:>8.2f} {alone[1]:>6.0f}")
+                    alone = compile_once(command(cxx, os.path.join(ROOT, "examples", once_unit), flags), ROOT)
+                    print(f"{row + ' (the unit compiling it)':<44} {cxx:<8} {alone[1]:>8.2f} {alone[2]:>6.0f}")
 
     commands = os.path.join(build, "compile_commands.json")
     if not os.path.exists(commands):

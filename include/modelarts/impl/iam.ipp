@@ -6,6 +6,11 @@
 #ifndef MODELARTS_IMPL_IAM_IPP
 #define MODELARTS_IMPL_IAM_IPP
 
+#include "modelarts/detail/json.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
 namespace modelarts {
 
 MODELARTS_DECL result<http_request> make_iam_token_request(const password_credentials& creds, std::string_view project_id)

@@ -6,6 +6,13 @@
 #ifndef MODELARTS_IMPL_RESPONSE_IPP
 #define MODELARTS_IMPL_RESPONSE_IPP
 
+#include "modelarts/detail/json.hpp"
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
 namespace modelarts {
 
 MODELARTS_DECL std::string to_json(const service_status& s)
@@ -22,6 +29,18 @@ MODELARTS_DECL std::string to_json(const service_status& s)
 }
 
 namespace detail {
+
+// The fields every answer shares, as found at the top of the tree (null: absent). Pointers, not
+// copies: the tree outlives them, and a small struct is cheap to clear.
+struct status_fields {
+    const boost::json::value* is_success = nullptr;
+    const boost::json::value* error_code = nullptr;
+    const boost::json::value* error_msg = nullptr;
+    const boost::json::value* error_solution = nullptr;
+    const boost::json::value* request_id = nullptr;
+    const boost::json::value* error_message = nullptr;  // the gateway's spelling of error_msg
+    const boost::json::value* error = nullptr;          // IAM's {"error":{"code","message"}}
+};
 
 MODELARTS_DECL status_fields read_status_fields(const boost::json::object& o) noexcept
 {
@@ -160,6 +179,37 @@ MODELARTS_DECL bool read_created_job(const boost::json::object& o, create_job_re
         && read_int(o, "create_time", out.create_time) && read_int(o, "version_id", out.version_id)
         && read_string(o, "version_name", out.version_name) && read_string(o, "resource_id", out.resource_id)
         && out.job_id > 0;
+}
+
+// The path every answer takes: body → JSON → verdict → (on success) the operation's own fields.
+// `bare_success`: a 2xx needs no `is_success` (v2 updates, IAM).
+template <class Result, class ReadFields>
+[[nodiscard]] result<Result> parse_answer(const http_response& res, unsigned max_depth, bool bare_success, ReadFields read_fields)
+{
+    // Built where it is returned: every path returns `answer`, so the result is never moved.
+    result<Result> answer(boost::system::in_place_value);
+    // The tree lives on the stack while the answer is read (a large one spills to the heap); what
+    // the result keeps is copied out of it.
+    unsigned char stack[4096];
+    boost::json::monotonic_resource arena(stack, sizeof stack);
+    auto body = parse_body(res.body, max_depth, bare_success && detail::is_2xx(res.status), &arena);
+    if (!body) answer = body.error();
+    else if (auto r = read_status(res, *body, bare_success, *answer); !r) answer = r.error();
+    else if (answer->is_success && !read_fields(*body, *answer)) answer = make_error_code(error::unexpected_shape);
+    return answer;
+}
+
+// For answers with no fields but the shared ones (updates).
+inline constexpr auto no_fields = [](const boost::json::value&, const service_status&) noexcept { return true; };
+
+// Adapts a reader of an object's fields to parse_answer: a body that is no object has none.
+template <class Result, class ReadObject>
+auto object_fields(ReadObject read)
+{
+    return [read](const boost::json::value& v, Result& out) {
+        auto* o = v.if_object();
+        return o && read(*o, out);
+    };
 }
 
 } // namespace detail

@@ -41,6 +41,13 @@ MODELARTS_DECL bool is_v1_job_id(std::string_view job_id) noexcept
     return ec == std::errc{} && ptr == job_id.data() + job_id.size() && v > 0 && job_id.front() != '-';
 }
 
+MODELARTS_DECL std::int64_t v1_job_number(std::string_view job_id) noexcept
+{
+    std::int64_t id = 0;
+    if (is_v1_job_id(job_id)) std::from_chars(job_id.data(), job_id.data() + job_id.size(), id);
+    return id;
+}
+
 MODELARTS_DECL bool is_v2_job_id(std::string_view job_id) noexcept
 {
     if (job_id.size() != 36) return false;
