@@ -88,8 +88,12 @@ def main():
             shim = pathlib.Path(args.shims) / rel
             shim.parent.mkdir(parents=True, exist_ok=True)
             text = f'// Shim: builds against the single header.\n#include "{target}"\n'
-            if entry == "modelarts/src.hpp":  # the core compiled once: the single header's definitions
-                text = f'// Shim: builds against the single header.\n#define MODELARTS_CORE_SOURCE\n#include "{target}"\n'
+            if entry == "modelarts/src.hpp":  # its checks and macro as they are, its includes the single header
+                text, included = "// Shim: builds against the single header.\n", False
+                for line in header.read_text(encoding="utf-8").splitlines(keepends=True):
+                    if INCLUDE.match(line):
+                        line, included = ("" if included else f'#include "{target}"\n'), True
+                    text += line
             if not shim.exists() or shim.read_text() != text:
                 shim.write_text(text)
         return 0

@@ -4200,14 +4200,16 @@ public:
     /** A step for the driver, or the end of the call: with an error, or with the answer to parse. */
     struct verdict {
         enum class ending { none, error, answer };
-        next_step step;                  ///< the step, when `ends` is none
-        ending ends = ending::none;      ///< how the call ends, if it does
-        boost::system::error_code error{}; ///< the error it ends with
+        next_step step;                     ///< the step, when `ends` is none
+        ending ends = ending::none;         ///< how the call ends, if it does
+        boost::system::error_code error{};  ///< the error it ends with
     };
 
+    // A call to make (the arguments are `operation`'s), and one refused before it starts.
     MODELARTS_DECL operation_core(std::shared_ptr<session_core> core, http_request request, bool can_wait, diagnostics* diag);
     MODELARTS_DECL explicit operation_core(diagnostics* diag) noexcept;
 
+    // `operation::resume` and `operation::on_response`, but for the parse.
     MODELARTS_DECL verdict resume(time_point now);
     MODELARTS_DECL verdict on_response(const result<http_response>& outcome, time_point now);
     // Fills the diagnostics at the end of the call; the answer's own request id, when it had one.
