@@ -102,7 +102,7 @@ MODELARTS_DECL void apply_valid_credentials(http_request& req, const credentials
  *         password credentials; `req` is unchanged then
  */
 [[nodiscard]] MODELARTS_DECL result<void> apply_credentials(http_request& req, const credentials& creds,
-                                                    std::chrono::system_clock::time_point now);
+                                                            std::chrono::system_clock::time_point now);
 
 } // namespace modelarts
 

@@ -82,7 +82,7 @@ MODELARTS_DECL result<api_version> check_update_input(std::string_view job_id, s
 
 // The update request for an API version already resolved (v1 or v2) and a checked description.
 MODELARTS_DECL http_request build_update_request(const service_location& at, std::string_view job_id,
-                                         std::string_view description, api_version resolved);
+                                                 std::string_view description, api_version resolved);
 
 } // namespace detail
 
@@ -100,9 +100,9 @@ MODELARTS_DECL http_request build_update_request(const service_location& at, std
  * @return the request, or the error of the first invalid input
  */
 [[nodiscard]] MODELARTS_DECL result<http_request> make_update_job_description_request(const service_location& at,
-                                                                              std::string_view job_id,
-                                                                              std::string_view description,
-                                                                              api_version api = api_version::automatic);
+                                                                                      std::string_view job_id,
+                                                                                      std::string_view description,
+                                                                                      api_version api = api_version::automatic);
 
 /**
  * As above, checking `config` first.
@@ -113,9 +113,9 @@ MODELARTS_DECL http_request build_update_request(const service_location& at, std
  * @return the request, or the error of the first invalid input
  */
 [[nodiscard]] MODELARTS_DECL result<http_request> make_update_job_description_request(const service_config& config,
-                                                                              std::string_view job_id,
-                                                                              std::string_view description,
-                                                                              api_version api = api_version::automatic);
+                                                                                      std::string_view job_id,
+                                                                                      std::string_view description,
+                                                                                      api_version api = api_version::automatic);
 
 /**
  * Builds the request that lists a v1 job's versions:
@@ -127,8 +127,8 @@ MODELARTS_DECL http_request build_update_request(const service_location& at, std
  * @return the request, or the error of the first invalid input
  */
 [[nodiscard]] MODELARTS_DECL result<http_request> make_list_job_versions_request(const service_location& at,
-                                                                         std::string_view job_id,
-                                                                         const version_list_paging& paging = {});
+                                                                                 std::string_view job_id,
+                                                                                 const version_list_paging& paging = {});
 
 /**
  * As above, checking `config` first.
@@ -138,8 +138,8 @@ MODELARTS_DECL http_request build_update_request(const service_location& at, std
  * @return the request, or the error of the first invalid input
  */
 [[nodiscard]] MODELARTS_DECL result<http_request> make_list_job_versions_request(const service_config& config,
-                                                                         std::string_view job_id,
-                                                                         const version_list_paging& paging = {});
+                                                                                 std::string_view job_id,
+                                                                                 const version_list_paging& paging = {});
 
 } // namespace modelarts
 

@@ -142,7 +142,7 @@ inline constexpr unsigned max_list_response_depth = 16;
  * @return as above
  */
 [[nodiscard]] MODELARTS_DECL result<update_result> parse_update_job_description_response(const http_response& res,
-                                                                                  const http_request& req);
+                                                                                         const http_request& req);
 
 /**
  * Parses the answer to `make_list_job_versions_request`.

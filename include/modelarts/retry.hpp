@@ -109,7 +109,7 @@ MODELARTS_DECL bool is_transient(const result<http_response>& outcome) noexcept;
  *         value is neither form
  */
 [[nodiscard]] MODELARTS_DECL std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
-                                                             std::chrono::system_clock::time_point now) noexcept;
+                                                                                   std::chrono::system_clock::time_point now) noexcept;
 
 /**
  * The cap of the wait before retry number `retry` (0 for the first): `initial_delay *

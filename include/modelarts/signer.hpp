@@ -139,7 +139,7 @@ MODELARTS_DECL std::string format_sdk_date(std::chrono::system_clock::time_point
  * @return the `Authorization` header value
  */
 MODELARTS_DECL std::string authorization(std::string_view access_key, const std::vector<std::string>& signed_headers,
-                                 std::string_view sig);
+                                         std::string_view sig);
 
 /**
  * Signs a finished request: sets `X-Sdk-Date` (and `X-Security-Token` for temporary
@@ -151,7 +151,7 @@ MODELARTS_DECL std::string authorization(std::string_view access_key, const std:
  * @param now the signing time
  */
 MODELARTS_DECL void sign(http_request& req, std::string_view access_key, std::string_view secret_key,
-                 std::string_view security_token, std::chrono::system_clock::time_point now);
+                         std::string_view security_token, std::chrono::system_clock::time_point now);
 
 } // namespace signing
 

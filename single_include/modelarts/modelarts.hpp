@@ -1332,7 +1332,7 @@ MODELARTS_DECL void sha256_compress_portable(std::uint32_t* state, const std::ui
 #if MODELARTS_SHA_NI
 // The same with the x86 SHA extensions (Intel's published sequence): about 5x the portable code.
 __attribute__((target("sha,sse4.1,ssse3"))) MODELARTS_DECL void sha256_compress_sha_ni(std::uint32_t* h, const std::uint8_t* p,
-                                                                                      std::size_t blocks) noexcept;
+                                                                                       std::size_t blocks) noexcept;
 
 // Whether this CPU has the SHA extensions (and the SSE levels the sequence uses).
 MODELARTS_DECL bool cpu_has_sha_ni() noexcept;
@@ -1415,7 +1415,7 @@ private:
 
 /** HMAC-SHA256 (RFC 2104). */
 MODELARTS_DECL sha256::digest hmac_sha256(std::string_view key, std::string_view message,
-                                  sha256::compress_function engine = sha256::fastest()) noexcept;
+                                          sha256::compress_function engine = sha256::fastest()) noexcept;
 
 /** Lower-case hex of a digest. */
 MODELARTS_DECL std::string to_hex(const sha256::digest& d);
@@ -1486,7 +1486,7 @@ __attribute__((target("sha,sse4.1,ssse3"))) inline sha_v4si sha_load_be(const st
 // The same with the x86 SHA extensions (Intel's published sequence): about 5x the portable code.
 // Lane comments name the state words, highest lane first.
 __attribute__((target("sha,sse4.1,ssse3"))) MODELARTS_DECL void sha256_compress_sha_ni(std::uint32_t* h, const std::uint8_t* p,
-                                                                              std::size_t blocks) noexcept
+                                                                                       std::size_t blocks) noexcept
 {
     sha_v4si tmp = sha_load(h), state1 = sha_load(h + 4);
     tmp = __builtin_shufflevector(tmp, tmp, 1, 0, 3, 2);                        // CDAB
@@ -1530,7 +1530,7 @@ MODELARTS_DECL bool cpu_has_sha_ni() noexcept
 #endif
 
 MODELARTS_DECL sha256::digest hmac_sha256(std::string_view key, std::string_view message,
-                                  sha256::compress_function engine) noexcept
+                                          sha256::compress_function engine) noexcept
 {
     std::array<std::uint8_t, 64> k{};
     if (key.size() > k.size()) {
@@ -1882,7 +1882,7 @@ MODELARTS_DECL std::string format_sdk_date(std::chrono::system_clock::time_point
  * @return the `Authorization` header value
  */
 MODELARTS_DECL std::string authorization(std::string_view access_key, const std::vector<std::string>& signed_headers,
-                                 std::string_view sig);
+                                         std::string_view sig);
 
 /**
  * Signs a finished request: sets `X-Sdk-Date` (and `X-Security-Token` for temporary
@@ -1894,7 +1894,7 @@ MODELARTS_DECL std::string authorization(std::string_view access_key, const std:
  * @param now the signing time
  */
 MODELARTS_DECL void sign(http_request& req, std::string_view access_key, std::string_view secret_key,
-                 std::string_view security_token, std::chrono::system_clock::time_point now);
+                         std::string_view security_token, std::chrono::system_clock::time_point now);
 
 } // namespace signing
 
@@ -2049,7 +2049,7 @@ MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> parse_sdk_da
 }
 
 MODELARTS_DECL std::string authorization(std::string_view access_key, const std::vector<std::string>& signed_headers,
-                                 std::string_view sig)
+                                         std::string_view sig)
 {
     std::string out(signing_algorithm);
     out.append(" Access=").append(access_key).append(", SignedHeaders=");
@@ -2059,7 +2059,7 @@ MODELARTS_DECL std::string authorization(std::string_view access_key, const std:
 }
 
 MODELARTS_DECL void sign(http_request& req, std::string_view access_key, std::string_view secret_key,
-                 std::string_view security_token, std::chrono::system_clock::time_point now)
+                         std::string_view security_token, std::chrono::system_clock::time_point now)
 {
     // The same steps as the functions above, into one reused buffer: canonical request, then the
     // string to sign after it, then the Authorization value.
@@ -2423,7 +2423,7 @@ MODELARTS_DECL void apply_valid_credentials(http_request& req, const credentials
  *         password credentials; `req` is unchanged then
  */
 [[nodiscard]] MODELARTS_DECL result<void> apply_credentials(http_request& req, const credentials& creds,
-                                                    std::chrono::system_clock::time_point now);
+                                                            std::chrono::system_clock::time_point now);
 
 } // namespace modelarts
 
@@ -2469,7 +2469,7 @@ MODELARTS_DECL void apply_valid_credentials(http_request& req, const credentials
 } // namespace detail
 
 MODELARTS_DECL result<void> apply_credentials(http_request& req, const credentials& creds,
-                                                    std::chrono::system_clock::time_point now)
+                                              std::chrono::system_clock::time_point now)
 {
     if (std::holds_alternative<password_credentials>(creds)) return error::login_required;
     if (auto r = validate_credentials(creds); !r) return r;
@@ -2720,7 +2720,7 @@ MODELARTS_DECL bool is_transient(const result<http_response>& outcome) noexcept;
  *         value is neither form
  */
 [[nodiscard]] MODELARTS_DECL std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
-                                                             std::chrono::system_clock::time_point now) noexcept;
+                                                                                   std::chrono::system_clock::time_point now) noexcept;
 
 /**
  * The cap of the wait before retry number `retry` (0 for the first): `initial_delay *
@@ -2800,7 +2800,7 @@ MODELARTS_DECL bool is_transient(const result<http_response>& outcome) noexcept
 }
 
 MODELARTS_DECL std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
-                                                             std::chrono::system_clock::time_point now) noexcept
+                                                                     std::chrono::system_clock::time_point now) noexcept
 {
     value = detail::trim(value);
     if (!value.empty() && value.size() <= 9 && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
@@ -2974,7 +2974,7 @@ inline constexpr unsigned max_list_response_depth = 16;
  * @return as above
  */
 [[nodiscard]] MODELARTS_DECL result<update_result> parse_update_job_description_response(const http_response& res,
-                                                                                  const http_request& req);
+                                                                                         const http_request& req);
 
 /**
  * Parses the answer to `make_list_job_versions_request`.
@@ -3026,7 +3026,7 @@ namespace modelarts::detail {
  * library's.
  */
 [[nodiscard]] MODELARTS_DECL result<boost::json::value> parse_json(std::string_view body, unsigned max_depth,
-                                                           boost::json::storage_ptr storage = {});
+                                                                   boost::json::storage_ptr storage = {});
 
 // Field readers: true when the field is absent, null or of an accepted type (then `out` is set);
 // false when it has a type the API does not document.
@@ -3058,7 +3058,7 @@ MODELARTS_DECL bool read_bool(const boost::json::object& o, std::string_view key
 namespace modelarts::detail {
 
 MODELARTS_DECL result<boost::json::value> parse_json(std::string_view body, unsigned max_depth,
-                                                           boost::json::storage_ptr storage)
+                                                     boost::json::storage_ptr storage)
 {
     boost::json::parse_options opt;
     opt.max_depth = max_depth;
@@ -3201,7 +3201,7 @@ MODELARTS_DECL std::string_view text_of(const boost::json::value* v) noexcept
 }
 
 MODELARTS_DECL result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
-                                              service_status& out)
+                                        service_status& out)
 {
     out.http_status = res.status;
     out.request_id.assign(res.headers.get("X-Request-Id"));
@@ -3244,7 +3244,7 @@ MODELARTS_DECL result<void> read_status(const http_response& res, const boost::j
 }
 
 MODELARTS_DECL result<boost::json::value> parse_body(std::string_view body, unsigned max_depth, bool empty_is_null,
-                                                           boost::json::storage_ptr storage)
+                                                     boost::json::storage_ptr storage)
 {
     if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         if (empty_is_null) return boost::json::value{};
@@ -3352,7 +3352,7 @@ MODELARTS_DECL result<update_result> parse_update_job_description_response(const
 }
 
 MODELARTS_DECL result<update_result> parse_update_job_description_response(const http_response& res,
-                                                                                  const http_request& req)
+                                                                           const http_request& req)
 {
     return parse_update_job_description_response(res, req.target().starts_with("/v2/") ? api_version::v2 : api_version::v1);
 }
@@ -3558,7 +3558,7 @@ MODELARTS_DECL result<api_version> check_update_input(std::string_view job_id, s
 
 // The update request for an API version already resolved (v1 or v2) and a checked description.
 MODELARTS_DECL http_request build_update_request(const service_location& at, std::string_view job_id,
-                                         std::string_view description, api_version resolved);
+                                                 std::string_view description, api_version resolved);
 
 } // namespace detail
 
@@ -3576,9 +3576,9 @@ MODELARTS_DECL http_request build_update_request(const service_location& at, std
  * @return the request, or the error of the first invalid input
  */
 [[nodiscard]] MODELARTS_DECL result<http_request> make_update_job_description_request(const service_location& at,
-                                                                              std::string_view job_id,
-                                                                              std::string_view description,
-                                                                              api_version api = api_version::automatic);
+                                                                                      std::string_view job_id,
+                                                                                      std::string_view description,
+                                                                                      api_version api = api_version::automatic);
 
 /**
  * As above, checking `config` first.
@@ -3589,9 +3589,9 @@ MODELARTS_DECL http_request build_update_request(const service_location& at, std
  * @return the request, or the error of the first invalid input
  */
 [[nodiscard]] MODELARTS_DECL result<http_request> make_update_job_description_request(const service_config& config,
-                                                                              std::string_view job_id,
-                                                                              std::string_view description,
-                                                                              api_version api = api_version::automatic);
+                                                                                      std::string_view job_id,
+                                                                                      std::string_view description,
+                                                                                      api_version api = api_version::automatic);
 
 /**
  * Builds the request that lists a v1 job's versions:
@@ -3603,8 +3603,8 @@ MODELARTS_DECL http_request build_update_request(const service_location& at, std
  * @return the request, or the error of the first invalid input
  */
 [[nodiscard]] MODELARTS_DECL result<http_request> make_list_job_versions_request(const service_location& at,
-                                                                         std::string_view job_id,
-                                                                         const version_list_paging& paging = {});
+                                                                                 std::string_view job_id,
+                                                                                 const version_list_paging& paging = {});
 
 /**
  * As above, checking `config` first.
@@ -3614,8 +3614,8 @@ MODELARTS_DECL http_request build_update_request(const service_location& at, std
  * @return the request, or the error of the first invalid input
  */
 [[nodiscard]] MODELARTS_DECL result<http_request> make_list_job_versions_request(const service_config& config,
-                                                                         std::string_view job_id,
-                                                                         const version_list_paging& paging = {});
+                                                                                 std::string_view job_id,
+                                                                                 const version_list_paging& paging = {});
 
 } // namespace modelarts
 
@@ -3705,7 +3705,7 @@ MODELARTS_DECL result<api_version> check_update_input(std::string_view job_id, s
 }
 
 MODELARTS_DECL http_request build_update_request(const service_location& at, std::string_view job_id,
-                                         std::string_view description, api_version resolved)
+                                                 std::string_view description, api_version resolved)
 {
     const bool v1 = resolved == api_version::v1;
     auto req = start_request(at, http_method::put);
@@ -3727,9 +3727,9 @@ MODELARTS_DECL http_request build_update_request(const service_location& at, std
 } // namespace detail
 
 MODELARTS_DECL result<http_request> make_update_job_description_request(const service_location& at,
-                                                                              std::string_view job_id,
-                                                                              std::string_view description,
-                                                                              api_version api)
+                                                                        std::string_view job_id,
+                                                                        std::string_view description,
+                                                                        api_version api)
 {
     auto version = detail::check_update_input(job_id, description, api);
     if (!version) return version.error();
@@ -3737,9 +3737,9 @@ MODELARTS_DECL result<http_request> make_update_job_description_request(const se
 }
 
 MODELARTS_DECL result<http_request> make_update_job_description_request(const service_config& config,
-                                                                              std::string_view job_id,
-                                                                              std::string_view description,
-                                                                              api_version api)
+                                                                        std::string_view job_id,
+                                                                        std::string_view description,
+                                                                        api_version api)
 {
     auto version = detail::check_update_input(job_id, description, api);
     if (!version) return version.error();
@@ -3749,8 +3749,8 @@ MODELARTS_DECL result<http_request> make_update_job_description_request(const se
 }
 
 MODELARTS_DECL result<http_request> make_list_job_versions_request(const service_location& at,
-                                                                         std::string_view job_id,
-                                                                         const version_list_paging& paging)
+                                                                   std::string_view job_id,
+                                                                   const version_list_paging& paging)
 {
     if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
     if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;
@@ -3765,8 +3765,8 @@ MODELARTS_DECL result<http_request> make_list_job_versions_request(const service
 }
 
 MODELARTS_DECL result<http_request> make_list_job_versions_request(const service_config& config,
-                                                                         std::string_view job_id,
-                                                                         const version_list_paging& paging)
+                                                                   std::string_view job_id,
+                                                                   const version_list_paging& paging)
 {
     if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
     if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;
@@ -5162,7 +5162,7 @@ public:
      * @param versions its versions, oldest first
      */
     MODELARTS_DECL void add_v1_job(std::int64_t job_id, std::string job_name, std::string description,
-                    std::vector<emulated_version> versions);
+                                   std::vector<emulated_version> versions);
 
     /**
      * Adds (or replaces) a v2 job.
@@ -5256,15 +5256,15 @@ private:
     MODELARTS_DECL static http_response html_error(unsigned status, std::string_view reason);
 
     MODELARTS_DECL static http_response gateway_error(unsigned status, std::string_view code, std::string_view msg,
-                                       const std::string& request_id);
+                                                      const std::string& request_id);
 
     MODELARTS_DECL http_response service_error(bool v2, unsigned status, std::string_view code, std::string_view msg,
-                                const std::string& request_id) const;
+                                               const std::string& request_id) const;
 
     MODELARTS_DECL http_response update_description(bool v2, job& j, std::string_view body, const std::string& request_id);
 
     MODELARTS_DECL http_response list_versions(const std::string& job_id, const job& j, std::string_view query,
-                                const std::string& request_id) const;
+                                               const std::string& request_id) const;
 
     emulator_options options_;
     std::map<std::string, job, std::less<>> jobs_;
@@ -5344,7 +5344,7 @@ private:
 namespace modelarts::testing {
 
 MODELARTS_DECL void emulator::add_v1_job(std::int64_t job_id, std::string job_name, std::string description,
-                std::vector<emulated_version> versions)
+                                         std::vector<emulated_version> versions)
 {
     jobs_[std::to_string(job_id)] = job{std::move(job_name), std::move(description), std::move(versions), true};
 }
@@ -5567,14 +5567,14 @@ MODELARTS_DECL http_response emulator::html_error(unsigned status, std::string_v
 }
 
 MODELARTS_DECL http_response emulator::gateway_error(unsigned status, std::string_view code, std::string_view msg,
-                                   const std::string& request_id)
+                                                     const std::string& request_id)
 {
     boost::json::object o{{"error_code", code}, {"error_msg", msg}, {"request_id", request_id}};
     return reply(status, boost::json::serialize(o), request_id);
 }
 
 MODELARTS_DECL http_response emulator::service_error(bool v2, unsigned status, std::string_view code, std::string_view msg,
-                            const std::string& request_id) const
+                                                     const std::string& request_id) const
 {
     boost::json::object o;
     if (v2) {
@@ -5607,7 +5607,7 @@ MODELARTS_DECL http_response emulator::update_description(bool v2, job& j, std::
 }
 
 MODELARTS_DECL http_response emulator::list_versions(const std::string& job_id, const job& j, std::string_view query,
-                            const std::string& request_id) const
+                                                     const std::string& request_id) const
 {
     std::int64_t per_page = 10, page = 0;
     while (!query.empty()) {

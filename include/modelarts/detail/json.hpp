@@ -21,7 +21,7 @@ namespace modelarts::detail {
  * library's.
  */
 [[nodiscard]] MODELARTS_DECL result<boost::json::value> parse_json(std::string_view body, unsigned max_depth,
-                                                           boost::json::storage_ptr storage = {});
+                                                                   boost::json::storage_ptr storage = {});
 
 // Field readers: true when the field is absent, null or of an accepted type (then `out` is set);
 // false when it has a type the API does not document.

@@ -43,7 +43,7 @@ MODELARTS_DECL void sha256_compress_portable(std::uint32_t* state, const std::ui
 #if MODELARTS_SHA_NI
 // The same with the x86 SHA extensions (Intel's published sequence): about 5x the portable code.
 __attribute__((target("sha,sse4.1,ssse3"))) MODELARTS_DECL void sha256_compress_sha_ni(std::uint32_t* h, const std::uint8_t* p,
-                                                                                      std::size_t blocks) noexcept;
+                                                                                       std::size_t blocks) noexcept;
 
 // Whether this CPU has the SHA extensions (and the SSE levels the sequence uses).
 MODELARTS_DECL bool cpu_has_sha_ni() noexcept;
@@ -126,7 +126,7 @@ private:
 
 /** HMAC-SHA256 (RFC 2104). */
 MODELARTS_DECL sha256::digest hmac_sha256(std::string_view key, std::string_view message,
-                                  sha256::compress_function engine = sha256::fastest()) noexcept;
+                                          sha256::compress_function engine = sha256::fastest()) noexcept;
 
 /** Lower-case hex of a digest. */
 MODELARTS_DECL std::string to_hex(const sha256::digest& d);

@@ -37,7 +37,7 @@ MODELARTS_DECL void apply_valid_credentials(http_request& req, const credentials
 } // namespace detail
 
 MODELARTS_DECL result<void> apply_credentials(http_request& req, const credentials& creds,
-                                                    std::chrono::system_clock::time_point now)
+                                              std::chrono::system_clock::time_point now)
 {
     if (std::holds_alternative<password_credentials>(creds)) return error::login_required;
     if (auto r = validate_credentials(creds); !r) return r;

@@ -81,7 +81,7 @@ MODELARTS_DECL result<api_version> check_update_input(std::string_view job_id, s
 }
 
 MODELARTS_DECL http_request build_update_request(const service_location& at, std::string_view job_id,
-                                         std::string_view description, api_version resolved)
+                                                 std::string_view description, api_version resolved)
 {
     const bool v1 = resolved == api_version::v1;
     auto req = start_request(at, http_method::put);
@@ -103,9 +103,9 @@ MODELARTS_DECL http_request build_update_request(const service_location& at, std
 } // namespace detail
 
 MODELARTS_DECL result<http_request> make_update_job_description_request(const service_location& at,
-                                                                              std::string_view job_id,
-                                                                              std::string_view description,
-                                                                              api_version api)
+                                                                        std::string_view job_id,
+                                                                        std::string_view description,
+                                                                        api_version api)
 {
     auto version = detail::check_update_input(job_id, description, api);
     if (!version) return version.error();
@@ -113,9 +113,9 @@ MODELARTS_DECL result<http_request> make_update_job_description_request(const se
 }
 
 MODELARTS_DECL result<http_request> make_update_job_description_request(const service_config& config,
-                                                                              std::string_view job_id,
-                                                                              std::string_view description,
-                                                                              api_version api)
+                                                                        std::string_view job_id,
+                                                                        std::string_view description,
+                                                                        api_version api)
 {
     auto version = detail::check_update_input(job_id, description, api);
     if (!version) return version.error();
@@ -125,8 +125,8 @@ MODELARTS_DECL result<http_request> make_update_job_description_request(const se
 }
 
 MODELARTS_DECL result<http_request> make_list_job_versions_request(const service_location& at,
-                                                                         std::string_view job_id,
-                                                                         const version_list_paging& paging)
+                                                                   std::string_view job_id,
+                                                                   const version_list_paging& paging)
 {
     if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
     if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;
@@ -141,8 +141,8 @@ MODELARTS_DECL result<http_request> make_list_job_versions_request(const service
 }
 
 MODELARTS_DECL result<http_request> make_list_job_versions_request(const service_config& config,
-                                                                         std::string_view job_id,
-                                                                         const version_list_paging& paging)
+                                                                   std::string_view job_id,
+                                                                   const version_list_paging& paging)
 {
     if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
     if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;

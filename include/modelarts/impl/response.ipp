@@ -69,7 +69,7 @@ MODELARTS_DECL std::string_view text_of(const boost::json::value* v) noexcept
 }
 
 MODELARTS_DECL result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
-                                              service_status& out)
+                                        service_status& out)
 {
     out.http_status = res.status;
     out.request_id.assign(res.headers.get("X-Request-Id"));
@@ -112,7 +112,7 @@ MODELARTS_DECL result<void> read_status(const http_response& res, const boost::j
 }
 
 MODELARTS_DECL result<boost::json::value> parse_body(std::string_view body, unsigned max_depth, bool empty_is_null,
-                                                           boost::json::storage_ptr storage)
+                                                     boost::json::storage_ptr storage)
 {
     if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         if (empty_is_null) return boost::json::value{};
@@ -220,7 +220,7 @@ MODELARTS_DECL result<update_result> parse_update_job_description_response(const
 }
 
 MODELARTS_DECL result<update_result> parse_update_job_description_response(const http_response& res,
-                                                                                  const http_request& req)
+                                                                           const http_request& req)
 {
     return parse_update_job_description_response(res, req.target().starts_with("/v2/") ? api_version::v2 : api_version::v1);
 }

@@ -47,7 +47,7 @@ MODELARTS_DECL bool is_transient(const result<http_response>& outcome) noexcept
 }
 
 MODELARTS_DECL std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
-                                                             std::chrono::system_clock::time_point now) noexcept
+                                                                     std::chrono::system_clock::time_point now) noexcept
 {
     value = detail::trim(value);
     if (!value.empty() && value.size() <= 9 && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {

@@ -144,7 +144,7 @@ MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> parse_sdk_da
 }
 
 MODELARTS_DECL std::string authorization(std::string_view access_key, const std::vector<std::string>& signed_headers,
-                                 std::string_view sig)
+                                         std::string_view sig)
 {
     std::string out(signing_algorithm);
     out.append(" Access=").append(access_key).append(", SignedHeaders=");
@@ -154,7 +154,7 @@ MODELARTS_DECL std::string authorization(std::string_view access_key, const std:
 }
 
 MODELARTS_DECL void sign(http_request& req, std::string_view access_key, std::string_view secret_key,
-                 std::string_view security_token, std::chrono::system_clock::time_point now)
+                         std::string_view security_token, std::chrono::system_clock::time_point now)
 {
     // The same steps as the functions above, into one reused buffer: canonical request, then the
     // string to sign after it, then the Authorization value.

@@ -163,7 +163,7 @@ public:
      * @param versions its versions, oldest first
      */
     MODELARTS_DECL void add_v1_job(std::int64_t job_id, std::string job_name, std::string description,
-                    std::vector<emulated_version> versions);
+                                   std::vector<emulated_version> versions);
 
     /**
      * Adds (or replaces) a v2 job.
@@ -257,15 +257,15 @@ private:
     MODELARTS_DECL static http_response html_error(unsigned status, std::string_view reason);
 
     MODELARTS_DECL static http_response gateway_error(unsigned status, std::string_view code, std::string_view msg,
-                                       const std::string& request_id);
+                                                      const std::string& request_id);
 
     MODELARTS_DECL http_response service_error(bool v2, unsigned status, std::string_view code, std::string_view msg,
-                                const std::string& request_id) const;
+                                               const std::string& request_id) const;
 
     MODELARTS_DECL http_response update_description(bool v2, job& j, std::string_view body, const std::string& request_id);
 
     MODELARTS_DECL http_response list_versions(const std::string& job_id, const job& j, std::string_view query,
-                                const std::string& request_id) const;
+                                               const std::string& request_id) const;
 
     emulator_options options_;
     std::map<std::string, job, std::less<>> jobs_;

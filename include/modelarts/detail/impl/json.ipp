@@ -11,7 +11,7 @@
 namespace modelarts::detail {
 
 MODELARTS_DECL result<boost::json::value> parse_json(std::string_view body, unsigned max_depth,
-                                                           boost::json::storage_ptr storage)
+                                                     boost::json::storage_ptr storage)
 {
     boost::json::parse_options opt;
     opt.max_depth = max_depth;

@@ -59,7 +59,7 @@ __attribute__((target("sha,sse4.1,ssse3"))) inline sha_v4si sha_load_be(const st
 // The same with the x86 SHA extensions (Intel's published sequence): about 5x the portable code.
 // Lane comments name the state words, highest lane first.
 __attribute__((target("sha,sse4.1,ssse3"))) MODELARTS_DECL void sha256_compress_sha_ni(std::uint32_t* h, const std::uint8_t* p,
-                                                                              std::size_t blocks) noexcept
+                                                                                       std::size_t blocks) noexcept
 {
     sha_v4si tmp = sha_load(h), state1 = sha_load(h + 4);
     tmp = __builtin_shufflevector(tmp, tmp, 1, 0, 3, 2);                        // CDAB
@@ -103,7 +103,7 @@ MODELARTS_DECL bool cpu_has_sha_ni() noexcept
 #endif
 
 MODELARTS_DECL sha256::digest hmac_sha256(std::string_view key, std::string_view message,
-                                  sha256::compress_function engine) noexcept
+                                          sha256::compress_function engine) noexcept
 {
     std::array<std::uint8_t, 64> k{};
     if (key.size() > k.size()) {

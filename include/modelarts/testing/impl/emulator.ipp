@@ -19,7 +19,7 @@
 namespace modelarts::testing {
 
 MODELARTS_DECL void emulator::add_v1_job(std::int64_t job_id, std::string job_name, std::string description,
-                std::vector<emulated_version> versions)
+                                         std::vector<emulated_version> versions)
 {
     jobs_[std::to_string(job_id)] = job{std::move(job_name), std::move(description), std::move(versions), true};
 }
@@ -242,14 +242,14 @@ MODELARTS_DECL http_response emulator::html_error(unsigned status, std::string_v
 }
 
 MODELARTS_DECL http_response emulator::gateway_error(unsigned status, std::string_view code, std::string_view msg,
-                                   const std::string& request_id)
+                                                     const std::string& request_id)
 {
     boost::json::object o{{"error_code", code}, {"error_msg", msg}, {"request_id", request_id}};
     return reply(status, boost::json::serialize(o), request_id);
 }
 
 MODELARTS_DECL http_response emulator::service_error(bool v2, unsigned status, std::string_view code, std::string_view msg,
-                            const std::string& request_id) const
+                                                     const std::string& request_id) const
 {
     boost::json::object o;
     if (v2) {
@@ -282,7 +282,7 @@ MODELARTS_DECL http_response emulator::update_description(bool v2, job& j, std::
 }
 
 MODELARTS_DECL http_response emulator::list_versions(const std::string& job_id, const job& j, std::string_view query,
-                            const std::string& request_id) const
+                                                     const std::string& request_id) const
 {
     std::int64_t per_page = 10, page = 0;
     while (!query.empty()) {
