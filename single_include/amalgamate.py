@@ -87,8 +87,9 @@ def main():
                 target = OUT / "modelarts.hpp"
             shim = pathlib.Path(args.shims) / rel
             shim.parent.mkdir(parents=True, exist_ok=True)
-            text = f'// Shim: builds against the single header.\n#include "{target}"\n'
-            if entry == "modelarts/src.hpp":  # its checks and macro as they are, its includes the single header
+            if entry != "modelarts/src.hpp":
+                text = f'// Shim: builds against the single header.\n#include "{target}"\n'
+            else:  # its checks and macro as they are, its includes the single header
                 text, included = "// Shim: builds against the single header.\n", False
                 for line in header.read_text(encoding="utf-8").splitlines(keepends=True):
                     if INCLUDE.match(line):

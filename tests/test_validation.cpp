@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
 
 using modelarts::api_version;
@@ -78,7 +79,10 @@ TEST_CASE("a v1 job id is a positive decimal that fits in int64")
                             "9223372036854775808", "99999999999999999999", "0x10", "１"}) {
         CAPTURE(bad);
         CHECK_FALSE(modelarts::is_v1_job_id(bad));
+        CHECK(modelarts::v1_job_number(bad) == 0);
     }
+    CHECK(modelarts::v1_job_number("182626") == 182626);
+    CHECK(modelarts::v1_job_number("9223372036854775807") == INT64_MAX);
 }
 
 TEST_CASE("a v2 job id is a canonical UUID, all lower or all upper case")

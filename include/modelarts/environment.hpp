@@ -12,8 +12,6 @@
 #include "modelarts/session.hpp"
 
 #include <functional>
-#include <optional>
-#include <string>
 
 namespace modelarts {
 

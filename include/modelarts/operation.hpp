@@ -194,6 +194,7 @@ public:
 private:
     using verdict = detail::operation_core::verdict;
 
+    // `outcome` is null after `resume`, which never ends with an answer: only with a step or an error.
     next_step settle(const verdict& v, const result<http_response>* outcome)
     {
         switch (v.ends) {

@@ -7,6 +7,8 @@
 #define MODELARTS_IMPL_ENVIRONMENT_IPP
 
 #include <cstdlib>
+#include <optional>
+#include <string>
 
 namespace modelarts {
 

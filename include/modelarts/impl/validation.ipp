@@ -33,19 +33,17 @@ MODELARTS_DECL result<void> validate_project_id(std::string_view project_id) noe
     return {};
 }
 
-MODELARTS_DECL bool is_v1_job_id(std::string_view job_id) noexcept
-{
-    if (job_id.empty() || job_id.front() == '0') return false;
-    std::int64_t v = 0;
-    auto [ptr, ec] = std::from_chars(job_id.data(), job_id.data() + job_id.size(), v);
-    return ec == std::errc{} && ptr == job_id.data() + job_id.size() && v > 0 && job_id.front() != '-';
-}
-
 MODELARTS_DECL std::int64_t v1_job_number(std::string_view job_id) noexcept
 {
-    std::int64_t id = 0;
-    if (is_v1_job_id(job_id)) std::from_chars(job_id.data(), job_id.data() + job_id.size(), id);
-    return id;
+    if (job_id.empty() || job_id.front() == '0') return 0;
+    std::int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(job_id.data(), job_id.data() + job_id.size(), v);
+    return ec == std::errc{} && ptr == job_id.data() + job_id.size() && v > 0 ? v : 0;  // "-5" parses, and is refused
+}
+
+MODELARTS_DECL bool is_v1_job_id(std::string_view job_id) noexcept
+{
+    return v1_job_number(job_id) > 0;
 }
 
 MODELARTS_DECL bool is_v2_job_id(std::string_view job_id) noexcept
