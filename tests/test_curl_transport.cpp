@@ -63,6 +63,28 @@ TEST_CASE("curl: the second call reuses the first call's connection")
     CHECK(s.transport().last_new_connections() == 0);
 }
 
+TEST_CASE("curl: the header list is kept while the headers stay the same, and rebuilt when they change")
+{
+    auto server = net_support::start_emulator();
+    auto good = sync_transport_suite::make_session(curl_transport{}, server->endpoint());
+    REQUIRE(modelarts::estimator{good, "182626"}.update_job_description("one")->is_success);
+    REQUIRE(modelarts::estimator{good, "182626"}.update_job_description("two")->is_success);  // the same lines
+
+    auto bad = sync_transport_suite::make_session(std::move(good.transport()), server->endpoint(), "wrong");
+    auto refused = modelarts::estimator{bad, "182626"}.update_job_description("three");
+    REQUIRE(refused.has_value());
+    CHECK(refused->http_status == 401);  // the new token went out, not the kept one
+
+    auto again = sync_transport_suite::make_session(std::move(bad.transport()), server->endpoint());
+    CHECK(modelarts::estimator{again, "182626"}.update_job_description("four")->is_success);
+    auto list = modelarts::estimator{again, "182626"}.get_job_version_object_list();  // a GET: other lines
+    REQUIRE(list.has_value());
+    CHECK(list->size() == 2);
+    CHECK(modelarts::estimator{again, "182626"}.update_job_description("five")->is_success);
+    CHECK(sync_transport_suite::stored(*server, "182626") == "five");
+    CHECK(server->connections_accepted() == 1);
+}
+
 TEST_CASE("curl: proxies come from the environment, as curl reads them")
 {
     auto server = net_support::start_emulator();

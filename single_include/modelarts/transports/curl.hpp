@@ -84,35 +84,16 @@ public:
 
         exchange x{&options_.limits, {}};
         http_response& res = x.response;
-        std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, curl_slist_free_all);
-        auto append = [&](const std::string& line) {
-            curl_slist* head = curl_slist_append(headers.get(), line.c_str());
-            if (head) (void)headers.release(), headers.reset(head);
-            return head != nullptr;
-        };
         if (req.destination() != url_destination_ || req.target() != url_target_) {  // curl copies the URL: set it on change only
             url_destination_ = req.destination();
             url_target_.assign(req.target());
             url_host_ = req.destination().host_header();
             curl_easy_setopt(h, CURLOPT_URL, req.url().c_str());
         }
-        char length[24];
-        const std::string_view body_length(length, static_cast<std::size_t>(
-                                                       std::to_chars(length, length + sizeof length, req.body().size()).ptr - length));
-        for (const auto& f : req.headers) {
-            // curl writes the same Host and Content-Length itself, from the URL and the body; given
-            // them, it would parse them again on every call.
-            if ((detail::iequals(f.name, "Host") && f.value == url_host_)
-                || (detail::iequals(f.name, "Content-Length") && f.value == body_length && req.method != http_method::get))
-                continue;
-            line_.assign(f.name).append(": ").append(f.value);
-            if (!append(line_)) return error::transport_failure;
-        }
-        if (!append("Expect:")) return error::transport_failure;  // no 100-continue round trip
+        if (!set_header_list(req)) return error::transport_failure;
         const auto connect_timeout = timeout.count() > 0 ? std::min(timeout, options_.connect_timeout) : options_.connect_timeout;
         curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
         curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
         // Every method-related option is set on every call: the handle keeps the last call's.
         if (req.method == http_method::get) {
             curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
@@ -126,7 +107,6 @@ public:
         curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
 
         const CURLcode rc = curl_easy_perform(h);
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));  // the list dies with this call
         if (x.too_large) return error::response_too_large;  // curl closes a connection whose answer it left unread
         if (rc != CURLE_OK) return to_error(rc);
         long status = 0;
@@ -192,6 +172,44 @@ private:
         }
     };
 
+    // Hands curl the request's header lines. A session sends the same lines call after call (with
+    // a token: the same project, token and content type), so the list curl holds is built again
+    // only when they change.
+    bool set_header_list(const http_request& req)
+    {
+        char length[24];
+        const std::string_view body_length(length, static_cast<std::size_t>(
+                                                       std::to_chars(length, length + sizeof length, req.body().size()).ptr - length));
+        lines_.clear();
+        for (const auto& f : req.headers) {
+            // curl writes the same Host and Content-Length itself, from the URL and the body; given
+            // them, it would parse them again on every call.
+            if ((detail::iequals(f.name, "Host") && f.value == url_host_)
+                || (detail::iequals(f.name, "Content-Length") && f.value == body_length && req.method != http_method::get))
+                continue;
+            lines_.append(f.name).append(": ").append(f.value).push_back('\0');
+        }
+        lines_.append("Expect:").push_back('\0');  // no 100-continue round trip
+        if (header_list_ && lines_ == list_lines_) return true;
+
+        header_list_.reset();  // curl's copy of the old list goes first, so it never points at freed lines
+        curl_easy_setopt(easy_.get(), CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));
+        list_lines_.clear();
+        curl_slist* list = nullptr;
+        for (std::size_t at = 0; at < lines_.size(); at = lines_.find('\0', at) + 1) {
+            curl_slist* head = curl_slist_append(list, lines_.c_str() + at);  // copies the line, up to its '\0'
+            if (!head) {
+                curl_slist_free_all(list);
+                return false;
+            }
+            list = head;
+        }
+        header_list_.reset(list);
+        list_lines_.swap(lines_);
+        curl_easy_setopt(easy_.get(), CURLOPT_HTTPHEADER, list);
+        return true;
+    }
+
     static std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user)
     {
         auto& x = *static_cast<exchange*>(user);
@@ -212,6 +230,7 @@ private:
         while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
         if (line.starts_with("HTTP/")) {
             res.headers = {};
+            res.headers.reserve(8);  // one allocation for a usual answer's fields
             x.header_count = 0;
             x.header_bytes = line.size();
         } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
@@ -223,11 +242,13 @@ private:
     }
 
     options options_;
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list_{nullptr, curl_slist_free_all};  // outlives easy_, which holds it
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy_{nullptr, curl_easy_cleanup};
     endpoint url_destination_;  // the URL the handle holds
     std::string url_target_;
     std::string url_host_;  // the Host header curl sends for that URL
-    std::string line_;  // a header line being handed to curl, reused
+    std::string list_lines_;  // header_list_'s lines, each ended by '\0'
+    std::string lines_;       // the lines a call asks for, in the same form; reused
 };
 
 } // namespace modelarts
