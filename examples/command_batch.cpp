@@ -2,11 +2,13 @@
 // fewer than `concurrency` updates are in flight and the window has room, and each line's output
 // leaves as soon as every line before it is done, so memory stays flat however long the input.
 #include "command_batch.hpp"
-#include "command_async_transport.hpp"
 
 #include "modelarts/asio.hpp"
 #include "modelarts/estimator.hpp"
+#include "modelarts/testing/emulator.hpp"
+#include "modelarts/transports/beast.hpp"
 
+#include <boost/asio/append.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -295,6 +297,42 @@ std::optional<std::uint64_t> count_lines(const std::string& path)
     return total;
 }
 
+// ---- The transport: Beast to the endpoint (its exchange compiled once, in beast_transport.cpp),
+// or the in-process emulator behind the same async interface.
+
+// The emulator as an Asio-based transport: it answers at once, but through the executor, so
+// that no handler runs inside the call that started it.
+class posted_emulator_transport {
+public:
+    using executor_type = boost::asio::any_io_executor;
+
+    posted_emulator_transport(executor_type ex, modelarts::testing::emulator& em) : executor_(std::move(ex)), emulator_(&em) {}
+
+    executor_type get_executor() const noexcept { return executor_; }
+
+    template <class CompletionToken>
+    auto async_send(modelarts::http_request req, CompletionToken&& token)
+    {
+        return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, modelarts::http_response)>(
+            [this](auto handler, modelarts::http_request r) {
+                auto answer = modelarts::testing::in_process_transport{*emulator_}.send(r);
+                boost::system::error_code ec = answer ? boost::system::error_code{} : answer.error();
+                boost::asio::post(executor_, boost::asio::append(std::move(handler), ec, answer ? std::move(*answer) : modelarts::http_response{}));
+            },
+            token, std::move(req));
+    }
+
+private:
+    executor_type executor_;
+    modelarts::testing::emulator* emulator_;
+};
+
+modelarts::any_async_transport make_async_transport(boost::asio::io_context& ioc, modelarts::testing::emulator* emulator)
+{
+    if (emulator) return modelarts::any_async_transport{posted_emulator_transport{ioc.get_executor(), *emulator}};
+    return modelarts::any_async_transport{modelarts::beast_transport{ioc.get_executor()}};
+}
+
 // ---- The batch itself.
 
 class batch {
@@ -411,7 +449,7 @@ private:
 
 } // namespace
 
-int run_batch(modelarts::session_options options, const batch_arguments& args)
+int run_batch(modelarts::session_options options, const batch_arguments& args, modelarts::testing::emulator* emulator)
 {
     const bool from_stdin = args.from == "-";
     const int fd = from_stdin ? STDIN_FILENO : ::open(args.from.c_str(), O_RDONLY | O_CLOEXEC);
@@ -438,7 +476,7 @@ int run_batch(modelarts::session_options options, const batch_arguments& args)
     };
 
     boost::asio::io_context ioc(1);
-    auto transport = make_async_transport(ioc, options);
+    auto transport = make_async_transport(ioc, emulator);
     auto session = modelarts::make_session(std::move(transport), std::move(options));
     if (!session) {
         std::fprintf(stderr, "%s: %s\n", std::string(program).c_str(), session.error().message().c_str());

@@ -4,19 +4,22 @@
 //
 // Every flag, environment variable and exit status is in usage() below (--help).
 #include "command_batch.hpp"
-#include "command_transport.hpp"
 
 #include "modelarts/modelarts.hpp"
+#include "modelarts/testing/emulator.hpp"
+#include "modelarts/transports/curl.hpp"
 
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <variant>
 
 namespace {
 
@@ -77,6 +80,25 @@ int usage(std::ostream& os, int status)
        << "  2  bad arguments, input refused before sending (with --from: a bad line), a transport failure\n"
        << "     or an answer that is not the API's remained after retries, or FILE could not be read\n";
     return status;
+}
+
+// With no endpoint and no region: the service, in this process, accepting whatever credentials
+// `options` holds; `options` is pointed at it (endpoint, project, IAM endpoint).
+std::unique_ptr<modelarts::testing::emulator> make_emulator(modelarts::session_options& options)
+{
+    modelarts::testing::emulator_options opts;
+    opts.keep_requests = false;  // a batch may send millions
+    if (!options.project_id.empty()) opts.project_id = options.project_id;
+    if (auto* t = std::get_if<modelarts::token_credentials>(&options.auth)) opts.token = t->token;
+    if (auto* k = std::get_if<modelarts::aksk_credentials>(&options.auth))
+        opts.access_keys[k->access_key] = {k->secret_key, k->security_token};
+    if (auto* u = std::get_if<modelarts::password_credentials>(&options.auth))
+        opts.users.push_back({u->username, u->password, u->account});
+    auto emulator = std::make_unique<modelarts::testing::emulator>(std::move(opts));
+    options.endpoint = emulator->endpoint();
+    options.project_id = emulator->project_id();
+    if (auto* u = std::get_if<modelarts::password_credentials>(&options.auth)) u->iam_endpoint = emulator->endpoint();
+    return emulator;
 }
 
 int fail(std::string_view what)
@@ -221,12 +243,16 @@ int main(int argc, char** argv)
     if (args.verbose) options->on_attempt = print_attempt;
     else if (!args.from) options->on_attempt = announce_retry;  // a batch counts retries on its progress line
 
+    std::unique_ptr<modelarts::testing::emulator> emulator;  // outlives every call to it
+    if (options->endpoint.empty()) emulator = make_emulator(*options);
+
     if (args.from) {
         command::batch_arguments batch{*args.from, args.concurrency, args.via == "job", !args.quiet && !args.verbose};
-        return command::run_batch(std::move(*options), batch);
+        return command::run_batch(std::move(*options), batch, emulator.get());
     }
 
-    auto transport = command::make_transport(*options);
+    auto transport = emulator ? modelarts::any_transport{modelarts::testing::in_process_transport{*emulator}}
+                              : modelarts::any_transport{modelarts::curl_transport{}};
     auto session = modelarts::make_session(std::move(transport), std::move(*options));
     if (!session) return fail(session.error().message());
     return update(*session, args);

@@ -13,8 +13,8 @@ the one unit that then compiles the definitions (examples/modelarts_src.cpp, bea
 These are CPU seconds, medians of rounds that compile the floor then the library, so that a
 machine slowing down for a while slows both. Then the command's units
 (modelarts-update-job-description, with the core and Beast transport it links) with the build's
-own flags, from BUILD_DIR/compile_commands.json: each alone, then all of them as a build runs them,
-one per CPU, in wall seconds, best of three. --smoke checks each unit's syntax once, with g++ only:
+own flags, from BUILD_DIR/compile_commands.json, and again at -O0: each alone, then all of them as
+a build runs them, one per CPU, in wall seconds, best of three. --smoke checks each unit's syntax once, with g++ only:
 it checks that the script and its units work, not how fast.
 """
 import argparse
@@ -122,15 +122,24 @@ def main():
         units.append((os.path.basename(entry["file"]), cmd, entry["directory"]))
     if not units:
         sys.exit("compile_cost: the command is not in the build")
-    for name, cmd, cwd in units:
-        took, mb = measure(cmd, cwd, repeats)
-        print(f"{'command unit ' + name:<44} {cmd[0]:<8} {took:>8.2f} {mb:>6.0f}")
-    # The command as a build makes it: its units side by side, as many at once as there are CPUs.
-    best = None
+    # With the build's flags, then at -O0 as the rows above (the issue's figures were at -O0).
+    at_o0 = [(name, [c for c in cmd if c not in ("-O1", "-O2", "-O3", "-g")] + ["-O0"], cwd) for name, cmd, cwd in units]
+    for group in (units, at_o0):
+        flags = " ".join(c for c in group[0][1] if c.startswith("-O") or c == "-g")
+        for name, cmd, cwd in group:
+            took, mb = measure(cmd, cwd, repeats)
+            print(f"{'command: ' + name + ' ' + flags:<44} {cmd[0]:<8} {took:>8.2f} {mb:>6.0f}")
+        # The command as a build makes it: its units side by side, as many at once as there are CPUs.
+        print(f"{'command: all, ' + str(os.cpu_count() or 1) + ' at once ' + flags:<44} {group[0][1][0]:<8} {in_parallel(group, repeats):>8.2f}")
+
+
+def in_parallel(units, repeats):
+    """Best wall seconds of compiling `units` side by side, one per CPU."""
     def compile_unit(unit):
         _, cmd, cwd = unit
         return subprocess.run(cmd + (["-fsyntax-only"] if SMOKE else []), cwd=cwd,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    best = None
     for _ in range(repeats):
         start = time.monotonic()
         with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
@@ -138,8 +147,7 @@ def main():
                 sys.exit("compile_cost: a command unit failed")
         took = time.monotonic() - start
         best = took if best is None or took < best else best
-    print(f"{'command, all units in parallel':<44} {units[0][1][0]:<8} {best:>8.2f}")
-
+    return best
 
 if __name__ == "__main__":
     main()
