@@ -252,14 +252,26 @@ struct update_parser {
     [[nodiscard]] result<update_result> operator()(const http_response& res) const { return parse_update_job_description_response(res, api); }
 };
 
+} // namespace detail
+
+#if defined(MODELARTS_SEPARATE_COMPILATION) && !defined(MODELARTS_CORE_SOURCE)
+// Compiled once, with the core (impl/operation.ipp): the update every unit makes.
+extern template class operation<detail::update_parser>;
+#endif
+
+namespace detail {
+
 // The operation that updates a job's description; refused input makes one that is already over.
+[[nodiscard]] MODELARTS_DECL operation<update_parser> make_update_operation(std::shared_ptr<session_core> core, const service_location& where,
+                                                                            std::string_view job_id, api_version api,
+                                                                            std::string_view description, bool can_wait, diagnostics* diag);
+
+// As above, for a session's core and location.
 template <class Transport>
-operation<update_parser> make_update_operation(const session<Transport>& s, std::string_view job_id, api_version api,
-                                               std::string_view description, bool can_wait, diagnostics* diag)
+[[nodiscard]] operation<update_parser> make_update_operation(const session<Transport>& s, std::string_view job_id, api_version api,
+                                                             std::string_view description, bool can_wait, diagnostics* diag)
 {
-    auto version = check_update_input(job_id, description, api);
-    if (!version) return {version.error(), update_parser{api_version::v1}, diag};
-    return {s.core(), build_update_request(s.location(), job_id, description, *version), update_parser{*version}, can_wait, diag};
+    return make_update_operation(s.core(), s.location(), job_id, api, description, can_wait, diag);
 }
 
 // The remaining time as a transport timeout: whole milliseconds, rounded up, at least 1.

@@ -108,6 +108,15 @@ MODELARTS_DECL operation_core::verdict operation_core::decide(const result<http_
     return {{next_step::action::wait, wait}};
 }
 
+MODELARTS_DECL operation<update_parser> make_update_operation(std::shared_ptr<session_core> core, const service_location& where,
+                                                              std::string_view job_id, api_version api,
+                                                              std::string_view description, bool can_wait, diagnostics* diag)
+{
+    auto version = check_update_input(job_id, description, api);
+    if (!version) return {version.error(), update_parser{api_version::v1}, diag};
+    return {std::move(core), build_update_request(where, job_id, description, *version), update_parser{*version}, can_wait, diag};
+}
+
 MODELARTS_DECL result<http_response> to_outcome(const boost::system::error_code& ec, http_response&& res)
 {
     if (ec) return ec;
@@ -115,6 +124,11 @@ MODELARTS_DECL result<http_response> to_outcome(const boost::system::error_code&
 }
 
 } // namespace detail
+
+#if defined(MODELARTS_CORE_SOURCE)
+template class operation<detail::update_parser>;  // declared `extern` in operation.hpp for every other unit
+#endif
+
 } // namespace modelarts
 
 #endif
