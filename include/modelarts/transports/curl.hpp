@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace modelarts {
 
@@ -176,23 +177,26 @@ private:
         const std::string_view body_length(length, static_cast<std::size_t>(
                                                        std::to_chars(length, length + sizeof length, req.body().size()).ptr - length));
         lines_.clear();
+        line_starts_.clear();
         for (const auto& f : req.headers) {
             // curl writes the same Host and Content-Length itself, from the URL and the body; given
             // them, it would parse them again on every call.
             if ((detail::iequals(f.name, "Host") && f.value == url_host_)
                 || (detail::iequals(f.name, "Content-Length") && f.value == body_length && req.method != http_method::get))
                 continue;
+            line_starts_.push_back(lines_.size());
             lines_.append(f.name).append(": ").append(f.value).push_back('\0');
         }
+        line_starts_.push_back(lines_.size());
         lines_.append("Expect:").push_back('\0');  // no 100-continue round trip
         if (header_list_ && lines_ == list_lines_) return true;
 
-        header_list_.reset();  // curl's copy of the old list goes first, so it never points at freed lines
-        curl_easy_setopt(easy_.get(), CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));
+        curl_easy_setopt(easy_.get(), CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));  // curl lets go of the old list
+        header_list_.reset();                                                                    // before it is freed
         list_lines_.clear();
         curl_slist* list = nullptr;
-        for (std::size_t at = 0; at < lines_.size(); at = lines_.find('\0', at) + 1) {
-            curl_slist* head = curl_slist_append(list, lines_.c_str() + at);  // copies the line, up to its '\0'
+        for (const std::size_t at : line_starts_) {
+            curl_slist* head = curl_slist_append(list, lines_.c_str() + at);  // copies the line, up to a '\0'
             if (!head) {
                 curl_slist_free_all(list);
                 return false;
@@ -244,6 +248,7 @@ private:
     std::string url_host_;  // the Host header curl sends for that URL
     std::string list_lines_;  // header_list_'s lines, each ended by '\0'
     std::string lines_;       // the lines a call asks for, in the same form; reused
+    std::vector<std::size_t> line_starts_;  // where each of them starts (a value may hold a '\0'); reused
 };
 
 } // namespace modelarts
