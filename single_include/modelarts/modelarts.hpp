@@ -3552,7 +3552,7 @@ MODELARTS_DECL std::size_t find_json_escape(std::string_view text, std::size_t i
 MODELARTS_DECL void append_json_string(std::string& out, std::string_view text);
 
 // An update's own inputs: the API version the job id resolves to, once the description is valid too.
-MODELARTS_DECL result<api_version> check_update_input(std::string_view job_id, std::string_view description, api_version api) noexcept;
+[[nodiscard]] MODELARTS_DECL result<api_version> check_update_input(std::string_view job_id, std::string_view description, api_version api) noexcept;
 
 // The update request for an API version already resolved (v1 or v2) and a checked description.
 MODELARTS_DECL http_request build_update_request(const service_location& at, std::string_view job_id,
