@@ -252,15 +252,6 @@ struct update_parser {
     [[nodiscard]] result<update_result> operator()(const http_response& res) const { return parse_update_job_description_response(res, api); }
 };
 
-} // namespace detail
-
-#if defined(MODELARTS_SEPARATE_COMPILATION) && !defined(MODELARTS_CORE_SOURCE)
-// Compiled once, with the core (impl/operation.ipp): the update every unit makes.
-extern template class operation<detail::update_parser>;
-#endif
-
-namespace detail {
-
 // The operation that updates a job's description; refused input makes one that is already over.
 [[nodiscard]] MODELARTS_DECL operation<update_parser> make_update_operation(std::shared_ptr<session_core> core, const service_location& where,
                                                                             std::string_view job_id, api_version api,
@@ -402,6 +393,11 @@ template <class Transport>
 inline constexpr bool async_can_wait = has_executor<Transport> || async_timer_transport<Transport>;
 
 } // namespace detail
+
+#if defined(MODELARTS_SEPARATE_COMPILATION) && !defined(MODELARTS_CORE_SOURCE)
+// Compiled once, with the core (impl/operation.ipp): the update every unit makes.
+extern template class operation<detail::update_parser>;
+#endif
 
 } // namespace modelarts
 

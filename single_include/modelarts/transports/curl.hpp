@@ -198,7 +198,6 @@ private:
 
         curl_easy_setopt(easy_.get(), CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));  // curl lets go of the old list
         header_list_.reset();                                                                    // before it is freed
-        list_lines_.clear();
         curl_slist* list = nullptr;
         for (const std::size_t at : line_starts_) {
             curl_slist* head = curl_slist_append(list, lines_.c_str() + at);  // copies the line, up to a '\0'
