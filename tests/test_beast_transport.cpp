@@ -219,6 +219,39 @@ TEST_CASE("beast: answers over the limits are refused, and not read whole")
     }));
 }
 
+TEST_CASE("beast: an answer arrives as sent: its status, every field in order, repeats too, and a chunked body joined")
+{
+    using net_support::canned_server;
+    canned_server chunked("HTTP/1.1 202 Accepted\r\nX-Request-Id: r1\r\nSet-Cookie: one\r\nTransfer-Encoding: chunked\r\n"
+                          "set-cookie: two\r\n\r\n6\r\n{\"is_s\r\nd\r\nuccess\":true}\r\n0\r\n\r\n");
+    asio::io_context io;
+    beast_transport transport{io.get_executor()};
+    const auto where = parse_endpoint(chunked.url());
+    REQUIRE(where.has_value());
+    boost::system::error_code ec;
+    http_response res;
+    transport.async_send(http_request{http_method::get, *where, "/v1/p"}, [&](boost::system::error_code e, http_response r) {
+        ec = e;
+        res = std::move(r);
+    });
+    io.run();
+    REQUIRE_FALSE(ec);
+    CHECK(res.status == 202);
+    CHECK(res.body == R"({"is_success":true})");
+    std::vector<std::string> fields;
+    for (auto f : res.headers) fields.push_back(std::string(f.name) + "=" + std::string(f.value));
+    CHECK(fields == std::vector<std::string>{"X-Request-Id=r1", "Set-Cookie=one", "Transfer-Encoding=chunked", "set-cookie=two"});
+
+    canned_server long_chunks("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n" + std::string(16, 'x')
+                              + "\r\n10\r\n" + std::string(16, 'y') + "\r\n0\r\n\r\n");
+    beast_transport limited{io.get_executor(), {.limits = {.max_body_bytes = 20}}};
+    limited.async_send(http_request{http_method::get, *parse_endpoint(long_chunks.url()), "/"},
+                       [&](boost::system::error_code e, http_response) { ec = e; });
+    io.restart();
+    io.run();
+    CHECK(ec == error::response_too_large);
+}
+
 TEST_CASE("beast: a kept connection the server has closed is replaced, once, without an error")
 {
     auto server = net_support::start_emulator();

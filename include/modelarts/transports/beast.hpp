@@ -5,7 +5,7 @@
  *
  * HTTP and HTTPS (peer verification on, host name checked, SNI set); idle connections kept and
  * reused per endpoint, with `TCP_NODELAY`. A request leaves in one gather write; Beast's parser
- * reads the answer into a buffer the connection keeps. `async_send` is an Asio operation: it takes any
+ * reads the answer from a buffer the connection keeps straight into the `http_response`. `async_send` is an Asio operation: it takes any
  * completion token, honours the handler's cancellation slot, and with "modelarts/asio.hpp" so do
  * the library's async calls.
  *

@@ -13,7 +13,7 @@
  *
  * HTTP and HTTPS (peer verification on, host name checked, SNI set); idle connections kept and
  * reused per endpoint, with `TCP_NODELAY`. A request leaves in one gather write; Beast's parser
- * reads the answer into a buffer the connection keeps. `async_send` is an Asio operation: it takes any
+ * reads the answer from a buffer the connection keeps straight into the `http_response`. `async_send` is an Asio operation: it takes any
  * completion token, honours the handler's cancellation slot, and with "modelarts/asio.hpp" so do
  * the library's async calls.
  *
@@ -224,21 +224,66 @@ private:
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include <array>
 #include <cstdint>
-#include <iterator>
 #include <optional>
 
 namespace modelarts {
 
+namespace detail {
+
+// Beast's parser, writing the answer straight into an `http_response`: no `basic_fields` (a map
+// with a node per field) to copy it from, and the field count checked as the fields arrive.
+class response_reader final : public boost::beast::http::basic_parser<false> {
+public:
+    explicit response_reader(const response_limits& limits) : max_header_count_(limits.max_header_count)
+    {
+        body_limit(limits.max_body_bytes);
+        header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(limits.max_header_bytes, UINT32_MAX)));
+        response.headers.reserve(8);
+    }
+
+    http_response response;  // the answer, once is_done()
+
+private:
+    using string_view = boost::beast::string_view;
+    using error_code = boost::system::error_code;
+
+    void on_request_impl(boost::beast::http::verb, string_view, string_view, int, error_code&) override {}  // not a request parser
+    void on_response_impl(int status, string_view, int, error_code&) override { response.status = status; }
+    void on_field_impl(boost::beast::http::field, string_view name, string_view value, error_code& ec) override
+    {
+        if (response.headers.size() == max_header_count_) {
+            ec = error::response_too_large;
+            return;
+        }
+        response.headers.add(name, value);
+    }
+    void on_header_impl(error_code&) override {}
+    void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override
+    {
+        if (length) response.body.reserve(static_cast<std::size_t>(*length));  // Beast has held it to the body limit
+    }
+    std::size_t on_body_impl(string_view bytes, error_code&) override
+    {
+        response.body.append(bytes.data(), bytes.size());
+        return bytes.size();
+    }
+    void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
+    std::size_t on_chunk_body_impl(std::uint64_t, string_view bytes, error_code& ec) override { return on_body_impl(bytes, ec); }
+    void on_finish_impl(error_code&) override {}
+
+    std::size_t max_header_count_;
+};
+
+} // namespace detail
+
 // One connection and what its exchanges reuse: the read buffer, the head's bytes, the timer.
 struct beast_transport::connection {
     using tcp = boost::asio::ip::tcp;
-    using response_parser = boost::beast::http::response_parser<boost::beast::http::string_body>;
 
     explicit connection(const executor_type& ex) : socket(ex), resolver(ex), timer(ex) {}
 
@@ -259,7 +304,7 @@ struct beast_transport::connection {
     bool timed_out = false;
     std::string head;
     boost::beast::flat_buffer buffer;
-    std::optional<response_parser> parser;
+    std::optional<detail::response_reader> parser;
 };
 
 // One exchange as an Asio composed operation: [resolve, connect, handshake,] write, read.
@@ -394,10 +439,7 @@ struct beast_transport::exchange_op {
     template <class Self>
     void read(Self& self)
     {
-        conn->parser.emplace();
-        const response_limits& limits = transport->options_.limits;
-        conn->parser->body_limit(limits.max_body_bytes);
-        conn->parser->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(limits.max_header_bytes, UINT32_MAX)));
+        conn->parser.emplace(transport->options_.limits);
         at = stage::read;
         if (conn->tls)
             boost::beast::http::async_read(*conn->tls, conn->buffer, *conn->parser, std::move(self));
@@ -431,15 +473,8 @@ struct beast_transport::exchange_op {
     template <class Self>
     void finish(Self& self)
     {
-        auto& in = conn->parser->get();
-        const auto header_count = static_cast<std::size_t>(std::distance(in.begin(), in.end()));
-        if (header_count > transport->options_.limits.max_header_count) return fail(self, error::response_too_large);
-        http_response res;
-        res.status = in.result_int();
-        res.headers.reserve(header_count);
-        for (const auto& f : in) res.headers.add(f.name_string(), f.value());
-        res.body = std::move(in.body());
-        const bool keep = in.keep_alive();
+        http_response res = std::move(conn->parser->response);
+        const bool keep = conn->parser->keep_alive();
         conn->parser.reset();
         disarm();
         if (keep) transport->idle_.push_back(std::move(conn));
