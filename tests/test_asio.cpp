@@ -3,12 +3,14 @@
 #include "modelarts/estimator.hpp"
 #include "modelarts/testing/emulator.hpp"
 
+#include "allocation_counter.hpp"
 #include "support.hpp"
 
 #include <doctest/doctest.h>
 
 #include <boost/asio/append.hpp>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -55,6 +57,23 @@ public:
 private:
     executor_type ex_;
     emulator* em_;
+};
+
+// Counts what it allocates: shows whose memory an operation used.
+template <class T>
+struct counting_allocator {
+    using value_type = T;
+    int* count;
+    explicit counting_allocator(int* c) noexcept : count(c) {}
+    template <class U>
+    counting_allocator(const counting_allocator<U>& other) noexcept : count(other.count) {}
+    T* allocate(std::size_t n)
+    {
+        ++*count;
+        return std::allocator<T>().allocate(n);
+    }
+    void deallocate(T* p, std::size_t n) noexcept { std::allocator<T>().deallocate(p, n); }
+    friend bool operator==(const counting_allocator& a, const counting_allocator& b) noexcept { return a.count == b.count; }
 };
 
 struct fixture {
@@ -223,4 +242,60 @@ TEST_CASE("any_async_transport: a concrete session type, Asio tokens and all")
     CHECK(finished);
     CHECK(em.description("182626") == "erased");
     CHECK(s.transport().target<asio_emulator_transport>() != nullptr);
+}
+
+TEST_CASE("any_async_transport: a handler's own allocator serves the exchange")
+{
+    asio::io_context io;
+    emulator em;
+    auto s = test_support::session_of(any_async_transport{asio_emulator_transport{io.get_executor(), em}},
+                                      {.endpoint = em.endpoint(), .project_id = em.project_id()});
+    int allocated = 0;
+    std::optional<result<update_result>> got;
+    estimator{s, "182626"}.async_update_job_description(
+        "own allocator", asio::bind_allocator(counting_allocator<void>(&allocated), [&](result<update_result> r) { got = std::move(r); }));
+    io.run();
+    REQUIRE(got.has_value());
+    CHECK((*got)->is_success);
+    CHECK(allocated > 0);  // the erased handler and the transport's posted completion, at least
+}
+
+TEST_CASE("handler_relay: what erasing a handler would hide is found first")
+{
+    asio::io_context io;
+    using detail::handler_relay;
+    auto strand = asio::make_strand(io);
+    std::vector<std::string> ran;
+    auto note = [&](const char* who) { return [&ran, who](boost::system::error_code, http_response) { ran.push_back(who); }; };
+
+    SUBCASE("a handler on the transport's executor is handed its result in place; one elsewhere gets it there")
+    {
+        auto here = handler_relay::of(note("here"), io.get_executor());
+        auto away = handler_relay::of(asio::bind_executor(strand, note("strand")), io.get_executor());
+        CHECK(here.in_place);
+        CHECK_FALSE(away.in_place);
+        here({}, {});
+        away({}, {});
+        CHECK(ran == std::vector<std::string>{"here"});  // the strand's runs when the context does
+        io.run();
+        CHECK(ran == std::vector<std::string>{"here", "strand"});
+    }
+    SUBCASE("a handler with the default allocator gets Asio's recycled memory, not operator new each time")
+    {
+        // As Asio's composed operations and coroutines declare, passing on their own handler's.
+        auto relay = handler_relay::of(asio::bind_allocator(std::allocator<void>(), note("default")), io.get_executor());
+        std::allocator_traits<handler_relay::allocator_type>::rebind_alloc<std::byte> memory(relay.get_allocator());
+        const std::size_t before = test_support::allocations;
+        for (int i = 0; i < 3; ++i) memory.deallocate(memory.allocate(200), 200);
+        CHECK(test_support::allocations - before <= 1);  // the first, at most; then the thread's cache
+    }
+    SUBCASE("a handler with an allocator of its own keeps it")
+    {
+        int allocated = 0;
+        auto relay = handler_relay::of(asio::bind_allocator(counting_allocator<void>(&allocated), note("own")), io.get_executor());
+        CHECK(allocated == 1);  // the erased handler itself
+        std::allocator_traits<handler_relay::allocator_type>::rebind_alloc<std::byte> memory(relay.get_allocator());
+        memory.deallocate(memory.allocate(200), 200);
+        CHECK(allocated == 2);
+    }
 }

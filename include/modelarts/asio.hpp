@@ -148,7 +148,7 @@ struct completion_token_adapter {
 class any_async_transport {
 public:
     using executor_type = boost::asio::any_io_executor;  ///< the wrapped transport's executor
-    /** What the wrapped transport is handed. */
+    /** The one type every handler is erased to before the wrapped transport sees it. */
     using completion_handler = detail::exchange_handler;
 
     /**
@@ -187,8 +187,9 @@ public:
     auto async_send(http_request req, std::chrono::milliseconds timeout, CompletionToken&& token)
     {
         return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, http_response)>(
-            [this](completion_handler handler, http_request r, std::chrono::milliseconds t) {
-                impl_->send(std::move(r), t, std::move(handler));
+            [this](auto handler, http_request r, std::chrono::milliseconds t) {
+                // The transport runs its steps on its own executor (Beast posts), then hands back.
+                impl_->send(std::move(r), t, detail::handler_relay::of(std::move(handler), impl_->executor()));
             },
             token, std::move(req), timeout);
     }
@@ -205,17 +206,15 @@ private:
     struct interface {
         virtual ~interface() = default;
         virtual executor_type executor() = 0;
-        virtual void send(http_request req, std::chrono::milliseconds timeout, completion_handler handler) = 0;
+        virtual void send(http_request req, std::chrono::milliseconds timeout, detail::handler_relay handler) = 0;
     };
 
     template <class T>
     struct model final : interface {
         explicit model(T t) : transport(std::move(t)) {}
         executor_type executor() override { return transport.get_executor(); }
-        void send(http_request req, std::chrono::milliseconds timeout, completion_handler handler) override
+        void send(http_request req, std::chrono::milliseconds timeout, detail::handler_relay r) override
         {
-            // The transport runs its steps on its own executor (Beast posts), then hands back.
-            detail::handler_relay r{std::move(handler), transport.get_executor()};
             if constexpr (timed_async_transport<T>) {
                 if (timeout.count() > 0) return transport.async_send(std::move(req), timeout, std::move(r));
             }

@@ -49,9 +49,13 @@
 #include <boost/asio/associated_allocator.hpp>
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/recycling_allocator.hpp>
 #include <boost/system/error_code.hpp>
 
+#include <memory>
+#include <type_traits>
 #include <utility>
 
 namespace modelarts::detail {
@@ -62,7 +66,7 @@ using exchange_handler = boost::asio::any_completion_handler<void(boost::system:
 // What an erased handler is wrapped in before Asio operations see it. In Boost 1.81 an erased
 // handler's executor (`any_completion_executor`) cannot be posted to, and Beast's operations
 // post: so `executor` (the transport's) runs the exchange's steps, and the result is dispatched to
-// the handler's own executor. Its cancellation slot and allocator pass through.
+// the handler's own executor. Its cancellation slot and allocator pass through (see `of`).
 struct handler_relay {
     using executor_type = boost::asio::any_io_executor;
     using cancellation_slot_type = boost::asio::associated_cancellation_slot_t<exchange_handler>;
@@ -70,6 +74,44 @@ struct handler_relay {
 
     exchange_handler handler;
     executor_type executor;
+    bool in_place = false;  // the handler's executor is `executor`: the result needs no dispatch
+
+    /**
+     * Erases `h`, first finding out, while its type is known, two things the erasure would hide:
+     * - whether its executor is `ex`, where the exchange's steps run: then the result is handed
+     *   over in place (dispatching through an erased executor costs three allocations);
+     * - whether its allocator is the default one, as that of Asio's composed operations and
+     *   coroutines is: then it gets Asio's recycling allocator, which Asio would give its
+     *   operations, but which the erasure would turn into operator new for every one of them.
+     */
+    template <class Handler>
+        requires(!std::is_lvalue_reference_v<Handler>)  // moved from
+    static handler_relay of(Handler&& h, executor_type ex)
+    {
+        using handler_type = std::decay_t<Handler>;
+        bool same = false;
+        if constexpr (std::is_same_v<boost::asio::associated_executor_t<handler_type, executor_type>, executor_type>)
+            same = boost::asio::get_associated_executor(h, ex) == ex;
+        if constexpr (std::is_same_v<boost::asio::associated_allocator_t<handler_type>, std::allocator<void>>)
+            return {exchange_handler(recycling(std::forward<Handler>(h))), std::move(ex), same};
+        else
+            return {exchange_handler(std::forward<Handler>(h)), std::move(ex), same};
+    }
+
+    // `h` with Asio's recycling allocator (in place of the default one it had bound, if any).
+    template <class Handler>
+        requires(!std::is_lvalue_reference_v<Handler>)
+    static auto recycling(Handler&& h)
+    {
+        if constexpr (is_allocator_binder<std::decay_t<Handler>>::value)
+            return recycling(std::move(h.get()));
+        else
+            return boost::asio::bind_allocator(boost::asio::recycling_allocator<void>(), std::forward<Handler>(h));
+    }
+    template <class T>
+    struct is_allocator_binder : std::false_type {};
+    template <class T, class Allocator>
+    struct is_allocator_binder<boost::asio::allocator_binder<T, Allocator>> : std::true_type {};
 
     executor_type get_executor() const noexcept { return executor; }
     cancellation_slot_type get_cancellation_slot() const noexcept { return boost::asio::get_associated_cancellation_slot(handler); }
@@ -77,6 +119,7 @@ struct handler_relay {
 
     void operator()(boost::system::error_code ec, http_response res)
     {
+        if (in_place) return std::move(handler)(ec, std::move(res));  // the steps run on the handler's executor
         auto ex = boost::asio::get_associated_executor(handler);
         boost::asio::dispatch(ex, boost::asio::append(std::move(handler), ec, std::move(res)));
     }
@@ -204,7 +247,7 @@ struct completion_token_adapter {
 class any_async_transport {
 public:
     using executor_type = boost::asio::any_io_executor;  ///< the wrapped transport's executor
-    /** What the wrapped transport is handed. */
+    /** The one type every handler is erased to before the wrapped transport sees it. */
     using completion_handler = detail::exchange_handler;
 
     /**
@@ -243,8 +286,9 @@ public:
     auto async_send(http_request req, std::chrono::milliseconds timeout, CompletionToken&& token)
     {
         return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, http_response)>(
-            [this](completion_handler handler, http_request r, std::chrono::milliseconds t) {
-                impl_->send(std::move(r), t, std::move(handler));
+            [this](auto handler, http_request r, std::chrono::milliseconds t) {
+                // The transport runs its steps on its own executor (Beast posts), then hands back.
+                impl_->send(std::move(r), t, detail::handler_relay::of(std::move(handler), impl_->executor()));
             },
             token, std::move(req), timeout);
     }
@@ -261,17 +305,15 @@ private:
     struct interface {
         virtual ~interface() = default;
         virtual executor_type executor() = 0;
-        virtual void send(http_request req, std::chrono::milliseconds timeout, completion_handler handler) = 0;
+        virtual void send(http_request req, std::chrono::milliseconds timeout, detail::handler_relay handler) = 0;
     };
 
     template <class T>
     struct model final : interface {
         explicit model(T t) : transport(std::move(t)) {}
         executor_type executor() override { return transport.get_executor(); }
-        void send(http_request req, std::chrono::milliseconds timeout, completion_handler handler) override
+        void send(http_request req, std::chrono::milliseconds timeout, detail::handler_relay r) override
         {
-            // The transport runs its steps on its own executor (Beast posts), then hands back.
-            detail::handler_relay r{std::move(handler), transport.get_executor()};
             if constexpr (timed_async_transport<T>) {
                 if (timeout.count() > 0) return transport.async_send(std::move(req), timeout, std::move(r));
             }

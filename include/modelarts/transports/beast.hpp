@@ -106,8 +106,8 @@ public:
             return start(std::move(req), deadline, std::forward<CompletionToken>(token));  // already erased (any_async_transport)
         } else {
             return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, http_response)>(
-                [this](detail::exchange_handler handler, http_request r, clock::time_point d) {
-                    start(std::move(r), d, detail::handler_relay{std::move(handler), executor_});
+                [this](auto handler, http_request r, clock::time_point d) {
+                    start(std::move(r), d, detail::handler_relay::of(std::move(handler), executor_));
                 },
                 token, std::move(req), deadline);
         }
