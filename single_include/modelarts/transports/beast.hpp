@@ -13,9 +13,9 @@
  *
  * HTTP and HTTPS (peer verification on, host name checked, SNI set); idle connections kept and
  * reused per endpoint, with `TCP_NODELAY`. A request leaves in one gather write; Beast's parser
- * reads the answer from a buffer the connection keeps straight into the `http_response`. `async_send` is an Asio operation: it takes any
- * completion token, honours the handler's cancellation slot, and with "modelarts/asio.hpp" so do
- * the library's async calls.
+ * reads the answer from a buffer the connection keeps straight into the `http_response`.
+ * `async_send` is an Asio operation: it takes any completion token, honours the handler's
+ * cancellation slot, and with "modelarts/asio.hpp" so do the library's async calls.
  *
  * Header-only by default. Its exchange instantiates much of Asio, Beast and OpenSSL's stream, so
  * a program can compile it once: define `MODELARTS_SEPARATE_COMPILATION` in every unit, and in
