@@ -181,7 +181,10 @@ TEST_CASE("v1 version list: GET /v1/{project_id}/training-jobs/{job_id}/versions
     CHECK(make_list_job_versions_request(config, "1", {.per_page = 20, .page = 2})->target()
           == "/v1/0123456789abcdef0123456789abcdef/training-jobs/1/versions?per_page=20&page=2");
     CHECK(make_list_job_versions_request(config, "1", {.per_page = 1000})->target().ends_with("/versions?per_page=1000"));
-    CHECK(make_list_job_versions_request(config, "1", {.page = 0})->target().ends_with("/versions?page=0"));
+    // Page 0 is the service's "no paging": it is not sent.
+    CHECK(make_list_job_versions_request(config, "1", {.page = 0})->target().ends_with("/versions"));
+    CHECK(make_list_job_versions_request(config, "1", {.per_page = 5, .page = 0})->target().ends_with("/versions?per_page=5"));
+    CHECK(make_list_job_versions_request(config, "1", {.page = 3})->target().ends_with("/versions?page=3"));
 
     CHECK(make_list_job_versions_request(config, "1", {.per_page = 0}).error() == error::invalid_paging);
     CHECK(make_list_job_versions_request(config, "1", {.per_page = 1001}).error() == error::invalid_paging);

@@ -323,7 +323,7 @@ struct endpoint {
 class http_request;
 
 namespace detail {
-struct request_text;
+struct request_writer;
 
 // The destination of a request (or location) that has none: all empty. A constant, not state.
 inline const endpoint& no_endpoint() noexcept
@@ -411,7 +411,7 @@ public:
     }
 
 private:
-    friend struct detail::request_text;
+    friend struct detail::request_writer;
     std::shared_ptr<const endpoint> destination_;
     std::string text_;             // the target, then the body
     std::size_t target_size_ = 0;  // where the target ends and the body starts
@@ -421,7 +421,7 @@ namespace detail {
 
 // How the request builders write a request's target and body in place, without temporaries:
 // start(), append the target, end_target(), append the body.
-struct request_text {
+struct request_writer {
     static std::string& start(http_request& req, std::size_t capacity)
     {
         req.text_.clear();

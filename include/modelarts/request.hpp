@@ -63,12 +63,15 @@ private:
 /** Paging of the v1 version list; unset fields are not sent. */
 struct version_list_paging {
     std::optional<unsigned> per_page = std::nullopt;  ///< versions per page, 1 to 1000 (service default 10)
-    std::optional<unsigned> page = std::nullopt;      ///< page number from 1; 0 means no paging
+    std::optional<unsigned> page = std::nullopt;      ///< page number from 1; 0 (or unset) means no paging, and is not sent
 };
 
 namespace detail {
 
 MODELARTS_DECL http_request start_request(const service_location& at, http_method method);
+
+// The list's input checked: a v1 job id, and per_page within 1..1000.
+[[nodiscard]] MODELARTS_DECL result<void> check_list_input(std::string_view job_id, const version_list_paging& paging) noexcept;
 
 // The index of the first byte of `text` from `i` on that a JSON string must escape (a control
 // character, '"' or '\\'), or text.size(). Eight bytes at a time while none is one of them.

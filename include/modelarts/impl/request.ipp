@@ -88,9 +88,9 @@ MODELARTS_DECL http_request build_update_request(const service_location& at, std
     req.headers.add("X-Project-Id", at.project_id());
 
     // Escapes aside, the exact size: the target, then the body.
-    std::string& text = request_text::start(req, 32 + at.project_id().size() + job_id.size() + description.size() + 24);
+    std::string& text = request_writer::start(req, 32 + at.project_id().size() + job_id.size() + description.size() + 24);
     text.append(v1 ? "/v1/" : "/v2/").append(at.project_id()).append("/training-jobs/").append(job_id);
-    request_text::end_target(req);
+    request_writer::end_target(req);
     text.append(v1 ? R"({"job_desc":)" : R"({"description":)");
     append_json_string(text, description);
     text.push_back('}');
@@ -124,18 +124,29 @@ MODELARTS_DECL result<http_request> make_update_job_description_request(const se
     return detail::build_update_request(*at, job_id, description, *version);
 }
 
+namespace detail {
+
+MODELARTS_DECL result<void> check_list_input(std::string_view job_id, const version_list_paging& paging) noexcept
+{
+    if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
+    if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;
+    return {};
+}
+
+} // namespace detail
+
 MODELARTS_DECL result<http_request> make_list_job_versions_request(const service_location& at,
                                                                    std::string_view job_id,
                                                                    const version_list_paging& paging)
 {
-    if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
-    if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;
+    if (auto r = detail::check_list_input(job_id, paging); !r) return r.error();
     auto req = detail::start_request(at, http_method::get);
-    std::string& target = detail::request_text::start(req, 64 + at.project_id().size() + job_id.size());
+    std::string& target = detail::request_writer::start(req, 64 + at.project_id().size() + job_id.size());
     target.append("/v1/").append(at.project_id()).append("/training-jobs/").append(job_id).append("/versions");
     if (paging.per_page) target.append("?per_page=").append(std::to_string(*paging.per_page));
-    if (paging.page) target.append(paging.per_page ? "&page=" : "?page=").append(std::to_string(*paging.page));
-    detail::request_text::end_target(req);
+    if (paging.page && *paging.page != 0)  // page 0 is the service's "no paging": not sent
+        target.append(paging.per_page ? "&page=" : "?page=").append(std::to_string(*paging.page));
+    detail::request_writer::end_target(req);
     req.headers.set("X-Project-Id", at.project_id());
     return req;
 }
@@ -144,8 +155,7 @@ MODELARTS_DECL result<http_request> make_list_job_versions_request(const service
                                                                    std::string_view job_id,
                                                                    const version_list_paging& paging)
 {
-    if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
-    if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;
+    if (auto r = detail::check_list_input(job_id, paging); !r) return r.error();
     auto at = make_service_location(config);
     if (!at) return at.error();
     return make_list_job_versions_request(*at, job_id, paging);
