@@ -33,8 +33,9 @@ int main()
                                             .project_id = emulator.project_id(),
                                             .on_attempt = log_attempt});
     if (!session) return 2;
-    auto r = modelarts::estimator{*session, "182626"}.update_job_description("logged");
+    modelarts::diagnostics diag;
+    auto r = modelarts::estimator{*session, "182626"}.update_job_description("logged", &diag);
     if (!r) return 2;
-    std::printf("result: %s after %u attempts\n", modelarts::to_json(*r).c_str(), r->attempts);
-    return r->is_success && r->attempts == 3 ? 0 : 1;
+    std::printf("result: %s after %u attempts\n", modelarts::to_json(*r).c_str(), diag.attempts);
+    return r->is_success && diag.attempts == 3 ? 0 : 1;
 }

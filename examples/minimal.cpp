@@ -20,6 +20,6 @@ int main()
         std::cerr << "error: " << result.error().message() << '\n';
         return 2;
     }
-    std::cout << *result << '\n';  // {"is_success":true,"request_id":"..."}
+    std::cout << *result << '\n';  // {"is_success":true}
     return result->is_success ? 0 : 1;
 }

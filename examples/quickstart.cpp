@@ -12,7 +12,7 @@ void print(const char* way, const modelarts::result<modelarts::update_result>& r
 {
     std::cout << way << ": ";
     if (r)
-        std::cout << *r << "  (HTTP " << r->http_status << ")\n";
+        std::cout << *r << '\n';
     else
         std::cout << "error: " << r.error().message() << '\n';
 }
@@ -55,8 +55,11 @@ int main()
 
     // Refused before anything is sent: 257 characters is one too many.
     print("too long", estimator.update_job_description(std::string(257, 'x')));
-    // A job the service does not have: a service failure, as the SDK reports it.
-    print("no such job", modelarts::estimator{session, "999999"}.update_job_description("x"));
+    // A job the service does not have: a service failure, as the SDK reports it. The call's own
+    // facts (status, request id, attempts) are in its diagnostics.
+    modelarts::diagnostics diag;
+    print("no such job", modelarts::estimator{session, "999999"}.update_job_description("x", &diag));
+    std::cout << "  HTTP " << diag.http_status << ", request " << diag.request_id << ", " << diag.attempts << " attempt(s)\n";
 
     std::cout << "stored description: " << *emulator.description("182626") << '\n';
 }

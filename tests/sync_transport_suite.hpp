@@ -41,11 +41,12 @@ void three_ways(Transport transport, bool https)
     auto s = make_session(std::move(transport), server->endpoint());
     estimator est{s, "182626"};
 
-    auto r = est.update_job_description("over HTTP");
+    diagnostics diag;
+    auto r = est.update_job_description("over HTTP", &diag);
     REQUIRE(r.has_value());
     CHECK(r->is_success);
-    CHECK(r->http_status == 200);
-    CHECK(r->request_id.size() == 32);  // response headers come through
+    CHECK(diag.http_status == 200);
+    CHECK(diag.request_id.size() == 32);  // response headers come through
     CHECK(stored(*server, "182626") == "over HTTP");
 
     REQUIRE(training_job{s, "182626"}.update_job_description("through the job")->is_success);
@@ -69,16 +70,17 @@ void failures_are_answers(Transport transport)
 {
     auto server = start_emulator();
     auto s = make_session(std::move(transport), server->endpoint(), "wrong");
-    auto r = estimator{s, "182626"}.update_job_description("x");
+    diagnostics diag;
+    auto r = estimator{s, "182626"}.update_job_description("x", &diag);
     REQUIRE(r.has_value());
     CHECK_FALSE(r->is_success);
-    CHECK(r->http_status == 401);
+    CHECK(diag.http_status == 401);
     CHECK(r->error_code == "APIGW.0301");
 
     auto ok = make_session(std::move(s.transport()), server->endpoint());  // the same connection, a good token
-    r = estimator{ok, "999"}.update_job_description("x");
+    r = estimator{ok, "999"}.update_job_description("x", &diag);
     REQUIRE(r.has_value());
-    CHECK(r->http_status == 400);
+    CHECK(diag.http_status == 400);
     CHECK(r->error_code == "ModelArts.2775");
     CHECK_FALSE(r->error_msg.empty());
 }

@@ -171,12 +171,12 @@ TEST_CASE("retries wait on an Asio timer, and the call completes once with its r
                                        .retry = {.initial_delay = std::chrono::milliseconds(20)}});
     int calls = 0;
     diagnostics diag;
-    estimator{s, "182626"}.async_update_job_description("after two faults", diag, [&](result<update_result> r) {
+    estimator{s, "182626"}.async_update_job_description("after two faults", [&](result<update_result> r) {
         ++calls;
         REQUIRE(r.has_value());
         CHECK(r->is_success);
-        CHECK(r->attempts == 3);
-    });
+        CHECK(diag.attempts == 3);  // filled before the handler runs
+    }, &diag);
     io.run();
     CHECK(calls == 1);
     CHECK(diag.attempts == 3);
@@ -232,7 +232,7 @@ TEST_CASE("any_async_transport: a concrete session type, Asio tokens and all")
         auto r = co_await est.async_update_job_description("erased", asio::use_awaitable);
         CHECK(r->is_success);
         diagnostics diag;
-        auto list = co_await est.async_get_job_version_object_list(diag, asio::use_awaitable);
+        auto list = co_await est.async_get_job_version_object_list(asio::use_awaitable, &diag);
         CHECK(list->size() == 2);
         CHECK(diag.http_status == 200);
         CHECK(diag.attempts == 1);
@@ -270,8 +270,8 @@ TEST_CASE("handler_relay: what erasing a handler would hide is found first")
 
     SUBCASE("a handler on the transport's executor is handed its result in place; one elsewhere gets it there")
     {
-        auto here = handler_relay::of(note("here"), io.get_executor());
-        auto away = handler_relay::of(asio::bind_executor(strand, note("strand")), io.get_executor());
+        auto here = handler_relay::erase(note("here"), io.get_executor());
+        auto away = handler_relay::erase(asio::bind_executor(strand, note("strand")), io.get_executor());
         CHECK(here.in_place);
         CHECK_FALSE(away.in_place);
         here({}, {});
@@ -283,7 +283,7 @@ TEST_CASE("handler_relay: what erasing a handler would hide is found first")
     SUBCASE("a handler with the default allocator gets Asio's recycled memory, not operator new each time")
     {
         // As Asio's composed operations and coroutines declare, passing on their own handler's.
-        auto relay = handler_relay::of(asio::bind_allocator(std::allocator<void>(), note("default")), io.get_executor());
+        auto relay = handler_relay::erase(asio::bind_allocator(std::allocator<void>(), note("default")), io.get_executor());
         std::allocator_traits<handler_relay::allocator_type>::rebind_alloc<std::byte> memory(relay.get_allocator());
         const std::size_t before = test_support::allocations;
         for (int i = 0; i < 3; ++i) memory.deallocate(memory.allocate(200), 200);
@@ -292,7 +292,7 @@ TEST_CASE("handler_relay: what erasing a handler would hide is found first")
     SUBCASE("a handler with an allocator of its own keeps it")
     {
         int allocated = 0;
-        auto relay = handler_relay::of(asio::bind_allocator(counting_allocator<void>(&allocated), note("own")), io.get_executor());
+        auto relay = handler_relay::erase(asio::bind_allocator(counting_allocator<void>(&allocated), note("own")), io.get_executor());
         CHECK(allocated == 1);  // the erased handler itself
         std::allocator_traits<handler_relay::allocator_type>::rebind_alloc<std::byte> memory(relay.get_allocator());
         memory.deallocate(memory.allocate(200), 200);

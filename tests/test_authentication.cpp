@@ -82,10 +82,11 @@ TEST_CASE_FIXTURE(fixture, "a wrong SK, an unknown AK or a date 15 minutes off: 
 {
     for (const auto& creds : {aksk_credentials{"AK1", "wrong"}, aksk_credentials{"NOPE", "SK1"}}) {
         auto s = make(creds);
-        auto r = estimator{s, "182626"}.update_job_description("x");
+        diagnostics diag;
+        auto r = estimator{s, "182626"}.update_job_description("x", &diag);
         REQUIRE(r.has_value());
         CHECK_FALSE(r->is_success);
-        CHECK(r->http_status == 401);
+        CHECK(diag.http_status == 401);
         CHECK(r->error_code == "APIGW.0301");
     }
     // The session's clock against the emulator's: 14 minutes off is accepted, 16 is not.
@@ -154,10 +155,12 @@ TEST_CASE_FIXTURE(fixture, "password sessions fetch a new token a safe margin be
 TEST_CASE_FIXTURE(fixture, "a failed IAM call is reported like any service failure, and nothing else is sent")
 {
     auto s = make(alice("wrong-password"));
-    auto r = estimator{s, "182626"}.update_job_description("x");
+    diagnostics diag;
+    auto r = estimator{s, "182626"}.update_job_description("x", &diag);
     REQUIRE(r.has_value());
     CHECK_FALSE(r->is_success);
-    CHECK(r->http_status == 401);
+    CHECK(diag.http_status == 401);
+    CHECK(diag.attempts == 1);
     CHECK(r->error_code == "401");
     CHECK(r->error_msg == "The username or password is wrong.");
     CHECK(em.requests().size() == 1);

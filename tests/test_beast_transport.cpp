@@ -52,10 +52,11 @@ void three_ways(bool https)
     auto s = make_session(io, server->endpoint(), {.ca_file = https ? net_support::ca_file() : ""});
     CHECK(net_support::run(io, [&]() -> asio::awaitable<void> {
         estimator est{s, "182626"};
-        auto r = co_await est.async_update_job_description("coroutine", asio::use_awaitable);
+        diagnostics diag;
+        auto r = co_await est.async_update_job_description("coroutine", asio::use_awaitable, &diag);
         REQUIRE(r.has_value());
         CHECK(r->is_success);
-        CHECK(r->request_id.size() == 32);
+        CHECK(diag.request_id.size() == 32);
         r = co_await training_job{s, "182626"}.async_update_job_description("job", asio::use_awaitable);
         CHECK(r->is_success);
         auto list = co_await est.async_get_job_version_object_list(asio::use_awaitable);

@@ -24,20 +24,40 @@ const std::regex success_line(R"(\{"is_success":true,"request_id":"[0-9a-f]{32}"
 
 } // namespace
 
-TEST_CASE("with no endpoint or region, the command updates through an embedded emulator, each way")
+TEST_CASE("with --emulator, the command updates through an emulator in its process, each way, and says so")
 {
     for (std::string via : {"estimator", "job", "version"}) {
         CAPTURE(via);
-        auto r = run("", {"--job-id", "182626", "--description", "hello", "--via", via});
+        auto r = run("", {"--emulator", "--job-id", "182626", "--description", "hello", "--via", via});
         CHECK(r.status == 0);
         CHECK(std::regex_match(r.out, success_line));
-        CHECK(r.err.find("using the emulator in this process (no network)") != std::string::npos);
+        CHECK(r.err.find("--emulator: sending to the emulator in this process, not to ModelArts") != std::string::npos);
     }
+}
+
+TEST_CASE("with no endpoint, no region and no --emulator, nothing is sent and nothing claims success")
+{
+    for (std::string env : {"", "HUAWEICLOUD_SDK_AK=AK HUAWEICLOUD_SDK_SK=SK HUAWEICLOUD_SDK_PROJECT_ID=p"}) {
+        CAPTURE(env);
+        auto r = run(env, {"--job-id", "182626", "--description", "hello"});
+        CHECK(r.status == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err.find("endpoint: give --endpoint, set MODELARTS_ENDPOINT or HUAWEICLOUD_SDK_REGION, or pass --emulator")
+              != std::string::npos);
+    }
+    auto both = run("", {"--emulator", "--endpoint", "http://127.0.0.1:1", "--job-id", "182626", "--description", "x"});
+    CHECK(both.status == 2);
+    CHECK(both.out.empty());
+    CHECK(both.err.find("--emulator: give either it or --endpoint, not both") != std::string::npos);
+    // The flag wins over an endpoint from the environment: it names where the update goes.
+    auto flagged = run("MODELARTS_ENDPOINT=http://127.0.0.1:1", {"--emulator", "--job-id", "182626", "--description", "x"});
+    CHECK(flagged.status == 0);
+    CHECK(std::regex_match(flagged.out, success_line));
 }
 
 TEST_CASE("a failure reported by the service prints the SDK's result and exits 1")
 {
-    auto r = run("", {"--job-id", "999999", "--description", "x"});
+    auto r = run("", {"--emulator", "--job-id", "999999", "--description", "x"});
     CHECK(r.status == 1);
     CHECK(r.out.starts_with(R"({"is_success":false,"error_code":"ModelArts.2775","error_msg":")"));
     CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
@@ -64,7 +84,7 @@ TEST_CASE("bad arguments and refused input exit 2 with a message, and print noth
         CHECK(r.out.empty());
         CHECK_FALSE(r.err.empty());
     }
-    auto r = run("", {"--job-id", "182626", "--description", std::string(257, 'x')});
+    auto r = run("", {"--emulator", "--job-id", "182626", "--description", std::string(257, 'x')});
     CHECK(r.err.find("description: longer than 256") != std::string::npos);
 }
 
@@ -170,7 +190,7 @@ TEST_CASE("the embedded emulator accepts whatever credentials the environment ho
     for (std::string env : {"HUAWEICLOUD_SDK_AK=AK HUAWEICLOUD_SDK_SK=SECRET-SK-8", "MODELARTS_AUTH_TOKEN=SECRET-TOKEN-8",
                             "MODELARTS_USERNAME=dave MODELARTS_PASSWORD=SECRET-PW-8"}) {
         CAPTURE(env);
-        auto r = run(env, {"--job-id", "182626", "--description", "embedded"});
+        auto r = run(env, {"--emulator", "--job-id", "182626", "--description", "embedded"});
         CHECK(r.status == 0);
         CHECK(std::regex_match(r.out, success_line));
         CHECK((r.out + r.err).find("SECRET") == std::string::npos);

@@ -71,9 +71,10 @@ TEST_CASE("curl: the header list is kept while the headers stay the same, and re
     REQUIRE(modelarts::estimator{good, "182626"}.update_job_description("two")->is_success);  // the same lines
 
     auto bad = sync_transport_suite::make_session(std::move(good.transport()), server->endpoint(), "wrong");
-    auto refused = modelarts::estimator{bad, "182626"}.update_job_description("three");
+    modelarts::diagnostics diag;
+    auto refused = modelarts::estimator{bad, "182626"}.update_job_description("three", &diag);
     REQUIRE(refused.has_value());
-    CHECK(refused->http_status == 401);  // the new token went out, not the kept one
+    CHECK(diag.http_status == 401);  // the new token went out, not the kept one
 
     auto again = sync_transport_suite::make_session(std::move(bad.transport()), server->endpoint());
     CHECK(modelarts::estimator{again, "182626"}.update_job_description("four")->is_success);

@@ -29,11 +29,13 @@ struct fixture {
 TEST_CASE_FIXTURE(fixture, "way 1: estimator{session, \"182626\"}.update_job_description(...)")
 {
     estimator est{s, "182626"};
-    auto r = est.update_job_description("update description");
+    diagnostics diag;
+    auto r = est.update_job_description("update description", &diag);
     REQUIRE(r);
     CHECK(r->is_success);
-    CHECK(r->http_status == 200);
-    CHECK_FALSE(r->request_id.empty());
+    CHECK(diag.http_status == 200);
+    CHECK_FALSE(diag.request_id.empty());
+    CHECK(diag.attempts == 1);
     CHECK(em.description("182626") == "update description");
 }
 
@@ -110,12 +112,13 @@ TEST_CASE_FIXTURE(fixture, "v2 jobs update through the estimator; they have no v
 
 TEST_CASE_FIXTURE(fixture, "service failures come back as values, as the SDK returns them")
 {
-    auto r = estimator{s, "999999"}.update_job_description("x");
+    diagnostics diag;
+    auto r = estimator{s, "999999"}.update_job_description("x", &diag);
     REQUIRE(r);
     CHECK_FALSE(r->is_success);
     CHECK(r->error_code == "ModelArts.2775");
     CHECK_FALSE(r->error_msg.empty());
-    CHECK(r->http_status == 400);
+    CHECK(diag.http_status == 400);
 
     auto list = estimator{s, "999999"}.get_job_version_object_list();
     REQUIRE(list);
@@ -142,7 +145,7 @@ TEST_CASE("an answer that cannot be understood is an error, and diagnostics keep
     auto s = test_support::session_of(canned_transport{http_response{502, {{"X-Request-Id", "lb-7"}}, "<html>Bad Gateway</html>"}},
                                       {.endpoint = "https://h", .project_id = "p", .retry = test_support::no_retries()});
     diagnostics diag;
-    auto r = estimator{s, "1"}.update_job_description("x", diag);
+    auto r = estimator{s, "1"}.update_job_description("x", &diag);
     REQUIRE_FALSE(r);
     CHECK(r.error() == error::malformed_body);
     CHECK(diag.http_status == 502);
@@ -150,7 +153,7 @@ TEST_CASE("an answer that cannot be understood is an error, and diagnostics keep
 
     s.transport().answer = http_response{200, {}, R"({"is_success":false,"error_code":"ModelArts.0101"})"};
     diagnostics diag2;
-    auto r2 = training_job{s, "1"}.update_job_description("x", diag2);
+    auto r2 = training_job{s, "1"}.update_job_description("x", &diag2);
     CHECK(r2.error() == error::contradictory_status);
     CHECK(diag2.http_status == 200);
 }
@@ -160,10 +163,11 @@ TEST_CASE("a wrong token is the gateway's failure, reported like any service fai
     emulator em{{.token = "right"}};
     auto s = test_support::session_of(in_process_transport{em},
                                       {.endpoint = em.endpoint(), .project_id = em.project_id(), .auth = token_credentials{"wrong"}});
-    auto r = estimator{s, "182626"}.update_job_description("x");
+    diagnostics diag;
+    auto r = estimator{s, "182626"}.update_job_description("x", &diag);
     REQUIRE(r);
     CHECK_FALSE(r->is_success);
     CHECK(r->error_code == "APIGW.0301");
-    CHECK(r->http_status == 401);
+    CHECK(diag.http_status == 401);
     CHECK(em.description("182626") == "first description");
 }

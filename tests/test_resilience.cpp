@@ -1,6 +1,5 @@
 // Retries, deadlines and cancellation over real HTTP: the shipped curl (sync) and Beast (async)
 // transports against the emulator's server with injected faults.
-#include "modelarts/operation.hpp"
 
 #include "net_support.hpp"
 #include "support.hpp"
@@ -94,12 +93,13 @@ TEST_CASE("curl: 1000 updates with 20% injected faults: none lost, every stored 
     histogram h;
     for (int i = 0; i < 1000; ++i) {
         const std::string text = "update " + std::to_string(i);
-        auto r = estimator{s, "182626"}.update_job_description(text);
+        diagnostics diag;
+        auto r = estimator{s, "182626"}.update_job_description(text, &diag);
         if (!r || !r->is_success) {
             ++h.lost;
             continue;
         }
-        ++h.attempts[r->attempts];
+        ++h.attempts[diag.attempts];
         if (stored(*server, "182626") != text) ++h.lost;
     }
     h.print("curl, 1000 updates, 20% faults");
@@ -117,7 +117,7 @@ TEST_CASE("curl: with 100% faults every call fails after max_attempts, within it
     for (int i = 0; i < 20; ++i) {
         diagnostics diag;
         const auto start_time = std::chrono::steady_clock::now();
-        auto r = estimator{s, "182626"}.update_job_description("never", diag);
+        auto r = estimator{s, "182626"}.update_job_description("never", &diag);
         CHECK((!r || !r->is_success));
         CHECK(diag.attempts == 3);
         CHECK(diag.last_failure);
@@ -130,7 +130,7 @@ TEST_CASE("curl: with 100% faults every call fails after max_attempts, within it
                                                                                .multiplier = 1.0, .timeout = 300ms}));
     diagnostics diag;
     const auto start_time = std::chrono::steady_clock::now();
-    auto r = estimator{bounded, "182626"}.update_job_description("never", diag);
+    auto r = estimator{bounded, "182626"}.update_job_description("never", &diag);
     const auto took = std::chrono::steady_clock::now() - start_time;
     CHECK((!r || !r->is_success));
     CHECK(diag.attempts > 3);
@@ -141,16 +141,17 @@ TEST_CASE("curl: a 400 or a 404 reaches the server exactly once")
 {
     auto server = start({});
     auto s = test_support::session_of(curl_transport{}, options(*server, {}));
-    auto r = estimator{s, "999999"}.update_job_description("x");
-    CHECK(r->http_status == 400);
+    diagnostics diag;
+    auto r = estimator{s, "999999"}.update_job_description("x", &diag);
+    CHECK(diag.http_status == 400);
     CHECK(r->error_code == "ModelArts.2775");
     CHECK(exchanges(*server) == 1);
 
     auto other_project = options(*server, {});
     other_project.project_id = "another-project";
     auto t = test_support::session_of(curl_transport{}, other_project);
-    r = estimator{t, "182626"}.update_job_description("x");
-    CHECK(r->http_status == 404);
+    r = estimator{t, "182626"}.update_job_description("x", &diag);
+    CHECK(diag.http_status == 404);
     CHECK(exchanges(*server) == 2);
 }
 
@@ -159,11 +160,12 @@ TEST_CASE("curl: Retry-After: 1 puts the next attempt at least a second later (r
     auto server = start({.at = {{1, fault::throttled_retry_after}}, .retry_after = 1s});
     auto s = test_support::session_of(curl_transport{}, options(*server, {}));
     const auto start_time = std::chrono::steady_clock::now();
-    auto r = estimator{s, "182626"}.update_job_description("after a second");
+    diagnostics diag;
+    auto r = estimator{s, "182626"}.update_job_description("after a second", &diag);
     const auto took = std::chrono::steady_clock::now() - start_time;
     REQUIRE(r.has_value());
     CHECK(r->is_success);
-    CHECK(r->attempts == 2);
+    CHECK(diag.attempts == 2);
     CHECK(took >= 1s);
     CHECK(took < 3s);
 }
@@ -177,12 +179,13 @@ TEST_CASE("beast: 1000 async updates with 20% injected faults: none lost, every 
     CHECK(net_support::run(io, [&]() -> asio::awaitable<void> {
         for (int i = 0; i < 1000; ++i) {
             const std::string text = "async update " + std::to_string(i);
-            auto r = co_await estimator{s, "182626"}.async_update_job_description(text, asio::use_awaitable);
+            diagnostics diag;
+            auto r = co_await estimator{s, "182626"}.async_update_job_description(text, asio::use_awaitable, &diag);
             if (!r || !r->is_success) {
                 ++h.lost;
                 continue;
             }
-            ++h.attempts[r->attempts];
+            ++h.attempts[diag.attempts];
             if (stored(*server) != text) ++h.lost;
         }
     }));
@@ -202,7 +205,7 @@ TEST_CASE("beast: with 100% faults every async call fails after max_attempts, wi
         for (int i = 0; i < 10; ++i) {
             diagnostics diag;
             const auto start_time = std::chrono::steady_clock::now();
-            auto r = co_await estimator{s, "182626"}.async_update_job_description("never", diag, asio::use_awaitable);
+            auto r = co_await estimator{s, "182626"}.async_update_job_description("never", asio::use_awaitable, &diag);
             CHECK((!r || !r->is_success));
             CHECK(diag.attempts == 3);
             CHECK(std::chrono::steady_clock::now() - start_time < 2s);

@@ -25,25 +25,20 @@ http_response resp(unsigned status, std::string body, std::string request_id = "
 
 TEST_CASE("v1 success: {\"is_success\":true}")
 {
-    auto r = parse_update_job_description_response(resp(200, R"({"is_success": true})", "req-1"), api_version::v1);
+    const auto res = resp(200, R"({"is_success": true})", "req-1");
+    auto r = parse_update_job_description_response(res, api_version::v1);
     REQUIRE(r);
     CHECK(r->is_success);
     CHECK(r->error_code.empty());
-    CHECK(r->http_status == 200);
-    CHECK(r->request_id == "req-1");
+    CHECK(request_id_of(res) == "req-1");
 }
 
 TEST_CASE("an overlong request id, from the header or the body, is kept cut and marked")
 {
     const std::string id(200, '7');
     const std::string kept = std::string(request_id_string::max_size - 3, '7') + "...";
-    auto from_header = parse_update_job_description_response(resp(200, R"({"is_success":true})", id), api_version::v1);
-    REQUIRE(from_header);
-    CHECK(from_header->request_id == kept);
-    auto from_body = parse_update_job_description_response(
-        resp(401, R"({"error_code":"APIGW.0301","error_msg":"x","request_id":")" + id + "\"}"), api_version::v1);
-    REQUIRE(from_body);
-    CHECK(from_body->request_id == kept);
+    CHECK(request_id_of(resp(200, R"({"is_success":true})", id)) == kept);
+    CHECK(request_id_of(resp(401, R"({"error_code":"APIGW.0301","error_msg":"x","request_id":")" + id + "\"}")) == kept);
 }
 
 TEST_CASE("a success answer is read without a heap allocation; a failure allocates only for what it keeps")
@@ -67,7 +62,7 @@ TEST_CASE("a success answer is read without a heap allocation; a failure allocat
     REQUIRE(b);
     REQUIRE(c);
     CHECK(a->is_success);
-    CHECK(b->request_id == "6d6f64656c6172740000000000000002");
+    CHECK(b->is_success);
     CHECK_FALSE(c->is_success);
     CHECK(for_successes == 0);
     CHECK(for_failure == 2);  // error_code and error_msg
@@ -82,7 +77,6 @@ TEST_CASE("v1 failure, with error_msg or with error_message")
     CHECK_FALSE(r->is_success);
     CHECK(r->error_code == "ModelArts.2775");
     CHECK(r->error_msg == "TrainingJobNotFound");
-    CHECK(r->http_status == 400);
 
     r = parse_update_job_description_response(
         resp(400, R"({"is_success":false,"error_code":"ModelArts.0105","error_message":"Error string"})"),
@@ -100,7 +94,6 @@ TEST_CASE("v2 success: body null, empty or white space")
         auto r = parse_update_job_description_response(resp(200, body, "r2"), api_version::v2);
         REQUIRE(r);
         CHECK(r->is_success);
-        CHECK(r->request_id == "r2");
     }
 }
 
@@ -133,21 +126,19 @@ TEST_CASE("v2 failure: error_code, error_msg, error_solution and no is_success")
 TEST_CASE("gateway failures, for either API, with the body's request_id when no header has one")
 {
     for (auto api : {api_version::v1, api_version::v2}) {
-        auto r = parse_update_job_description_response(
-            resp(401, R"({"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information","request_id":"gw-9"})"),
-            api);
+        const auto res =
+            resp(401, R"({"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information","request_id":"gw-9"})");
+        auto r = parse_update_job_description_response(res, api);
         REQUIRE(r);
         CHECK_FALSE(r->is_success);
         CHECK(r->error_code == "APIGW.0301");
         CHECK(r->error_msg == "Incorrect IAM authentication information");
-        CHECK(r->request_id == "gw-9");
-        CHECK(r->http_status == 401);
+        CHECK(request_id_of(res) == "gw-9");
     }
-    // The header wins over the body.
-    auto r = parse_update_job_description_response(resp(404, R"({"error_code":"APIG.0101","error_msg":"x","request_id":"b"})", "h"),
-                                                   api_version::v1);
-    REQUIRE(r);
-    CHECK(r->request_id == "h");
+    // The header wins over the body; a body that is not JSON has none.
+    CHECK(request_id_of(resp(404, R"({"error_code":"APIG.0101","error_msg":"x","request_id":"b"})", "h")) == "h");
+    CHECK(request_id_of(resp(502, "<html>bad gateway</html>")).empty());
+    CHECK(request_id_of(resp(400, R"({"request_id":7})")).empty());
 }
 
 TEST_CASE("unknown fields are ignored")
@@ -236,7 +227,6 @@ TEST_CASE("the version list parses into typed versions; ids as numbers or numeri
     CHECK(r->job_id == 10);
     CHECK(r->job_name == "TestModelArtsJob");
     CHECK(r->version_count == 2);
-    CHECK(r->request_id == "rl");
     REQUIRE(r->versions.size() == 2);
     const auto& v = r->versions[0];
     CHECK(v.job_id == 10);
@@ -301,10 +291,11 @@ TEST_CASE("the create-job answer parses, ids as numbers or as strings")
 // itself, and an error is one of the three that say the answer was not the API's.
 TEST_CASE("20,000 generated answers each get a verdict that keeps the rules")
 {
-    const std::vector<std::string> keys = {"is_success", "error_code", "error_msg", "error_message", "error_solution",
-                                           "request_id", "error", "code", "message", "other", "is_succes"};
+    // "error" is IAM's failure field: an update answer ignores it, as any unknown field.
+    const std::vector<std::string> keys = {"is_success", "error_code", "error_msg", "error_message", "error_solution", "request_id",
+                                           "error", "code", "message", "other", "is_succes", "error_code"};
     const std::vector<std::string> values = {
-        "true", "false", "null", "\"\"", "\"ModelArts.2775\"", "\"a\\\"b\\u00e9\\n\"", "0", "-7", "18446744073709551615",
+        "true", "false", "null", "\"\"", "\"ModelArts.2775\"", "\"APIGW.0301\"", "\"x\"", "\"a\\\"b\\u00e9\\n\"", "0", "-7", "18446744073709551615",
         "1.5e3", "{}", "[]", "[1,{\"code\":\"x\"}]", "{\"code\":\"APIGW.0301\",\"message\":\"bad token\"}",
         "{\"code\":7,\"message\":null}", "{\"code\":2.5}", "{\"code\":true}", "{\"message\":[]}",
         "{\"code\":\"A\",\"code\":\"B\"}", "{\"error\":{\"code\":\"deep\"}}"};
@@ -351,10 +342,9 @@ TEST_CASE("20,000 generated answers each get a verdict that keeps the rules")
         ++(r->is_success ? successes : failures);
         const bool ok = res.status / 100 == 2;
         CHECK(r->is_success == ok);
-        CHECK(r->http_status == res.status);
         if (r->is_success) CHECK(r->error_code.empty());
         else CHECK((!r->error_code.empty() || body.find("\"is_success\":false") != std::string::npos));
-        if (res.headers.contains("X-Request-Id")) CHECK(r->request_id == "header-id");
+        if (res.headers.contains("X-Request-Id")) CHECK(request_id_of(res) == "header-id");
         kept += r->is_success == ok;
     }
     CHECK(kept == 20000);

@@ -78,12 +78,3 @@ TEST_CASE("a retry policy is checked: at least one attempt, a multiplier of 1 or
     CHECK(validate_retry_policy({.initial_delay = milliseconds(-1)}).error() == error::invalid_retry_policy);
     CHECK(validate_retry_policy({.max_delay = milliseconds(-1)}).error() == error::invalid_retry_policy);
 }
-
-TEST_CASE("an attempt failure prints without secrets: a status or the transport's message")
-{
-    CHECK(to_string(attempt_failure{}) == "none");
-    CHECK(to_string(attempt_failure{{}, 503}) == "HTTP 503");
-    CHECK(to_string(attempt_failure{make_error_code(error::connection_reset), 0}) == make_error_code(error::connection_reset).message());
-    CHECK_FALSE(attempt_failure{});
-    CHECK(attempt_failure{{}, 429});
-}

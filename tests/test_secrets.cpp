@@ -82,7 +82,7 @@ TEST_CASE("no secret in any message, printed request or response, or result")
             t.result_of(estimator{s, "bad id"}.update_job_description("x"));
             t.result_of(est.get_job_version_object_list());
             diagnostics diag;
-            t.result_of(training_job{s, "999"}.update_job_description("x", diag));
+            t.result_of(training_job{s, "999"}.update_job_description("x", &diag));
             t.text << diag.request_id << '\n';
             const auto sent = em.requests();  // a copy: handle() below adds to the log
             for (const auto& req : sent) {

@@ -1,4 +1,4 @@
-#include "modelarts/operation.hpp"
+#include "modelarts/detail/sync_driver.hpp"
 
 #include "modelarts/estimator.hpp"
 
@@ -85,40 +85,14 @@ struct fixture {
 
 } // namespace
 
-TEST_CASE_FIXTURE(fixture, "the operation answers send, wait or done, and is fed each outcome")
-{
-    auto s = make({});
-    auto op = detail::make_update_operation(s, "182626", api_version::automatic, "d", true, nullptr);
-    auto step = op.resume(time.mono);
-    REQUIRE(step.what == next_step::action::send);
-    CHECK(step.duration == 60s);  // the whole deadline is left
-    CHECK(op.request().target() == "/v1/p/training-jobs/182626");
-    CHECK(op.request().headers.get("X-Auth-Token") == "tok");
-
-    step = op.on_response(html_503, time.mono + 10ms);
-    REQUIRE(step.what == next_step::action::wait);
-    CHECK(step.duration == 250ms);  // half of the first cap, 500 ms
-    step = op.resume(time.mono + 260ms);
-    REQUIRE(step.what == next_step::action::send);
-    CHECK(step.duration == 60s - 260ms);
-    step = op.on_response(ok, time.mono + 270ms);
-    REQUIRE(step.what == next_step::action::done);
-    auto r = op.take_result();
-    REQUIRE(r);
-    CHECK(r->is_success);
-    CHECK(r->attempts == 2);
-    CHECK(r->last_failure == attempt_failure{{}, 503});
-}
-
 TEST_CASE_FIXTURE(fixture, "transient statuses and transport failures are retried, with growing jittered waits")
 {
     auto s = make({html_503, reset, throttled, http_response{502, {}, ""}, ok}, {.max_attempts = 5});
     diagnostics diag;
-    auto r = estimator{s, "182626"}.update_job_description("d", diag);
+    auto r = estimator{s, "182626"}.update_job_description("d", &diag);
     REQUIRE(r);
     CHECK(r->is_success);
-    CHECK(r->attempts == 5);
-    CHECK(r->last_failure == attempt_failure{{}, 502});
+    CHECK(diag.last_failure == attempt_failure{{}, 502});
     CHECK(diag.attempts == 5);
     CHECK(diag.http_status == 200);
     CHECK(time.sleeps == std::vector<nanoseconds>{250ms, 500ms, 1s, 2s});
@@ -130,9 +104,10 @@ TEST_CASE_FIXTURE(fixture, "never retried: other 4xx, refused input, a 2xx that 
     SUBCASE("400")
     {
         auto s = make({not_found});
-        auto r = estimator{s, "182626"}.update_job_description("d");
+        diagnostics diag;
+        auto r = estimator{s, "182626"}.update_job_description("d", &diag);
         CHECK(r->error_code == "ModelArts.2775");
-        CHECK(r->attempts == 1);
+        CHECK(diag.attempts == 1);
         CHECK(s.transport().sent.size() == 1);
     }
     SUBCASE("401, 403, 404 and 413")
@@ -148,7 +123,7 @@ TEST_CASE_FIXTURE(fixture, "never retried: other 4xx, refused input, a 2xx that 
     {
         auto s = make({http_response{200, {}, "<html>ok</html>"}});
         diagnostics diag;
-        CHECK(estimator{s, "182626"}.update_job_description("d", diag).error() == error::malformed_body);
+        CHECK(estimator{s, "182626"}.update_job_description("d", &diag).error() == error::malformed_body);
         CHECK(s.transport().sent.size() == 1);
         CHECK(diag.attempts == 1);
         CHECK_FALSE(diag.last_failure);
@@ -157,7 +132,7 @@ TEST_CASE_FIXTURE(fixture, "never retried: other 4xx, refused input, a 2xx that 
     {
         auto s = make({});
         diagnostics diag;
-        CHECK(estimator{s, "182626"}.update_job_description(std::string(257, 'x'), diag).error() == error::description_too_long);
+        CHECK(estimator{s, "182626"}.update_job_description(std::string(257, 'x'), &diag).error() == error::description_too_long);
         CHECK(s.transport().sent.empty());
         CHECK(diag.attempts == 0);
     }
@@ -176,7 +151,7 @@ TEST_CASE_FIXTURE(fixture, "after max_attempts the last outcome is the result: i
     {
         auto s = make({reset, reset, reset, reset, reset});
         diagnostics diag;
-        CHECK(estimator{s, "182626"}.update_job_description("d", diag).error() == error::connection_reset);
+        CHECK(estimator{s, "182626"}.update_job_description("d", &diag).error() == error::connection_reset);
         CHECK(s.transport().sent.size() == 4);
         CHECK(diag.attempts == 4);
         CHECK(diag.last_failure == attempt_failure{reset, 0});
@@ -185,11 +160,12 @@ TEST_CASE_FIXTURE(fixture, "after max_attempts the last outcome is the result: i
     SUBCASE("a throttled answer stays the gateway's verdict")
     {
         auto s = make({throttled, throttled, throttled, throttled, ok});
-        auto r = estimator{s, "182626"}.update_job_description("d");
+        diagnostics diag;
+        auto r = estimator{s, "182626"}.update_job_description("d", &diag);
         REQUIRE(r);
         CHECK(r->error_code == "APIGW.0308");
-        CHECK(r->http_status == 429);
-        CHECK(r->attempts == 4);
+        CHECK(diag.http_status == 429);
+        CHECK(diag.attempts == 4);
         CHECK(s.transport().script.size() == 1);  // the fifth answer was never asked for
     }
     SUBCASE("an HTML 503 cannot be understood: the error, with the status kept")
@@ -197,7 +173,7 @@ TEST_CASE_FIXTURE(fixture, "after max_attempts the last outcome is the result: i
         auto s = make({}, {.max_attempts = 3});
         s.transport().fallback = html_503;
         diagnostics diag;
-        CHECK(estimator{s, "182626"}.update_job_description("d", diag).error() == error::malformed_body);
+        CHECK(estimator{s, "182626"}.update_job_description("d", &diag).error() == error::malformed_body);
         CHECK(diag.http_status == 503);
         CHECK(diag.attempts == 3);
         CHECK(time.sleeps.size() == 2);
@@ -280,10 +256,11 @@ TEST_CASE_FIXTURE(fixture, "password sessions: a 401 renews the IAM token once, 
     SUBCASE("renewed, then accepted")
     {
         auto s = make({iam_token("TOKEN-A"), expired, iam_token("TOKEN-B"), ok}, {}, alice);
-        auto r = estimator{s, "182626"}.update_job_description("d");
+        diagnostics diag;
+        auto r = estimator{s, "182626"}.update_job_description("d", &diag);
         REQUIRE(r->is_success);
-        CHECK(r->attempts == 4);
-        CHECK(r->last_failure == attempt_failure{{}, 401});
+        CHECK(diag.attempts == 4);
+        CHECK(diag.last_failure == attempt_failure{{}, 401});
         const auto& sent = s.transport().sent;
         REQUIRE(sent.size() == 4);
         CHECK(sent[0].target() == "/v3/auth/tokens");
@@ -295,8 +272,10 @@ TEST_CASE_FIXTURE(fixture, "password sessions: a 401 renews the IAM token once, 
     SUBCASE("a second 401 is the answer")
     {
         auto s = make({iam_token("TOKEN-A"), expired, iam_token("TOKEN-B"), expired}, {}, alice);
-        auto r = estimator{s, "182626"}.update_job_description("d");
-        CHECK(r->http_status == 401);
+        diagnostics diag;
+        auto r = estimator{s, "182626"}.update_job_description("d", &diag);
+        CHECK(r->error_code == "APIGW.0301");
+        CHECK(diag.http_status == 401);
         CHECK(s.transport().sent.size() == 4);
     }
     SUBCASE("IAM's own transient failures are retried too")
@@ -389,18 +368,17 @@ TEST_CASE("async without Asio: a transport with a timer retries; one without nev
     auto timed = test_support::session_of(queued_transport<true>{&queue, &script, &waits}, options);
     std::optional<result<update_result>> got;
     diagnostics diag;
-    estimator{timed, "182626"}.async_update_job_description("d", diag, [&](result<update_result> r) { got = std::move(r); });
+    estimator{timed, "182626"}.async_update_job_description("d", [&](result<update_result> r) { got = std::move(r); }, &diag);
     run();
     REQUIRE(got);
     REQUIRE(got->has_value());
-    CHECK((*got)->attempts == 3);
     CHECK(diag.attempts == 3);
     CHECK(waits == std::vector<nanoseconds>{250ms, 500ms});
 
     script = {html_503, ok};
     auto untimed = test_support::session_of(queued_transport<false>{&queue, &script, &waits}, options);
     got.reset();
-    estimator{untimed, "182626"}.async_update_job_description("d", diag, [&](result<update_result> r) { got = std::move(r); });
+    estimator{untimed, "182626"}.async_update_job_description("d", [&](result<update_result> r) { got = std::move(r); }, &diag);
     run();
     REQUIRE(got);
     CHECK(got->error() == error::malformed_body);

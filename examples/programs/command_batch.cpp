@@ -33,6 +33,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 
 namespace command {
 namespace {
@@ -210,9 +211,10 @@ std::string error_output(std::uint64_t line, const std::optional<std::string>& j
 }
 
 // The single update's line (`to_json`) spliced after the prefix, so both stay one format.
-std::string verdict_output(std::uint64_t line, const std::optional<std::string>& job_id, const modelarts::update_result& r)
+std::string verdict_output(std::uint64_t line, const std::optional<std::string>& job_id, const modelarts::update_result& r,
+                           const modelarts::diagnostics& diag)
 {
-    return splice(line, job_id, modelarts::to_json(r));
+    return splice(line, job_id, modelarts::to_json(r, diag.request_id));
 }
 
 // ---- Progress: one line on a terminal, redrawn at most ten times a second.
@@ -337,9 +339,10 @@ modelarts::any_async_transport make_async_transport(boost::asio::io_context& ioc
 
 class batch {
 public:
-    batch(modelarts::session<modelarts::any_async_transport> s, line_reader& in, const batch_arguments& args, counters& c,
-          std::function<void()> on_over)
-        : session_(std::move(s)), in_(in), args_(args), counters_(c), on_over_(std::move(on_over)), window_limit_(4 * args.concurrency)
+    batch(modelarts::session<modelarts::any_async_transport> s, bool logs_in, line_reader& in, const batch_arguments& args,
+          counters& c, std::function<void()> on_over)
+        : session_(std::move(s)), logs_in_(logs_in), in_(in), args_(args), counters_(c), on_over_(std::move(on_over)),
+          window_limit_(4 * args.concurrency)
     {
     }
 
@@ -356,7 +359,7 @@ private:
     // time. (Bad lines are answered too, without a login, so they cannot open the window.)
     unsigned in_flight_limit() const
     {
-        return session_.core()->logs_in() && sent_answered_ == 0 ? 1 : args_.concurrency;
+        return logs_in_ && sent_answered_ == 0 ? 1 : args_.concurrency;
     }
 
     // Writes what is ready, then reads while there is room; again until neither moves.
@@ -407,17 +410,20 @@ private:
     void send(std::uint64_t seq, std::uint64_t line, std::string job_id, std::string_view description)
     {
         ++in_flight_;
-        auto done = [this, seq, line, id = std::optional<std::string>(job_id)](modelarts::result<modelarts::update_result> r) {
+        auto diag = std::make_unique<modelarts::diagnostics>();  // the request id, for the output line
+        auto* facts = diag.get();
+        auto done = [this, seq, line, id = std::optional<std::string>(job_id), diag = std::move(diag)](
+                        modelarts::result<modelarts::update_result> r) {
             --in_flight_;
             ++sent_answered_;
             if (!r) answer(seq, error_output(line, id, r.error()), 2);
-            else answer(seq, verdict_output(line, id, *r), r->is_success ? 0 : 1);
+            else answer(seq, verdict_output(line, id, *r, *diag), r->is_success ? 0 : 1);
             pump();
         };
         if (args_.via_job)
-            modelarts::training_job{session_, std::move(job_id)}.async_update_job_description(description, std::move(done));
+            modelarts::training_job{session_, std::move(job_id)}.async_update_job_description(description, std::move(done), facts);
         else
-            modelarts::estimator{session_, std::move(job_id)}.async_update_job_description(description, std::move(done));
+            modelarts::estimator{session_, std::move(job_id)}.async_update_job_description(description, std::move(done), facts);
     }
 
     void answer(std::uint64_t seq, std::string output, int status)
@@ -429,6 +435,7 @@ private:
     }
 
     modelarts::session<modelarts::any_async_transport> session_;
+    const bool logs_in_;  // password credentials: the first update logs in
     line_reader& in_;
     const batch_arguments& args_;
     counters& counters_;
@@ -475,6 +482,7 @@ int run_batch(modelarts::session_options options, const batch_arguments& args, m
         if (user) user(a);
     };
 
+    const bool logs_in = std::holds_alternative<modelarts::password_credentials>(options.auth);
     boost::asio::io_context ioc(1);
     auto transport = make_async_transport(ioc, emulator);
     auto session = modelarts::make_session(std::move(transport), std::move(options));
@@ -485,7 +493,7 @@ int run_batch(modelarts::session_options options, const batch_arguments& args, m
 
     line_reader reader(fd);
     progress_line progress(ioc, counts, show_progress);
-    batch b(std::move(*session), reader, args, counts, [&progress] { progress.finish(); });
+    batch b(std::move(*session), logs_in, reader, args, counts, [&progress] { progress.finish(); });
     progress.start();
     boost::asio::post(ioc, [&b] { b.start(); });
     ioc.run();  // until the last line is written and the progress timer stopped

@@ -31,7 +31,7 @@ struct arguments {
     unsigned timeout_seconds = 60;
     unsigned max_attempts = modelarts::retry_policy{}.max_attempts;
     unsigned concurrency = command::batch_arguments{}.concurrency;
-    bool quiet = false, verbose = false;
+    bool quiet = false, verbose = false, emulator = false;
 };
 
 int usage(std::ostream& os, int status)
@@ -51,6 +51,9 @@ int usage(std::ostream& os, int status)
        << command::batch_arguments{}.concurrency << ")\n"
        << "  --quiet              with --from: no progress line on a terminal\n"
        << "  --endpoint URL       the ModelArts endpoint, https://host[:port]\n"
+       << "  --emulator           send to an emulator of the service in this process (no network), not to a\n"
+       << "                       real endpoint: for trying the program out; it accepts whatever credentials\n"
+       << "                       are given\n"
        << "  --project-id ID      the project to act in\n"
        << "  --via estimator|job|version\n"
        << "                       which SDK object makes the call (default estimator; --from: estimator or job)\n"
@@ -72,7 +75,7 @@ int usage(std::ostream& os, int status)
        << "  MODELARTS_USERNAME, MODELARTS_PASSWORD [, MODELARTS_ACCOUNT]\n"
        << "                                log in through IAM at HUAWEICLOUD_SDK_IAM_ENDPOINT, or the region's\n"
        << "  HUAWEICLOUD_SDK_IAM_ENDPOINT  the IAM endpoint for a password login\n"
-       << "With no endpoint and no region, an emulator in this process answers (no network).\n"
+       << "With no endpoint and no region, and no --emulator, nothing is sent: exit status 2.\n"
        << "\n"
        << "Exit status:\n"
        << "  0  every update succeeded\n"
@@ -82,7 +85,7 @@ int usage(std::ostream& os, int status)
     return status;
 }
 
-// With no endpoint and no region: the service, in this process, accepting whatever credentials
+// With --emulator: the service, in this process, accepting whatever credentials
 // `options` holds; `options` is pointed at it (endpoint, project, IAM endpoint).
 std::unique_ptr<modelarts::testing::emulator> make_emulator(modelarts::session_options& options)
 {
@@ -107,11 +110,11 @@ int fail(std::string_view what)
     return 2;
 }
 
-// Prints the verdict and turns it into the exit status.
-int report(const modelarts::result<modelarts::update_result>& r)
+// Prints the verdict, with the answer's request id, and turns it into the exit status.
+int report(const modelarts::result<modelarts::update_result>& r, const modelarts::diagnostics& diag)
 {
     if (!r) return fail(r.error().message());
-    std::cout << *r << std::endl;
+    std::cout << modelarts::to_json(*r, diag.request_id) << std::endl;
     return r->is_success ? 0 : 1;
 }
 
@@ -157,8 +160,10 @@ void print_attempt(const modelarts::attempt_report& a)
 int update(const modelarts::session<modelarts::any_transport>& session, const arguments& args)
 {
     modelarts::estimator estimator{session, *args.job_id};
-    if (args.via == "estimator") return report(estimator.update_job_description(*args.description));
-    if (args.via == "job") return report(modelarts::training_job{session, *args.job_id}.update_job_description(*args.description));
+    modelarts::diagnostics diag;
+    if (args.via == "estimator") return report(estimator.update_job_description(*args.description, &diag), diag);
+    if (args.via == "job")
+        return report(modelarts::training_job{session, *args.job_id}.update_job_description(*args.description, &diag), diag);
 
     auto versions = estimator.get_job_version_object_list();
     if (!versions) return fail(versions.error().message());
@@ -167,7 +172,7 @@ int update(const modelarts::session<modelarts::any_transport>& session, const ar
         return 1;
     }
     if (versions->empty()) return fail("the job has no versions to update through (--via version)");
-    return report((*versions)[0].update_job_description(*args.description));
+    return report((*versions)[0].update_job_description(*args.description, &diag), diag);
 }
 
 // The value of a whole-number flag within [low, high], or nothing.
@@ -197,6 +202,10 @@ int main(int argc, char** argv)
         }
         if (arg == "--verbose") {
             args.verbose = true;
+            continue;
+        }
+        if (arg == "--emulator") {
+            args.emulator = true;
             continue;
         }
         if (i + 1 >= argc) return usage(std::cerr, 2);
@@ -231,12 +240,18 @@ int main(int argc, char** argv)
 
     auto options = modelarts::session_options_from_environment();
     if (!options) return fail(options.error().message());
+    if (args.emulator && args.endpoint) return fail("--emulator: give either it or --endpoint, not both");
     if (args.endpoint) options->endpoint = *args.endpoint;
     if (args.project_id) options->project_id = *args.project_id;
-    if (options->endpoint.empty())
-        std::cerr << program << ": no endpoint or region given; using the emulator in this process (no network)\n";
-    else if (options->project_id.empty())  // the emulator, otherwise, brings its own project
+    if (args.emulator) {
+        options->endpoint.clear();  // the flag wins over MODELARTS_ENDPOINT and a region
+        std::cerr << program << ": --emulator: sending to the emulator in this process, not to ModelArts\n";
+    } else if (options->endpoint.empty()) {  // never a silent stand-in: a script that forgot its region must fail
+        return fail("endpoint: give --endpoint, set MODELARTS_ENDPOINT or HUAWEICLOUD_SDK_REGION, "
+                    "or pass --emulator to try the program against an emulator in this process");
+    } else if (options->project_id.empty()) {  // the emulator, otherwise, brings its own project
         return fail("project_id: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID");
+    }
 
     options->retry.max_attempts = args.max_attempts;
     options->retry.timeout = std::chrono::seconds(args.timeout_seconds);  // each attempt gets what remains
@@ -244,7 +259,7 @@ int main(int argc, char** argv)
     else if (!args.from) options->on_attempt = announce_retry;  // a batch counts retries on its progress line
 
     std::unique_ptr<modelarts::testing::emulator> emulator;  // outlives every call to it
-    if (options->endpoint.empty()) emulator = make_emulator(*options);
+    if (args.emulator) emulator = make_emulator(*options);
 
     if (args.from) {
         command::batch_arguments batch{*args.from, args.concurrency, args.via == "job", !args.quiet && !args.verbose};

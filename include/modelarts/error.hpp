@@ -32,7 +32,7 @@ enum class error {
     invalid_project_id,        ///< project id empty, over 64 characters or outside [A-Za-z0-9-]
     invalid_endpoint,          ///< endpoint not http(s)://host[:port]
     invalid_token,             ///< token empty or holding characters a header cannot carry
-    invalid_paging,            ///< per_page outside 1..1000 or page negative
+    invalid_paging,            ///< per_page outside 1..1000
     unknown_region,            ///< not a region with ModelArts: give the endpoint instead
     invalid_access_key,        ///< AK not 1 to 128 letters and digits
     invalid_secret_key,        ///< SK empty
@@ -71,11 +71,12 @@ enum class condition {
 
 namespace detail {
 
-// Transport failures of categories the core does not include (Asio, Beast), known by the
-// category's name and value, so a user's own transport is classified like the library's.
-MODELARTS_DECL bool is_foreign_eof_or_timeout(const boost::system::error_code& ec) noexcept;
+// What an error says about an exchange: it is no transport failure, a transient one (a new
+// connection may not repeat it: retried), or a lasting one (a cancellation, an unknown host).
+// The one classifier behind both `condition::transport` and the default retry decision.
+enum class transport_failure_kind { none, transient, lasting };
 
-MODELARTS_DECL bool is_foreign_transport_error(const boost::system::error_code& ec) noexcept;
+MODELARTS_DECL transport_failure_kind classify_transport_error(const boost::system::error_code& ec) noexcept;
 
 class error_category_impl final : public boost::system::error_category {
 public:
@@ -105,7 +106,7 @@ public:
         case error::invalid_token:
             return "token: must be non-empty visible ASCII (no spaces or control characters)";
         case error::invalid_paging:
-            return "per_page: must be 1 to 1000; page: must be 0 or more";
+            return "per_page: must be 1 to 1000";
         case error::unknown_region:
             return "region: not a Huawei Cloud region with ModelArts (see modelarts::modelarts_regions); set the endpoint instead";
         case error::invalid_access_key:
@@ -172,7 +173,8 @@ public:
     bool equivalent(const boost::system::error_code& code, int condition) const noexcept override
     {
         // The library's own codes match through default_error_condition; this adds the others.
-        return condition == static_cast<int>(modelarts::condition::transport) && is_foreign_transport_error(code);
+        return condition == static_cast<int>(modelarts::condition::transport)
+               && classify_transport_error(code) != transport_failure_kind::none;
     }
 };
 

@@ -10,8 +10,14 @@
 #ifndef MODELARTS_ESTIMATOR_HPP
 #define MODELARTS_ESTIMATOR_HPP
 
+#include "modelarts/detail/async_start.hpp"
+#include "modelarts/detail/sansio/operation.hpp"
+#include "modelarts/detail/sansio/update.hpp"
+#include "modelarts/detail/session_state.hpp"
+#include "modelarts/detail/sync_driver.hpp"
+#include "modelarts/diagnostics.hpp"
 #include "modelarts/error.hpp"
-#include "modelarts/operation.hpp"
+#include "modelarts/request.hpp"
 #include "modelarts/response.hpp"
 #include "modelarts/session.hpp"
 #include "modelarts/transport.hpp"
@@ -25,23 +31,33 @@
 
 namespace modelarts {
 
-namespace detail {
-
 /**
  * What every job object does: change its job's description (the API is per job, so every
- * version shows it). Sync calls block in the transport and between attempts; async calls take a
- * completion token.
+ * version shows it). `estimator`, `training_job` and `job_version` are each one of these.
  *
- * Async calls: the description is copied, so it need not outlive the call; a `diagnostics`
- * passed in must. The handler's signature is `void(result<update_result>)`; it is called once.
- * With an Asio-based transport (see asio.hpp) it runs on its associated executor (the
- * transport's by default), never inside the initiating call, and the call honours its
- * cancellation slot. With any other async transport it is called from the transport's
- * completion, or at once for refused input. Nothing throws (but `std::bad_alloc`).
+ * Sync calls block in the transport and between attempts. Async calls take a completion token:
+ * the description is copied, so it need not outlive the call; a `diagnostics` passed in must.
+ * The handler's signature is `void(result<update_result>)`; it is called once. With an
+ * Asio-based transport (see asio.hpp) it runs on its associated executor (the transport's by
+ * default), never inside the initiating call, and the call honours its cancellation slot. With
+ * any other async transport it is called from the transport's completion, or at once for
+ * refused input. Nothing throws (but `std::bad_alloc`).
+ *
+ * @tparam Transport the session's transport
  */
 template <class Transport>
-class job_updates {
+class basic_job {
 public:
+    /**
+     * @param s the session to send through (a handle: this object keeps the state alive)
+     * @param job_id the job's id (decimal for v1, UUID for v2); checked when used
+     * @param api `automatic` to follow the id's form, or an explicit version
+     */
+    basic_job(session<Transport> s, std::string job_id, api_version api = api_version::automatic)
+        : session_(std::move(s)), job_id_(std::move(job_id)), api_(api)
+    {
+    }
+
     /** @return the job's id */
     const std::string& job_id() const noexcept { return job_id_; }
 
@@ -51,27 +67,15 @@ public:
     /**
      * Changes the job's description, retrying transient failures as the session's policy says.
      * @param description valid UTF-8, at most 256 code points
+     * @param diag when not null, filled with the call's facts: the last answer's status and
+     *        request id (even of an answer that could not be understood), the attempts, the last failure
      * @return the service's verdict, or the error that stopped the call
      */
-    [[nodiscard]] result<update_result> update_job_description(std::string_view description) const
+    [[nodiscard]] result<update_result> update_job_description(std::string_view description, diagnostics* diag = nullptr) const
         requires sync_transport<Transport>
     {
-        auto op = make_update_operation(session_, job_id_, api_, description, true, nullptr);
-        return run(session_, op);
-    }
-
-    /**
-     * As above, also recording in `diag` the last response's status and request id (even of an
-     * answer that could not be understood), the attempts made and the last failure.
-     * @param description valid UTF-8, at most 256 code points
-     * @param diag filled as the call goes
-     * @return the service's verdict, or the error that stopped the call
-     */
-    [[nodiscard]] result<update_result> update_job_description(std::string_view description, diagnostics& diag) const
-        requires sync_transport<Transport>
-    {
-        auto op = make_update_operation(session_, job_id_, api_, description, true, &diag);
-        return run(session_, op);
+        auto op = make_operation(description, true);
+        return detail::run_sync(session_, op, diag);
     }
 
     /**
@@ -79,51 +83,35 @@ public:
      * @param description valid UTF-8, at most 256 code points (copied)
      * @param token a callback `void(result<update_result>)`; or, with "modelarts/asio.hpp", any
      *        Asio completion token (`use_awaitable`, `use_future`, ...)
+     * @param diag when not null, filled as for the sync call once the call is over; must outlive it
      * @return whatever the token makes of it (nothing for a callback)
      */
     template <class CompletionToken>
-    auto async_update_job_description(std::string_view description, CompletionToken&& token) const
+    auto async_update_job_description(std::string_view description, CompletionToken&& token, diagnostics* diag = nullptr) const
         requires async_transport<Transport>
     {
-        return async_run(session_, make_update_operation(session_, job_id_, api_, description, async_can_wait<Transport>, nullptr),
-                         std::forward<CompletionToken>(token));
-    }
-
-    /**
-     * As above, recording in `diag` what the sync overload records.
-     * @param description valid UTF-8, at most 256 code points (copied)
-     * @param diag filled as the call goes; must outlive the call
-     * @param token a callback `void(result<update_result>)` or, with "modelarts/asio.hpp", an Asio token
-     * @return whatever the token makes of it
-     */
-    template <class CompletionToken>
-    auto async_update_job_description(std::string_view description, diagnostics& diag, CompletionToken&& token) const
-        requires async_transport<Transport>
-    {
-        return async_run(session_, make_update_operation(session_, job_id_, api_, description, async_can_wait<Transport>, &diag),
-                         std::forward<CompletionToken>(token));
-    }
-
-protected:
-    job_updates(session<Transport> s, std::string job_id, api_version api)
-        : session_(std::move(s)), job_id_(std::move(job_id)), api_(api)
-    {
+        return detail::async_start(session_, make_operation(description, detail::async_can_wait<Transport>), diag,
+                                   std::forward<CompletionToken>(token));
     }
 
 private:
+    detail::sansio::operation<detail::sansio::update_parser> make_operation(std::string_view description, bool can_wait) const
+    {
+        const auto& state = detail::access::state(session_);
+        return detail::sansio::make_update_operation(state.location, state.call_settings(can_wait), job_id_, api_, description);
+    }
+
     session<Transport> session_;
     std::string job_id_;
     api_version api_;
 };
-
-} // namespace detail
 
 /**
  * A training job as the SDK's `estimator.fit(...)` hands it back: a job id and a version id.
  * @tparam Transport the session's transport
  */
 template <class Transport>
-class training_job : public detail::job_updates<Transport> {
+class training_job : public basic_job<Transport> {
 public:
     /**
      * @param s the session to send through (a handle: this object keeps the state alive)
@@ -133,7 +121,7 @@ public:
      */
     training_job(session<Transport> s, std::string job_id, std::int64_t version_id = 0,
                  api_version api = api_version::automatic)
-        : detail::job_updates<Transport>(std::move(s), std::move(job_id), api), version_id_(version_id)
+        : basic_job<Transport>(std::move(s), std::move(job_id), api), version_id_(version_id)
     {
     }
 
@@ -159,14 +147,14 @@ private:
  * @tparam Transport the session's transport
  */
 template <class Transport>
-class job_version : public detail::job_updates<Transport> {
+class job_version : public basic_job<Transport> {
 public:
     /**
      * @param s the session to send through
      * @param info the version as the version list described it
      */
     job_version(session<Transport> s, job_version_info info)
-        : detail::job_updates<Transport>(std::move(s), std::to_string(info.job_id), api_version::v1), info_(std::move(info))
+        : basic_job<Transport>(std::move(s), std::to_string(info.job_id), api_version::v1), info_(std::move(info))
     {
     }
 
@@ -228,12 +216,12 @@ struct version_objects_parser {
 };
 
 template <class Transport>
-operation<version_objects_parser<Transport>> make_list_operation(const session<Transport>& s, std::string_view job_id,
-                                                                 bool can_wait, diagnostics* diag)
+sansio::operation<version_objects_parser<Transport>> make_list_operation(const session<Transport>& s, std::string_view job_id,
+                                                                         bool can_wait)
 {
     auto req = make_list_job_versions_request(s.location(), job_id);  // all versions: no paging
-    if (!req) return {req.error(), version_objects_parser<Transport>{s, 0}, diag};
-    return {s.core(), std::move(*req), version_objects_parser<Transport>{s, v1_job_number(job_id)}, can_wait, diag};
+    if (!req) return {req.error(), version_objects_parser<Transport>{s, 0}};
+    return {std::move(*req), access::state(s).call_settings(can_wait), version_objects_parser<Transport>{s, v1_job_number(job_id)}};
 }
 
 } // namespace detail
@@ -249,7 +237,7 @@ operation<version_objects_parser<Transport>> make_list_operation(const session<T
  * @tparam Transport the session's transport
  */
 template <class Transport>
-class estimator : public detail::job_updates<Transport> {
+class estimator : public basic_job<Transport> {
 public:
     /**
      * @param s the session to send through (a handle: this object keeps the state alive)
@@ -257,61 +245,36 @@ public:
      * @param api `automatic` to follow the id's form, or an explicit version
      */
     estimator(session<Transport> s, std::string job_id, api_version api = api_version::automatic)
-        : detail::job_updates<Transport>(std::move(s), std::move(job_id), api)
+        : basic_job<Transport>(std::move(s), std::move(job_id), api)
     {
     }
 
     /**
      * Lists the job's versions (v1 jobs only), one object each, all of them (no paging).
+     * @param diag when not null, filled with the call's facts (see `update_job_description`)
      * @return the versions, a service failure (`is_success` false), or the error that stopped the call
      */
-    [[nodiscard]] result<job_version_object_list<Transport>> get_job_version_object_list() const
+    [[nodiscard]] result<job_version_object_list<Transport>> get_job_version_object_list(diagnostics* diag = nullptr) const
         requires sync_transport<Transport>
     {
-        auto op = detail::make_list_operation(this->get_session(), this->job_id(), true, nullptr);
-        return detail::run(this->get_session(), op);
-    }
-
-    /**
-     * As above, recording the last response, the attempts and the last failure in `diag`.
-     * @param diag filled as the call goes
-     * @return the versions, a service failure, or the error that stopped the call
-     */
-    [[nodiscard]] result<job_version_object_list<Transport>> get_job_version_object_list(diagnostics& diag) const
-        requires sync_transport<Transport>
-    {
-        auto op = detail::make_list_operation(this->get_session(), this->job_id(), true, &diag);
-        return detail::run(this->get_session(), op);
+        auto op = detail::make_list_operation(this->get_session(), this->job_id(), true);
+        return detail::run_sync(this->get_session(), op, diag);
     }
 
     /**
      * Starts listing the job's versions; completes as `async_update_job_description` does.
      * @param token a callback `void(result<job_version_object_list<Transport>>)` or, with
      *        "modelarts/asio.hpp", an Asio token
+     * @param diag when not null, filled once the call is over; must outlive it
      * @return whatever the token makes of it
      */
     template <class CompletionToken>
-    auto async_get_job_version_object_list(CompletionToken&& token) const
+    auto async_get_job_version_object_list(CompletionToken&& token, diagnostics* diag = nullptr) const
         requires async_transport<Transport>
     {
         const auto& s = this->get_session();
-        return detail::async_run(s, detail::make_list_operation(s, this->job_id(), detail::async_can_wait<Transport>, nullptr),
-                                 std::forward<CompletionToken>(token));
-    }
-
-    /**
-     * As above, recording what the sync overload records in `diag`.
-     * @param diag filled as the call goes; must outlive the call
-     * @param token a callback `void(result<job_version_object_list<Transport>>)` or an Asio token
-     * @return whatever the token makes of it
-     */
-    template <class CompletionToken>
-    auto async_get_job_version_object_list(diagnostics& diag, CompletionToken&& token) const
-        requires async_transport<Transport>
-    {
-        const auto& s = this->get_session();
-        return detail::async_run(s, detail::make_list_operation(s, this->job_id(), detail::async_can_wait<Transport>, &diag),
-                                 std::forward<CompletionToken>(token));
+        return detail::async_start(s, detail::make_list_operation(s, this->job_id(), detail::async_can_wait<Transport>), diag,
+                                   std::forward<CompletionToken>(token));
     }
 };
 

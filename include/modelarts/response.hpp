@@ -9,7 +9,6 @@
 #include "modelarts/detail/config.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
-#include "modelarts/retry.hpp"
 #include "modelarts/validation.hpp"
 
 #include <cstdint>
@@ -22,32 +21,30 @@ namespace modelarts {
 
 /**
  * What every ModelArts answer says, mirroring the Python SDK's return value (`is_success`,
- * `error_code`, `error_msg`) plus what support asks for.
+ * `error_code`, `error_msg`). The call's own facts (status, request id, attempts) are in
+ * `diagnostics`.
  */
 struct service_status {
     // Written out, not `= default`: a parsed answer is built in its result, and value-initializing
     // an implicit constructor would clear the whole struct first (a slow `rep stos` under GCC).
-    /** An empty status: no success, no error, status 0. */
+    /** An empty status: no success, no error. */
     service_status() noexcept {}
 
     bool is_success = false;     ///< the service did what was asked
     std::string error_code;      ///< on failure: e.g. "ModelArts.2775" or "APIGW.0301"
     std::string error_msg;       ///< on failure: the message (`error_msg` or `error_message` on the wire)
     std::string error_solution;  ///< v2 failures: what to do about it
-    unsigned http_status = 0;    ///< HTTP status code of the answer
-    request_id_string request_id;  ///< `X-Request-Id` header, else the body's `request_id`
-    unsigned attempts = 0;       ///< requests the call sent (IAM logins included); 0 when parsed by hand
-    attempt_failure last_failure = {};  ///< why the attempt before the answer failed; empty when none did
 };
 
 /**
  * The verdict as one line of JSON, the shape of the Python SDK's return value:
  * `{"is_success":true}` or `{"is_success":false,"error_code":"...","error_msg":"..."}`, plus
- * `error_solution` and `request_id` when the service sent them.
+ * `error_solution` when the service sent one, and `request_id` when one is given.
  * @param s a verdict
+ * @param request_id the answer's request id (`diagnostics::request_id`); empty: not written
  * @return compact JSON, escaped as JSON requires
  */
-MODELARTS_DECL std::string to_json(const service_status& s);
+MODELARTS_DECL std::string to_json(const service_status& s, std::string_view request_id = {});
 
 /**
  * Prints `to_json(s)`.
@@ -56,6 +53,14 @@ MODELARTS_DECL std::string to_json(const service_status& s);
  * @return os
  */
 inline std::ostream& operator<<(std::ostream& os, const service_status& s) { return os << to_json(s); }
+
+/**
+ * The id support asks for: the answer's `X-Request-Id`, else the `request_id` of its JSON body
+ * (the gateway's failures carry one there).
+ * @param res an answer
+ * @return the id, or empty when the answer carries none
+ */
+[[nodiscard]] MODELARTS_DECL request_id_string request_id_of(const http_response& res);
 
 /** The result of `update_job_description`. */
 struct update_result : service_status {

@@ -1,7 +1,7 @@
 /**
  * @file retry.hpp
  * When a call tries again, and how long it waits first. Pure functions and plain values: the
- * operation in operation.hpp applies them; nothing here sleeps or reads a clock.
+ * call machine (detail/sansio/call.hpp) applies them; nothing here sleeps or reads a clock.
  *
  * The calls this library makes are idempotent (the PUT sets the description to a value, the GET
  * lists, IAM's token call issues a token), so repeating one after a transient failure is safe.
@@ -57,26 +57,6 @@ struct retry_policy {
 };
 
 /**
- * Why an attempt was tried again: the exchange failed, or the answer's status was transient.
- * Empty when no attempt failed.
- */
-struct attempt_failure {
-    boost::system::error_code error;  ///< the transport's error, when the exchange failed
-    unsigned http_status = 0;         ///< else the status of the answer that was retried (429, 5xx) or renewed (401)
-
-    /** @return true when there was a failure */
-    explicit operator bool() const noexcept { return error || http_status != 0; }
-    /** @return true when both say the same */
-    friend bool operator==(const attempt_failure&, const attempt_failure&) = default;
-};
-
-/**
- * @param f a failure
- * @return "HTTP 503", the transport error's message, or "none"; never a secret
- */
-MODELARTS_DECL std::string to_string(const attempt_failure& f);
-
-/**
  * @param status an HTTP status
  * @return true for the statuses worth another try: 429 (throttled, e.g. `APIGW.0308`), 500, 502,
  *         503 and 504
@@ -90,9 +70,13 @@ constexpr bool is_transient_status(unsigned status) noexcept
  * @param ec a transport's error, of any category
  * @return true for failures a new connection may not repeat: refused, reset (including EOF
  *         before an answer and a truncated TLS stream) and timed out; never for a cancellation,
- *         a TLS verification failure or an unknown host
+ *         a TLS verification failure or an unknown host (those are `condition::transport` too,
+ *         but lasting: one classifier decides both)
  */
-MODELARTS_DECL bool is_transient_error(const boost::system::error_code& ec) noexcept;
+inline bool is_transient_error(const boost::system::error_code& ec) noexcept
+{
+    return detail::classify_transport_error(ec) == detail::transport_failure_kind::transient;
+}
 
 /**
  * The default retry decision.

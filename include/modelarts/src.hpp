@@ -9,6 +9,7 @@
  * #include "modelarts/src.hpp"
  * @endcode
  *
+ * The library only: the emulator (modelarts::testing) has its own, "modelarts/testing/src.hpp".
  * The optional transports and the emulator's server are compiled once the same way, each in a
  * unit that defines `MODELARTS_SOURCE` and includes its header (see detail/config.hpp).
  */
@@ -24,6 +25,5 @@
 
 #define MODELARTS_CORE_SOURCE
 #include "modelarts/modelarts.hpp"
-#include "modelarts/testing/emulator.hpp"
 
 #endif

@@ -13,7 +13,7 @@
  * `bind_executor(...)`, `bind_cancellation_slot(...)` or any other Asio token, as well as plain
  * callbacks. Needs an Asio-based `async_transport` (one with `get_executor()`).
  *
- * Each call is one composed operation (`async_compose`) over the call's `operation`: the
+ * Each call is one composed operation (`async_compose`) over the call's machine: the
  * handler's associated executor, allocator and cancellation slot reach every step, the
  * transport's exchange and the backoff timer alike. Cancelling completes the call with
  * `boost::asio::error::operation_aborted`; the exchange in flight is abandoned by the transport.
@@ -31,6 +31,17 @@
  */
 #ifndef MODELARTS_ASIO_HPP
 #define MODELARTS_ASIO_HPP
+
+
+// ---- begin modelarts/any_async_transport.hpp ----
+/**
+ * @file any_async_transport.hpp
+ * A type-erased Asio-based `async_transport`: `session<any_async_transport>` and
+ * `estimator<any_async_transport>` are concrete types, so code that is not a template can hold,
+ * pass and compile them in one .cpp. Needs Asio (include "modelarts/asio.hpp" to call it).
+ */
+#ifndef MODELARTS_ANY_ASYNC_TRANSPORT_HPP
+#define MODELARTS_ANY_ASYNC_TRANSPORT_HPP
 
 
 // ---- begin modelarts/detail/handler_relay.hpp ----
@@ -66,7 +77,7 @@ using exchange_handler = boost::asio::any_completion_handler<void(boost::system:
 // What an erased handler is wrapped in before Asio operations see it. In Boost 1.81 an erased
 // handler's executor (`any_completion_executor`) cannot be posted to, and Beast's operations
 // post: so `executor` (the transport's) runs the exchange's steps, and the result is dispatched to
-// the handler's own executor. Its cancellation slot and allocator pass through (see `of`).
+// the handler's own executor. Its cancellation slot and allocator pass through (see `erase`).
 struct handler_relay {
     using executor_type = boost::asio::any_io_executor;
     using cancellation_slot_type = boost::asio::associated_cancellation_slot_t<exchange_handler>;
@@ -86,7 +97,7 @@ struct handler_relay {
      */
     template <class Handler>
         requires(!std::is_lvalue_reference_v<Handler>)  // moved from
-    static handler_relay of(Handler&& h, executor_type ex)
+    static handler_relay erase(Handler&& h, executor_type ex)
     {
         using handler_type = std::decay_t<Handler>;
         bool same = false;
@@ -130,19 +141,8 @@ struct handler_relay {
 #endif
 // ---- end modelarts/detail/handler_relay.hpp ----
 
-#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/append.hpp>
-#include <boost/asio/associated_allocator.hpp>
-#include <boost/asio/associated_cancellation_slot.hpp>
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/cancellation_type.hpp>
-#include <boost/asio/compose.hpp>
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/error.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <memory>
@@ -150,93 +150,6 @@ struct handler_relay {
 #include <utility>
 
 namespace modelarts {
-
-namespace detail {
-
-// The body of `async_compose`: one operation driven by the transport and an Asio timer. `self`
-// is handed to every inner operation, so they see the handler's associators.
-template <class Transport, class Parse>
-struct composed_call {
-    session<Transport> session_;
-    operation<Parse> op;
-    std::unique_ptr<boost::asio::steady_timer> timer = {};  // on the heap: `self` moves while it waits
-    bool posted = false;
-
-    template <class Self>
-    void operator()(Self& self)  // start, and once more after the post below
-    {
-        const next_step step = op.resume(now());
-        if (step.what == next_step::action::done && !posted) {
-            posted = true;  // over before it began (refused input): never complete inside the initiating call
-            return boost::asio::post(std::move(self));
-        }
-        advance(self, step);
-    }
-
-    template <class Self>
-    void operator()(Self& self, boost::system::error_code ec, http_response res)  // the exchange ended
-    {
-        if (self.cancelled() != boost::asio::cancellation_type::none) return aborted(self);
-        advance(self, op.on_response(to_outcome(ec, std::move(res)), now()));
-    }
-
-    template <class Self>
-    void operator()(Self& self, boost::system::error_code ec)  // the backoff ended
-    {
-        if (ec || self.cancelled() != boost::asio::cancellation_type::none) return aborted(self);
-        advance(self, op.resume(now()));
-    }
-
-private:
-    std::chrono::steady_clock::time_point now() const { return session_.core()->steady_now(); }
-
-    template <class Self>
-    void advance(Self& self, const next_step& step)
-    {
-        switch (step.what) {
-        case next_step::action::send:
-            return detail::async_send(session_.transport(), op.request(), step.duration, std::move(self));
-        case next_step::action::wait:
-            if (!timer) timer = std::make_unique<boost::asio::steady_timer>(session_.transport().get_executor());
-            timer->expires_after(step.duration);
-            return timer->async_wait(std::move(self));
-        case next_step::action::done:
-            timer.reset();
-            return self.complete(op.take_result());
-        }
-    }
-
-    template <class Self>
-    void aborted(Self& self)
-    {
-        timer.reset();
-        self.complete(typename operation<Parse>::result_type(boost::system::error_code(boost::asio::error::operation_aborted)));
-    }
-};
-
-} // namespace detail
-
-/**
- * Completes the library's async operations through `boost::asio::async_compose`, so any Asio
- * completion token works. The primary template is declared in operation.hpp.
- */
-template <class Token, class Signature>
-struct completion_token_adapter {
-    /**
-     * @param s the session: its transport's executor runs the handler unless the handler has an
-     *        executor of its own, and its timer waits between attempts
-     * @param op the call
-     * @param token the completion token
-     * @return what the token makes of it (an awaitable, a future, ...)
-     */
-    template <class Transport, class Parse, class T>
-    static auto initiate(session<Transport> s, operation<Parse> op, T&& token)
-    {
-        auto ex = s.transport().get_executor();
-        return boost::asio::async_compose<T, Signature>(detail::composed_call<Transport, Parse>{std::move(s), std::move(op)},
-                                                        token, ex);
-    }
-};
 
 /**
  * A type-erased Asio-based async transport, so that `session<any_async_transport>` and
@@ -288,7 +201,7 @@ public:
         return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, http_response)>(
             [this](auto handler, http_request r, std::chrono::milliseconds t) {
                 // The transport runs its steps on its own executor (Beast posts), then hands back.
-                impl_->send(std::move(r), t, detail::handler_relay::of(std::move(handler), impl_->executor()));
+                impl_->send(std::move(r), t, detail::handler_relay::erase(std::move(handler), impl_->executor()));
             },
             token, std::move(req), timeout);
     }
@@ -324,6 +237,120 @@ private:
 
     std::unique_ptr<interface> impl_;
 };
+
+} // namespace modelarts
+
+#endif
+// ---- end modelarts/any_async_transport.hpp ----
+
+#include <boost/asio/cancellation_type.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
+#include <utility>
+
+namespace modelarts {
+
+namespace detail {
+
+// The body of `async_compose`: one operation driven by the transport and an Asio timer. `self`
+// is handed to every inner operation, so they see the handler's associators.
+template <class Transport, class Parse>
+struct asio_call {
+    session<Transport> session_;
+    sansio::operation<Parse> op;
+    diagnostics* diag;
+    std::unique_ptr<boost::asio::steady_timer> timer = {};  // on the heap: `self` moves while it waits
+    bool posted = false;
+
+    template <class Self>
+    void operator()(Self& self)  // start, and once more after the post below
+    {
+        const auto in = state().inputs();
+        const sansio::step step = op.resume(in);
+        if (step.what == sansio::step::action::done && !posted) {
+            posted = true;  // over before it began (refused input): never complete inside the initiating call
+            return boost::asio::post(std::move(self));
+        }
+        advance(self, step, in);
+    }
+
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec, http_response res)  // the exchange ended
+    {
+        if (self.cancelled() != boost::asio::cancellation_type::none) return aborted(self);
+        const auto outcome = to_outcome(ec, std::move(res));
+        const auto in = state().inputs();
+        const auto attempt = op.on_response(outcome, in);
+        state().report(attempt, op.request(), outcome);
+        advance(self, op.resume(in), in);
+    }
+
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec)  // the backoff ended
+    {
+        if (ec || self.cancelled() != boost::asio::cancellation_type::none) return aborted(self);
+        const auto in = state().inputs();
+        advance(self, op.resume(in), in);
+    }
+
+private:
+    session_state& state() const noexcept { return access::state(session_); }
+
+    // `in`: the clocks as read for `step`, good until time passes.
+    template <class Self>
+    void advance(Self& self, sansio::step step, const sansio::step_inputs& in)
+    {
+        using action = sansio::step::action;
+        for (;;) {
+            switch (step.what) {
+            case action::send:
+                return detail::async_send(session_.transport(), op.request(), step.duration, std::move(self));
+            case action::wait:
+                if (!timer) timer = std::make_unique<boost::asio::steady_timer>(session_.transport().get_executor());
+                timer->expires_after(step.duration);
+                return timer->async_wait(std::move(self));
+            case action::need_token: step = op.use_token(state().held_token(), in); break;
+            case action::token_received:
+                state().keep_token(op.received_token());
+                step = op.resume(in);
+                break;
+            case action::done:
+                timer.reset();
+                return self.complete(op.take_result(diag));
+            }
+        }
+    }
+
+    template <class Self>
+    void aborted(Self& self)
+    {
+        timer.reset();
+        if (diag) *diag = op.facts();  // what the call did before it was cancelled
+        self.complete(typename sansio::operation<Parse>::result_type(boost::system::error_code(boost::asio::error::operation_aborted)));
+    }
+};
+
+/**
+ * Completes the library's async calls through `boost::asio::async_compose`, so any Asio
+ * completion token works. The primary template is declared in detail/async_start.hpp.
+ */
+template <class Token, class Signature>
+struct completion_token_adapter {
+    // The session's transport's executor runs the handler unless the handler has one of its own;
+    // its timer waits between attempts.
+    template <class Transport, class Parse, class T>
+    static auto initiate(session<Transport> s, sansio::operation<Parse> op, diagnostics* diag, T&& token)
+    {
+        auto ex = s.transport().get_executor();
+        return boost::asio::async_compose<T, Signature>(asio_call<Transport, Parse>{std::move(s), std::move(op), diag}, token, ex);
+    }
+};
+
+} // namespace detail
 
 } // namespace modelarts
 

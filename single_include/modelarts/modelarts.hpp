@@ -84,7 +84,7 @@ enum class error {
     invalid_project_id,        ///< project id empty, over 64 characters or outside [A-Za-z0-9-]
     invalid_endpoint,          ///< endpoint not http(s)://host[:port]
     invalid_token,             ///< token empty or holding characters a header cannot carry
-    invalid_paging,            ///< per_page outside 1..1000 or page negative
+    invalid_paging,            ///< per_page outside 1..1000
     unknown_region,            ///< not a region with ModelArts: give the endpoint instead
     invalid_access_key,        ///< AK not 1 to 128 letters and digits
     invalid_secret_key,        ///< SK empty
@@ -123,11 +123,12 @@ enum class condition {
 
 namespace detail {
 
-// Transport failures of categories the core does not include (Asio, Beast), known by the
-// category's name and value, so a user's own transport is classified like the library's.
-MODELARTS_DECL bool is_foreign_eof_or_timeout(const boost::system::error_code& ec) noexcept;
+// What an error says about an exchange: it is no transport failure, a transient one (a new
+// connection may not repeat it: retried), or a lasting one (a cancellation, an unknown host).
+// The one classifier behind both `condition::transport` and the default retry decision.
+enum class transport_failure_kind { none, transient, lasting };
 
-MODELARTS_DECL bool is_foreign_transport_error(const boost::system::error_code& ec) noexcept;
+MODELARTS_DECL transport_failure_kind classify_transport_error(const boost::system::error_code& ec) noexcept;
 
 class error_category_impl final : public boost::system::error_category {
 public:
@@ -157,7 +158,7 @@ public:
         case error::invalid_token:
             return "token: must be non-empty visible ASCII (no spaces or control characters)";
         case error::invalid_paging:
-            return "per_page: must be 1 to 1000; page: must be 0 or more";
+            return "per_page: must be 1 to 1000";
         case error::unknown_region:
             return "region: not a Huawei Cloud region with ModelArts (see modelarts::modelarts_regions); set the endpoint instead";
         case error::invalid_access_key:
@@ -224,7 +225,8 @@ public:
     bool equivalent(const boost::system::error_code& code, int condition) const noexcept override
     {
         // The library's own codes match through default_error_condition; this adds the others.
-        return condition == static_cast<int>(modelarts::condition::transport) && is_foreign_transport_error(code);
+        return condition == static_cast<int>(modelarts::condition::transport)
+               && classify_transport_error(code) != transport_failure_kind::none;
     }
 };
 
@@ -289,29 +291,40 @@ struct is_error_condition_enum<modelarts::condition> : std::true_type {};
 #ifndef MODELARTS_IMPL_ERROR_IPP
 #define MODELARTS_IMPL_ERROR_IPP
 
+#include <string_view>
+
 namespace modelarts {
 
 namespace detail {
 
-MODELARTS_DECL bool is_foreign_eof_or_timeout(const boost::system::error_code& ec) noexcept
+MODELARTS_DECL transport_failure_kind classify_transport_error(const boost::system::error_code& ec) noexcept
 {
-    const std::string_view category = ec.category().name();
-    const int v = ec.value();
-    return (category == "asio.misc" && v == 2)           // asio::error::eof
-        || (category == "asio.ssl.stream" && v == 1)     // asio::ssl::error::stream_truncated
-        || (category == "boost.beast" && v == 1);        // beast::error::timeout
-}
-
-MODELARTS_DECL bool is_foreign_transport_error(const boost::system::error_code& ec) noexcept
-{
+    if (!ec) return transport_failure_kind::none;
+    if (ec.category() == error_category()) {
+        const auto e = static_cast<error>(ec.value());
+        if (e == error::connection_refused || e == error::connection_reset || e == error::timeout)
+            return transport_failure_kind::transient;
+        return ec.value() >= static_cast<int>(error::transport_failure) ? transport_failure_kind::lasting
+                                                                        : transport_failure_kind::none;
+    }
+    // The system's and the generic category's codes, by their portable conditions (category objects).
     namespace errc = boost::system::errc;
     const auto cond = ec.default_error_condition();
     if (cond == errc::connection_refused || cond == errc::connection_reset || cond == errc::connection_aborted
-        || cond == errc::timed_out || cond == errc::broken_pipe || cond == errc::operation_canceled
-        || cond == errc::host_unreachable || cond == errc::network_unreachable)
-        return true;
+        || cond == errc::timed_out || cond == errc::broken_pipe)
+        return transport_failure_kind::transient;
+    if (cond == errc::operation_canceled || cond == errc::host_unreachable || cond == errc::network_unreachable)
+        return transport_failure_kind::lasting;
+    // Asio's and Beast's own categories: the core never includes Asio, so their objects are out of
+    // reach here, and they are known by name and value (Asio's and Beast's documented codes).
     const std::string_view category = ec.category().name();
-    return is_foreign_eof_or_timeout(ec) || category == "asio.netdb" || category == "asio.addrinfo";
+    const int v = ec.value();
+    if ((category == "asio.misc" && v == 2)           // asio::error::eof: closed before an answer
+        || (category == "asio.ssl.stream" && v == 1)  // asio::ssl::error::stream_truncated
+        || (category == "boost.beast" && v == 1))     // beast::error::timeout
+        return transport_failure_kind::transient;
+    if (category == "asio.netdb" || category == "asio.addrinfo") return transport_failure_kind::lasting;  // unknown host
+    return transport_failure_kind::none;
 }
 
 } // namespace detail
@@ -657,7 +670,7 @@ struct endpoint {
 class http_request;
 
 namespace detail {
-struct request_text;
+struct request_writer;
 
 // The destination of a request (or location) that has none: all empty. A constant, not state.
 inline const endpoint& no_endpoint() noexcept
@@ -745,7 +758,7 @@ public:
     }
 
 private:
-    friend struct detail::request_text;
+    friend struct detail::request_writer;
     std::shared_ptr<const endpoint> destination_;
     std::string text_;             // the target, then the body
     std::size_t target_size_ = 0;  // where the target ends and the body starts
@@ -755,7 +768,7 @@ namespace detail {
 
 // How the request builders write a request's target and body in place, without temporaries:
 // start(), append the target, end_target(), append the body.
-struct request_text {
+struct request_writer {
     static std::string& start(http_request& req, std::size_t capacity)
     {
         req.text_.clear();
@@ -2484,6 +2497,89 @@ MODELARTS_DECL result<void> apply_credentials(http_request& req, const credentia
 #endif
 // ---- end modelarts/credentials.hpp ----
 
+// ---- begin modelarts/diagnostics.hpp ----
+/**
+ * @file diagnostics.hpp
+ * The facts of one call that its result does not hold: how many requests it sent, why the one
+ * before the last failed, and the status and request id of the last answer, even of one that
+ * could not be understood. The result holds only what the service said.
+ */
+#ifndef MODELARTS_DIAGNOSTICS_HPP
+#define MODELARTS_DIAGNOSTICS_HPP
+
+
+#include <string>
+
+namespace modelarts {
+
+/**
+ * Why an attempt was tried again: the exchange failed, or the answer's status was transient.
+ * Empty when no attempt failed.
+ */
+struct attempt_failure {
+    boost::system::error_code error;  ///< the transport's error, when the exchange failed
+    unsigned http_status = 0;         ///< else the status of the answer that was retried (429, 5xx) or renewed (401)
+
+    /** @return true when there was a failure */
+    explicit operator bool() const noexcept { return error || http_status != 0; }
+    /** @return true when both say the same */
+    friend bool operator==(const attempt_failure&, const attempt_failure&) = default;
+};
+
+/**
+ * @param f a failure
+ * @return "HTTP 503", the transport error's message, or "none"; never a secret
+ */
+MODELARTS_DECL std::string to_string(const attempt_failure& f);
+
+/**
+ * What a call did, for logs and support: pass one to any call, and read it when the call is over,
+ * whatever the outcome.
+ *
+ * @code
+ * modelarts::diagnostics diag;
+ * auto r = est.update_job_description("text", &diag);
+ * std::cerr << "HTTP " << diag.http_status << ", request " << diag.request_id << ", " << diag.attempts << " attempts\n";
+ * @endcode
+ */
+struct diagnostics {
+    unsigned http_status = 0;        ///< status of the last answer, 0 when none arrived
+    request_id_string request_id;    ///< its `X-Request-Id`, else its body's `request_id`
+    unsigned attempts = 0;           ///< requests the call sent, IAM logins included
+    attempt_failure last_failure{};  ///< the last transient failure, or 401 renewal; empty when none
+};
+
+} // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/impl/diagnostics.ipp ----
+/**
+ * @file impl/diagnostics.ipp
+ * The definitions of diagnostics.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_IMPL_DIAGNOSTICS_IPP
+#define MODELARTS_IMPL_DIAGNOSTICS_IPP
+
+namespace modelarts {
+
+MODELARTS_DECL std::string to_string(const attempt_failure& f)
+{
+    if (f.error) return f.error.message();
+    if (f.http_status) return "HTTP " + std::to_string(f.http_status);
+    return "none";
+}
+
+} // namespace modelarts
+
+#endif
+// ---- end modelarts/impl/diagnostics.ipp ----
+#endif
+
+#endif
+// ---- end modelarts/diagnostics.hpp ----
+
 // ---- begin modelarts/environment.hpp ----
 /**
  * @file environment.hpp
@@ -2590,6 +2686,31 @@ MODELARTS_DECL result<std::string> iam_endpoint(std::string_view region)
 #define MODELARTS_SESSION_HPP
 
 
+// ---- begin modelarts/detail/session_state.hpp ----
+/**
+ * @file detail/session_state.hpp
+ * What a session holds but its transport: checked once, shared by every copy of the session and
+ * every object made from it. The drivers read the clocks, the observer and the IAM token here,
+ * and hand the call machine what it needs.
+ */
+#ifndef MODELARTS_DETAIL_SESSION_STATE_HPP
+#define MODELARTS_DETAIL_SESSION_STATE_HPP
+
+
+// ---- begin modelarts/detail/sansio/call.hpp ----
+/**
+ * @file detail/sansio/call.hpp
+ * One call, written once, as a sans-I/O state machine (as Boost.MySQL's algorithms and h11):
+ * authenticate each attempt, log in through IAM when the credentials need a token, send, retry
+ * with backoff under a deadline. It reads no clock, calls no user code but the retry policy's
+ * decision, and writes no shared state: the driver passes the clocks in, does what each step
+ * says, hands back each outcome, and acts on the events (an attempt finished, a token is needed,
+ * a token was issued). The sync driver, the callback driver and the Asio adapter drive it alike.
+ */
+#ifndef MODELARTS_DETAIL_SANSIO_CALL_HPP
+#define MODELARTS_DETAIL_SANSIO_CALL_HPP
+
+
 // ---- begin modelarts/iam.hpp ----
 /**
  * @file iam.hpp
@@ -2610,238 +2731,6 @@ MODELARTS_DECL result<std::string> iam_endpoint(std::string_view region)
 #define MODELARTS_RESPONSE_HPP
 
 
-// ---- begin modelarts/retry.hpp ----
-/**
- * @file retry.hpp
- * When a call tries again, and how long it waits first. Pure functions and plain values: the
- * operation in operation.hpp applies them; nothing here sleeps or reads a clock.
- *
- * The calls this library makes are idempotent (the PUT sets the description to a value, the GET
- * lists, IAM's token call issues a token), so repeating one after a transient failure is safe.
- */
-#ifndef MODELARTS_RETRY_HPP
-#define MODELARTS_RETRY_HPP
-
-
-#include <chrono>
-#include <cstdint>
-#include <functional>
-#include <optional>
-#include <string>
-#include <string_view>
-
-namespace modelarts {
-
-namespace detail {
-
-// SplitMix64: a small, fast generator; plenty for jitter and for drawing test faults.
-MODELARTS_DECL std::uint64_t splitmix64(std::uint64_t& state) noexcept;
-
-// A uniformly random 64-bit value as a double in [0, 1).
-inline double unit_interval(std::uint64_t random) noexcept { return static_cast<double>(random >> 11) * 0x1.0p-53; }
-
-} // namespace detail
-
-/**
- * How a session retries a call. The defaults suit the public cloud: up to 4 tries within 60 s,
- * waiting a random time (full jitter) of up to 0.5 s, 1 s, 2 s... capped at 5 s, or what
- * `Retry-After` asks for.
- */
-struct retry_policy {
-    /** Tries per call, the first included (at least 1; 1 turns retrying off). */
-    unsigned max_attempts = 4;
-    /** The cap of the first wait; each retry multiplies it by `multiplier` (full jitter: a wait is random in [0, cap]). */
-    std::chrono::milliseconds initial_delay{500};
-    /** How much each cap grows over the one before (at least 1). */
-    double multiplier = 2.0;
-    /** The largest cap of a wait. A `Retry-After` the deadline allows may ask for longer. */
-    std::chrono::milliseconds max_delay{std::chrono::seconds(5)};
-    /** The whole call's deadline, every attempt and wait included; 0 for none. */
-    std::chrono::milliseconds timeout{std::chrono::seconds(60)};
-    /**
-     * Replaces the decision of which outcomes to retry (default: `is_transient`). It sees each
-     * attempt's response or transport error; attempts, backoff and deadline still apply.
-     */
-    std::function<bool(const result<http_response>&)> retry_if = {};
-};
-
-/**
- * Why an attempt was tried again: the exchange failed, or the answer's status was transient.
- * Empty when no attempt failed.
- */
-struct attempt_failure {
-    boost::system::error_code error;  ///< the transport's error, when the exchange failed
-    unsigned http_status = 0;         ///< else the status of the answer that was retried (429, 5xx) or renewed (401)
-
-    /** @return true when there was a failure */
-    explicit operator bool() const noexcept { return error || http_status != 0; }
-    /** @return true when both say the same */
-    friend bool operator==(const attempt_failure&, const attempt_failure&) = default;
-};
-
-/**
- * @param f a failure
- * @return "HTTP 503", the transport error's message, or "none"; never a secret
- */
-MODELARTS_DECL std::string to_string(const attempt_failure& f);
-
-/**
- * @param status an HTTP status
- * @return true for the statuses worth another try: 429 (throttled, e.g. `APIGW.0308`), 500, 502,
- *         503 and 504
- */
-constexpr bool is_transient_status(unsigned status) noexcept
-{
-    return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
-}
-
-/**
- * @param ec a transport's error, of any category
- * @return true for failures a new connection may not repeat: refused, reset (including EOF
- *         before an answer and a truncated TLS stream) and timed out; never for a cancellation,
- *         a TLS verification failure or an unknown host
- */
-MODELARTS_DECL bool is_transient_error(const boost::system::error_code& ec) noexcept;
-
-/**
- * The default retry decision.
- * @param outcome an attempt's response or transport error
- * @return true for a transient transport error (`is_transient_error`) or status (`is_transient_status`)
- */
-MODELARTS_DECL bool is_transient(const result<http_response>& outcome) noexcept;
-
-/**
- * Reads `Retry-After` (RFC 9110): delta-seconds, or an IMF-fixdate compared with `now`.
- * @param value the header's value
- * @param now the current time, for a date
- * @return how long the server asks to wait (0 for a date already past), or nothing when the
- *         value is neither form
- */
-[[nodiscard]] MODELARTS_DECL std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
-                                                                                   std::chrono::system_clock::time_point now) noexcept;
-
-/**
- * The cap of the wait before retry number `retry` (0 for the first): `initial_delay *
- * multiplier^retry`, at most `max_delay`.
- * @param policy the policy
- * @param retry how many retries came before
- * @return the cap
- */
-MODELARTS_DECL std::chrono::nanoseconds backoff_cap(const retry_policy& policy, unsigned retry) noexcept;
-
-/**
- * Full jitter: a wait drawn uniformly from [0, cap].
- * @param cap `backoff_cap(...)`
- * @param random a uniformly random 64-bit value
- * @return the wait
- */
-MODELARTS_DECL std::chrono::nanoseconds jittered(std::chrono::nanoseconds cap, std::uint64_t random) noexcept;
-
-/**
- * @param policy a policy
- * @return nothing, or `error::invalid_retry_policy` when `max_attempts` is 0, `multiplier` is
- *         below 1 or not a number, or a duration is negative
- */
-[[nodiscard]] MODELARTS_DECL result<void> validate_retry_policy(const retry_policy& policy) noexcept;
-
-} // namespace modelarts
-
-#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
-
-// ---- begin modelarts/impl/retry.ipp ----
-/**
- * @file impl/retry.ipp
- * The definitions of retry.hpp: inline in every unit by default, or compiled
- * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
- */
-#ifndef MODELARTS_IMPL_RETRY_IPP
-#define MODELARTS_IMPL_RETRY_IPP
-
-#include <algorithm>
-
-namespace modelarts {
-
-namespace detail {
-
-MODELARTS_DECL std::uint64_t splitmix64(std::uint64_t& state) noexcept
-{
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-} // namespace detail
-
-MODELARTS_DECL std::string to_string(const attempt_failure& f)
-{
-    if (f.error) return f.error.message();
-    if (f.http_status) return "HTTP " + std::to_string(f.http_status);
-    return "none";
-}
-
-MODELARTS_DECL bool is_transient_error(const boost::system::error_code& ec) noexcept
-{
-    if (ec == error::connection_refused || ec == error::connection_reset || ec == error::timeout) return true;
-    if (ec.category() == error_category()) return false;
-    namespace errc = boost::system::errc;
-    const auto cond = ec.default_error_condition();
-    if (cond == errc::connection_refused || cond == errc::connection_reset || cond == errc::connection_aborted
-        || cond == errc::timed_out || cond == errc::broken_pipe)
-        return true;
-    return detail::is_foreign_eof_or_timeout(ec);
-}
-
-MODELARTS_DECL bool is_transient(const result<http_response>& outcome) noexcept
-{
-    return outcome ? is_transient_status(outcome->status) : is_transient_error(outcome.error());
-}
-
-MODELARTS_DECL std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
-                                                                     std::chrono::system_clock::time_point now) noexcept
-{
-    value = detail::trim(value);
-    if (!value.empty() && value.size() <= 9 && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        std::int64_t s = 0;
-        for (char c : value) s = s * 10 + (c - '0');
-        return std::chrono::seconds(s);
-    }
-    auto date = detail::parse_http_date(value);
-    if (!date) return std::nullopt;
-    return *date > now ? std::chrono::ceil<std::chrono::seconds>(*date - now) : std::chrono::seconds(0);
-}
-
-MODELARTS_DECL std::chrono::nanoseconds backoff_cap(const retry_policy& policy, unsigned retry) noexcept
-{
-    using ns = std::chrono::duration<double, std::nano>;
-    ns cap = policy.initial_delay;
-    const ns max = policy.max_delay;
-    for (unsigned i = 0; i < retry && cap < max && policy.multiplier > 1.0; ++i) cap *= policy.multiplier;
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::min(cap, max));
-}
-
-MODELARTS_DECL std::chrono::nanoseconds jittered(std::chrono::nanoseconds cap, std::uint64_t random) noexcept
-{
-    return std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(cap.count()) * detail::unit_interval(random)));
-}
-
-MODELARTS_DECL result<void> validate_retry_policy(const retry_policy& policy) noexcept
-{
-    if (policy.max_attempts < 1 || !(policy.multiplier >= 1.0) || policy.initial_delay.count() < 0
-        || policy.max_delay.count() < 0 || policy.timeout.count() < 0)
-        return error::invalid_retry_policy;
-    return {};
-}
-
-} // namespace modelarts
-
-#endif
-// ---- end modelarts/impl/retry.ipp ----
-#endif
-
-#endif
-// ---- end modelarts/retry.hpp ----
-
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -2852,32 +2741,30 @@ namespace modelarts {
 
 /**
  * What every ModelArts answer says, mirroring the Python SDK's return value (`is_success`,
- * `error_code`, `error_msg`) plus what support asks for.
+ * `error_code`, `error_msg`). The call's own facts (status, request id, attempts) are in
+ * `diagnostics`.
  */
 struct service_status {
     // Written out, not `= default`: a parsed answer is built in its result, and value-initializing
     // an implicit constructor would clear the whole struct first (a slow `rep stos` under GCC).
-    /** An empty status: no success, no error, status 0. */
+    /** An empty status: no success, no error. */
     service_status() noexcept {}
 
     bool is_success = false;     ///< the service did what was asked
     std::string error_code;      ///< on failure: e.g. "ModelArts.2775" or "APIGW.0301"
     std::string error_msg;       ///< on failure: the message (`error_msg` or `error_message` on the wire)
     std::string error_solution;  ///< v2 failures: what to do about it
-    unsigned http_status = 0;    ///< HTTP status code of the answer
-    request_id_string request_id;  ///< `X-Request-Id` header, else the body's `request_id`
-    unsigned attempts = 0;       ///< requests the call sent (IAM logins included); 0 when parsed by hand
-    attempt_failure last_failure = {};  ///< why the attempt before the answer failed; empty when none did
 };
 
 /**
  * The verdict as one line of JSON, the shape of the Python SDK's return value:
  * `{"is_success":true}` or `{"is_success":false,"error_code":"...","error_msg":"..."}`, plus
- * `error_solution` and `request_id` when the service sent them.
+ * `error_solution` when the service sent one, and `request_id` when one is given.
  * @param s a verdict
+ * @param request_id the answer's request id (`diagnostics::request_id`); empty: not written
  * @return compact JSON, escaped as JSON requires
  */
-MODELARTS_DECL std::string to_json(const service_status& s);
+MODELARTS_DECL std::string to_json(const service_status& s, std::string_view request_id = {});
 
 /**
  * Prints `to_json(s)`.
@@ -2886,6 +2773,14 @@ MODELARTS_DECL std::string to_json(const service_status& s);
  * @return os
  */
 inline std::ostream& operator<<(std::ostream& os, const service_status& s) { return os << to_json(s); }
+
+/**
+ * The id support asks for: the answer's `X-Request-Id`, else the `request_id` of its JSON body
+ * (the gateway's failures carry one there).
+ * @param res an answer
+ * @return the id, or empty when the answer carries none
+ */
+[[nodiscard]] MODELARTS_DECL request_id_string request_id_of(const http_response& res);
 
 /** The result of `update_job_description`. */
 struct update_result : service_status {
@@ -3145,7 +3040,7 @@ MODELARTS_DECL bool read_bool(const boost::json::object& o, std::string_view key
 
 namespace modelarts {
 
-MODELARTS_DECL std::string to_json(const service_status& s)
+MODELARTS_DECL std::string to_json(const service_status& s, std::string_view request_id)
 {
     boost::json::object o;
     o["is_success"] = s.is_success;
@@ -3154,7 +3049,7 @@ MODELARTS_DECL std::string to_json(const service_status& s)
         o["error_msg"] = s.error_msg;
         if (!s.error_solution.empty()) o["error_solution"] = s.error_solution;
     }
-    if (!s.request_id.empty()) o["request_id"] = s.request_id.view();
+    if (!request_id.empty()) o["request_id"] = request_id;
     return boost::json::serialize(o);
 }
 
@@ -3169,7 +3064,6 @@ struct status_fields {
     const boost::json::value* error_solution = nullptr;
     const boost::json::value* request_id = nullptr;
     const boost::json::value* error_message = nullptr;  // the gateway's spelling of error_msg
-    const boost::json::value* error = nullptr;          // IAM's {"error":{"code","message"}}
 };
 
 MODELARTS_DECL status_fields read_status_fields(const boost::json::object& o) noexcept
@@ -3184,7 +3078,6 @@ MODELARTS_DECL status_fields read_status_fields(const boost::json::object& o) no
         else if (key == "error_solution") f.error_solution = v;
         else if (key == "request_id") f.request_id = v;
         else if (key == "error_message") f.error_message = v;
-        else if (key == "error") f.error = v;
     }
     return f;
 }
@@ -3201,8 +3094,6 @@ MODELARTS_DECL std::string_view text_of(const boost::json::value* v) noexcept
 MODELARTS_DECL result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
                                         service_status& out)
 {
-    out.http_status = res.status;
-    out.request_id.assign(res.headers.get("X-Request-Id"));
     const bool ok = detail::is_2xx(res.status);
 
     if (body.is_null()) {
@@ -3223,12 +3114,6 @@ MODELARTS_DECL result<void> read_status(const http_response& res, const boost::j
         if (!is_text(f.error_message)) return error::unexpected_shape;
         out.error_msg.assign(text_of(f.error_message));
     }
-    if (f.error && out.error_code.empty()) {  // IAM: {"error":{"code","message"}}
-        auto* iam = f.error->if_object();
-        if (!iam || !read_string(*iam, "code", out.error_code) || !read_text(*iam, "message", out.error_msg))
-            return error::unexpected_shape;
-    }
-    if (f.request_id && out.request_id.empty()) out.request_id.assign(text_of(f.request_id));
 
     const bool says_success = f.is_success && f.is_success->get_bool();
     const bool says_failure = (f.is_success && !says_success) || !out.error_code.empty();
@@ -3355,6 +3240,17 @@ MODELARTS_DECL result<update_result> parse_update_job_description_response(const
     return parse_update_job_description_response(res, req.target().starts_with("/v2/") ? api_version::v2 : api_version::v1);
 }
 
+MODELARTS_DECL request_id_string request_id_of(const http_response& res)
+{
+    if (auto header = res.headers.find("X-Request-Id"); header && !header->empty()) return request_id_string(*header);
+    unsigned char stack[4096];
+    boost::json::monotonic_resource arena(stack, sizeof stack);
+    auto body = detail::parse_body(res.body, max_list_response_depth, false, &arena);
+    auto* object = body ? body->if_object() : nullptr;
+    auto* id = object ? object->if_contains("request_id") : nullptr;
+    return id ? request_id_string(detail::text_of(id)) : request_id_string();
+}
+
 MODELARTS_DECL result<version_list> parse_list_job_versions_response(const http_response& res)
 {
     return detail::parse_answer<version_list>(res, max_list_response_depth, false,
@@ -3421,6 +3317,7 @@ struct iam_token : service_status {
 #define MODELARTS_IMPL_IAM_IPP
 
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -3449,8 +3346,33 @@ MODELARTS_DECL result<http_request> make_iam_token_request(const password_creden
     return req;
 }
 
+namespace detail {
+
+// IAM's own failure, `{"error":{"code","message"}}`, read here, where IAM is known: the shared
+// answer reader knows ModelArts' and the gateway's shapes only. Nothing when the body is not of
+// that shape (the gateway's failures and bad bodies are left to the shared reader).
+MODELARTS_DECL std::optional<result<iam_token>> read_iam_refusal(const http_response& res)
+{
+    unsigned char stack[4096];
+    boost::json::monotonic_resource arena(stack, sizeof stack);
+    auto body = parse_body(res.body, max_list_response_depth, false, &arena);
+    auto* object = body ? body->if_object() : nullptr;
+    auto* error = object && !object->contains("error_code") ? object->if_contains("error") : nullptr;
+    if (!error) return std::nullopt;
+    iam_token refusal;
+    auto* fields = error->if_object();
+    if (!fields || !read_string(*fields, "code", refusal.error_code) || !read_text(*fields, "message", refusal.error_msg)
+        || refusal.error_code.empty())
+        return result<iam_token>(make_error_code(modelarts::error::unexpected_shape));
+    return result<iam_token>(std::move(refusal));
+}
+
+} // namespace detail
+
 MODELARTS_DECL result<iam_token> parse_iam_token_response(const http_response& res)
 {
+    if (!detail::is_2xx(res.status))
+        if (auto refusal = detail::read_iam_refusal(res)) return std::move(*refusal);
     auto read = [&](const boost::json::object& o, iam_token& out) {
         out.token.assign(res.headers.get("X-Subject-Token"));
         if (!validate_token(out.token)) return false;
@@ -3474,6 +3396,519 @@ MODELARTS_DECL result<iam_token> parse_iam_token_response(const http_response& r
 
 #endif
 // ---- end modelarts/iam.hpp ----
+
+// ---- begin modelarts/retry.hpp ----
+/**
+ * @file retry.hpp
+ * When a call tries again, and how long it waits first. Pure functions and plain values: the
+ * call machine (detail/sansio/call.hpp) applies them; nothing here sleeps or reads a clock.
+ *
+ * The calls this library makes are idempotent (the PUT sets the description to a value, the GET
+ * lists, IAM's token call issues a token), so repeating one after a transient failure is safe.
+ */
+#ifndef MODELARTS_RETRY_HPP
+#define MODELARTS_RETRY_HPP
+
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace modelarts {
+
+namespace detail {
+
+// SplitMix64: a small, fast generator; plenty for jitter and for drawing test faults.
+MODELARTS_DECL std::uint64_t splitmix64(std::uint64_t& state) noexcept;
+
+// A uniformly random 64-bit value as a double in [0, 1).
+inline double unit_interval(std::uint64_t random) noexcept { return static_cast<double>(random >> 11) * 0x1.0p-53; }
+
+} // namespace detail
+
+/**
+ * How a session retries a call. The defaults suit the public cloud: up to 4 tries within 60 s,
+ * waiting a random time (full jitter) of up to 0.5 s, 1 s, 2 s... capped at 5 s, or what
+ * `Retry-After` asks for.
+ */
+struct retry_policy {
+    /** Tries per call, the first included (at least 1; 1 turns retrying off). */
+    unsigned max_attempts = 4;
+    /** The cap of the first wait; each retry multiplies it by `multiplier` (full jitter: a wait is random in [0, cap]). */
+    std::chrono::milliseconds initial_delay{500};
+    /** How much each cap grows over the one before (at least 1). */
+    double multiplier = 2.0;
+    /** The largest cap of a wait. A `Retry-After` the deadline allows may ask for longer. */
+    std::chrono::milliseconds max_delay{std::chrono::seconds(5)};
+    /** The whole call's deadline, every attempt and wait included; 0 for none. */
+    std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+    /**
+     * Replaces the decision of which outcomes to retry (default: `is_transient`). It sees each
+     * attempt's response or transport error; attempts, backoff and deadline still apply.
+     */
+    std::function<bool(const result<http_response>&)> retry_if = {};
+};
+
+/**
+ * @param status an HTTP status
+ * @return true for the statuses worth another try: 429 (throttled, e.g. `APIGW.0308`), 500, 502,
+ *         503 and 504
+ */
+constexpr bool is_transient_status(unsigned status) noexcept
+{
+    return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+}
+
+/**
+ * @param ec a transport's error, of any category
+ * @return true for failures a new connection may not repeat: refused, reset (including EOF
+ *         before an answer and a truncated TLS stream) and timed out; never for a cancellation,
+ *         a TLS verification failure or an unknown host (those are `condition::transport` too,
+ *         but lasting: one classifier decides both)
+ */
+inline bool is_transient_error(const boost::system::error_code& ec) noexcept
+{
+    return detail::classify_transport_error(ec) == detail::transport_failure_kind::transient;
+}
+
+/**
+ * The default retry decision.
+ * @param outcome an attempt's response or transport error
+ * @return true for a transient transport error (`is_transient_error`) or status (`is_transient_status`)
+ */
+MODELARTS_DECL bool is_transient(const result<http_response>& outcome) noexcept;
+
+/**
+ * Reads `Retry-After` (RFC 9110): delta-seconds, or an IMF-fixdate compared with `now`.
+ * @param value the header's value
+ * @param now the current time, for a date
+ * @return how long the server asks to wait (0 for a date already past), or nothing when the
+ *         value is neither form
+ */
+[[nodiscard]] MODELARTS_DECL std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
+                                                                                   std::chrono::system_clock::time_point now) noexcept;
+
+/**
+ * The cap of the wait before retry number `retry` (0 for the first): `initial_delay *
+ * multiplier^retry`, at most `max_delay`.
+ * @param policy the policy
+ * @param retry how many retries came before
+ * @return the cap
+ */
+MODELARTS_DECL std::chrono::nanoseconds backoff_cap(const retry_policy& policy, unsigned retry) noexcept;
+
+/**
+ * Full jitter: a wait drawn uniformly from [0, cap].
+ * @param cap `backoff_cap(...)`
+ * @param random a uniformly random 64-bit value
+ * @return the wait
+ */
+MODELARTS_DECL std::chrono::nanoseconds jittered(std::chrono::nanoseconds cap, std::uint64_t random) noexcept;
+
+/**
+ * @param policy a policy
+ * @return nothing, or `error::invalid_retry_policy` when `max_attempts` is 0, `multiplier` is
+ *         below 1 or not a number, or a duration is negative
+ */
+[[nodiscard]] MODELARTS_DECL result<void> validate_retry_policy(const retry_policy& policy) noexcept;
+
+} // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/impl/retry.ipp ----
+/**
+ * @file impl/retry.ipp
+ * The definitions of retry.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_IMPL_RETRY_IPP
+#define MODELARTS_IMPL_RETRY_IPP
+
+#include <algorithm>
+
+namespace modelarts {
+
+namespace detail {
+
+MODELARTS_DECL std::uint64_t splitmix64(std::uint64_t& state) noexcept
+{
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+} // namespace detail
+
+MODELARTS_DECL bool is_transient(const result<http_response>& outcome) noexcept
+{
+    return outcome ? is_transient_status(outcome->status) : is_transient_error(outcome.error());
+}
+
+MODELARTS_DECL std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
+                                                                     std::chrono::system_clock::time_point now) noexcept
+{
+    value = detail::trim(value);
+    if (!value.empty() && value.size() <= 9 && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        std::int64_t s = 0;
+        for (char c : value) s = s * 10 + (c - '0');
+        return std::chrono::seconds(s);
+    }
+    auto date = detail::parse_http_date(value);
+    if (!date) return std::nullopt;
+    return *date > now ? std::chrono::ceil<std::chrono::seconds>(*date - now) : std::chrono::seconds(0);
+}
+
+MODELARTS_DECL std::chrono::nanoseconds backoff_cap(const retry_policy& policy, unsigned retry) noexcept
+{
+    using ns = std::chrono::duration<double, std::nano>;
+    ns cap = policy.initial_delay;
+    const ns max = policy.max_delay;
+    for (unsigned i = 0; i < retry && cap < max && policy.multiplier > 1.0; ++i) cap *= policy.multiplier;
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::min(cap, max));
+}
+
+MODELARTS_DECL std::chrono::nanoseconds jittered(std::chrono::nanoseconds cap, std::uint64_t random) noexcept
+{
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(cap.count()) * detail::unit_interval(random)));
+}
+
+MODELARTS_DECL result<void> validate_retry_policy(const retry_policy& policy) noexcept
+{
+    if (policy.max_attempts < 1 || !(policy.multiplier >= 1.0) || policy.initial_delay.count() < 0
+        || policy.max_delay.count() < 0 || policy.timeout.count() < 0)
+        return error::invalid_retry_policy;
+    return {};
+}
+
+} // namespace modelarts
+
+#endif
+// ---- end modelarts/impl/retry.ipp ----
+#endif
+
+#endif
+// ---- end modelarts/retry.hpp ----
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace modelarts::detail::sansio {
+
+/** How long before an IAM token expires a call no longer uses it, and logs in afresh. */
+inline constexpr std::chrono::minutes token_refresh_margin{30};
+
+/** What the driver reads for the machine at each step: both clocks, and a random value for jitter. */
+struct step_inputs {
+    std::chrono::steady_clock::time_point now;   ///< deadlines and durations
+    std::chrono::system_clock::time_point wall;  ///< signing dates, token expiry, `Retry-After` dates
+    std::uint64_t random = 0;                    ///< uniformly random; drawn afresh for each step
+};
+
+/** What the machine asks its driver to do next. */
+struct step {
+    enum class action {
+        send,            ///< send `request()`, allowing it at most `duration`; then `on_response`
+        wait,            ///< wait `duration`; then `resume`
+        need_token,      ///< hand in the IAM token the session holds, or none: `use_token`
+        token_received,  ///< IAM issued `received_token()`: keep it for later calls; then `resume`
+        done,            ///< the call is over: `end()`
+    };
+    action what = action::done;           ///< what to do
+    std::chrono::nanoseconds duration{};  ///< send: the time left (`nanoseconds::max()`: no deadline); wait: how long
+};
+
+/** An attempt that just ended, as an observer sees it (the driver holds its outcome). */
+struct finished_attempt {
+    unsigned number = 0;                               ///< 1 for the call's first request; IAM logins count
+    std::chrono::nanoseconds duration{};               ///< from the send step to its outcome
+    std::optional<std::chrono::nanoseconds> retry_in;  ///< the wait before trying again; none when the call goes on without one, or ends
+};
+
+/** How a call ended. */
+enum class call_end {
+    error,           ///< with `error()`: refused input, a transport failure, an unreadable IAM answer
+    service_answer,  ///< with the last outcome's answer, which the call's parser reads
+    iam_refusal,     ///< with IAM's refusal to log in: `iam_refusal()`
+};
+
+/** How a session's calls authenticate and retry: what every call of it shares, read only. */
+struct call_settings {
+    const credentials* auth = nullptr;   ///< how to authenticate; outlives the call
+    const retry_policy* retry = nullptr; ///< when to try again; outlives the call
+    std::string_view project_id;         ///< the project an IAM token is scoped to; outlives the call
+    bool can_wait = true;                ///< false when the driver has no timer: then nothing is retried
+};
+
+/**
+ * The machine. A driver starts it with `resume`, then does what each step says:
+ *
+ * @code
+ * auto st = m.resume(inputs());
+ * for (;;) switch (st.what) {
+ * case step::action::send: { auto o = send(m.request(), st.duration); report(m.on_response(o, inputs()), o); st = m.resume(inputs()); break; }
+ * case step::action::wait: sleep(st.duration); st = m.resume(inputs()); break;
+ * case step::action::need_token: st = m.use_token(held_token(), inputs()); break;
+ * case step::action::token_received: hold(m.received_token()); st = m.resume(inputs()); break;
+ * case step::action::done: return m.end();
+ * }
+ * @endcode
+ */
+class call_machine {
+public:
+    /**
+     * @param request the request as built, without credentials
+     * @param settings how to authenticate and retry it
+     */
+    MODELARTS_DECL call_machine(http_request request, const call_settings& settings);
+
+    /** @param refused the input's error: a call over before it starts, which sends nothing */
+    MODELARTS_DECL explicit call_machine(boost::system::error_code refused) noexcept;
+
+    /**
+     * Starts the call, or goes on after a wait, an attempt or a token received.
+     * @param in the clocks now
+     * @return the next step
+     */
+    [[nodiscard]] MODELARTS_DECL step resume(const step_inputs& in);
+
+    /**
+     * Hands in the token the session holds, after `need_token`. A token that expires within
+     * `token_refresh_margin`, or that the service just refused, is not used: the call logs in.
+     * @param held the session's token, or null
+     * @param in the clocks now
+     * @return the next step (`send`: the call with the token, or the IAM login)
+     */
+    [[nodiscard]] MODELARTS_DECL step use_token(const iam_token* held, const step_inputs& in);
+
+    /**
+     * Feeds the outcome of the last `send` step; then `resume`.
+     * @param outcome the answer, whatever its status, or the transport's error
+     * @param in the clocks now
+     * @return the attempt that ended, for an observer
+     */
+    MODELARTS_DECL finished_attempt on_response(const result<http_response>& outcome, const step_inputs& in);
+
+    /** @return the request to send after a `send` step, authenticated; after `on_response`, the one that was sent */
+    const http_request& request() const noexcept { return logging_in_ ? login_ : call_; }
+
+    /** @return true when the outcome just fed is the service's final answer, to be parsed */
+    bool answer_is_final() const noexcept { return done_ && end_ == call_end::service_answer; }
+
+    /** @return the token IAM issued, after `token_received` */
+    const iam_token& received_token() const noexcept { return token_; }
+
+    /** @return how the call ended, after `done` */
+    call_end end() const noexcept { return end_; }
+
+    /** @return the error, when the call ended with one */
+    boost::system::error_code error() const noexcept { return error_; }
+
+    /** @return IAM's refusal, when the call ended with one */
+    const iam_token& iam_refusal() const noexcept { return token_; }
+
+    /** @return the call's facts so far: attempts, last failure, last status and request id */
+    const diagnostics& facts() const noexcept { return facts_; }
+
+private:
+    using time_point = std::chrono::steady_clock::time_point;
+    // What `resume` does next.
+    enum class next_move { start, attempt, wait, hand_token, finish };
+
+    MODELARTS_DECL step attempt(const step_inputs& in);
+    MODELARTS_DECL step send_now(const step_inputs& in);
+    MODELARTS_DECL step log_in(const step_inputs& in);
+    MODELARTS_DECL std::optional<std::chrono::nanoseconds> decide(const result<http_response>& outcome, const step_inputs& in);
+    MODELARTS_DECL void end_with(call_end how, boost::system::error_code ec = {}) noexcept;
+    bool logs_in() const noexcept { return settings_.auth && std::holds_alternative<password_credentials>(*settings_.auth); }
+
+    http_request call_;
+    http_request login_;
+    call_settings settings_;
+    iam_token token_;             // the token this call logged in for, or IAM's refusal
+    std::string refused_token_;   // the token the service answered 401 to: never used again
+    diagnostics facts_;
+    time_point deadline_ = time_point::max();
+    time_point sent_at_{};
+    std::chrono::nanoseconds wait_{};
+    unsigned retries_ = 0;
+    next_move next_ = next_move::start;
+    call_end end_ = call_end::error;
+    boost::system::error_code error_{};
+    bool logging_in_ = false;
+    bool has_token_ = false;  // token_ holds a token this call fetched, to use on its next attempt
+    bool renewed_ = false;    // a 401 was answered by logging in again: once per call
+    bool done_ = false;
+};
+
+} // namespace modelarts::detail::sansio
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/detail/sansio/impl/call.ipp ----
+/**
+ * @file detail/sansio/impl/call.ipp
+ * The definitions of detail/sansio/call.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_DETAIL_SANSIO_IMPL_CALL_IPP
+#define MODELARTS_DETAIL_SANSIO_IMPL_CALL_IPP
+
+
+namespace modelarts::detail::sansio {
+
+MODELARTS_DECL call_machine::call_machine(http_request request, const call_settings& settings)
+    : call_(std::move(request)), settings_(settings)
+{
+}
+
+MODELARTS_DECL call_machine::call_machine(boost::system::error_code refused) noexcept
+    : next_(next_move::finish), error_(refused), done_(true)
+{
+}
+
+MODELARTS_DECL step call_machine::resume(const step_inputs& in)
+{
+    switch (next_) {
+    case next_move::start:
+        if (settings_.retry->timeout.count() > 0) deadline_ = in.now + settings_.retry->timeout;
+        return attempt(in);
+    case next_move::attempt: return attempt(in);
+    case next_move::wait: next_ = next_move::attempt; return {step::action::wait, wait_};
+    case next_move::hand_token: next_ = next_move::attempt; return {step::action::token_received};
+    case next_move::finish: break;
+    }
+    return {};
+}
+
+MODELARTS_DECL step call_machine::use_token(const iam_token* held, const step_inputs& in)
+{
+    if (held && in.wall + token_refresh_margin < held->expires_at && held->token != refused_token_) {
+        call_.headers.set("X-Auth-Token", held->token);
+        return send_now(in);
+    }
+    return log_in(in);
+}
+
+MODELARTS_DECL finished_attempt call_machine::on_response(const result<http_response>& outcome, const step_inputs& in)
+{
+    facts_.http_status = outcome ? outcome->status : 0;
+    facts_.request_id = outcome ? request_id_of(*outcome) : request_id_string();
+    finished_attempt attempt{facts_.attempts, in.now - sent_at_, {}};
+    attempt.retry_in = decide(outcome, in);
+    return attempt;
+}
+
+MODELARTS_DECL step call_machine::attempt(const step_inputs& in)
+{
+    if (in.now >= deadline_) {
+        end_with(call_end::error, error::timeout);
+        return {};
+    }
+    logging_in_ = false;
+    if (logs_in()) {
+        if (!has_token_) return {step::action::need_token};
+        call_.headers.set("X-Auth-Token", token_.token);
+    } else {
+        apply_valid_credentials(call_, *settings_.auth, in.wall);  // a fresh date and signature each attempt
+    }
+    return send_now(in);
+}
+
+MODELARTS_DECL step call_machine::log_in(const step_inputs& in)
+{
+    auto request = make_iam_token_request(std::get<password_credentials>(*settings_.auth), settings_.project_id);
+    if (!request) {
+        end_with(call_end::error, request.error());
+        return {};
+    }
+    login_ = std::move(*request);
+    logging_in_ = true;
+    return send_now(in);
+}
+
+MODELARTS_DECL step call_machine::send_now(const step_inputs& in)
+{
+    ++facts_.attempts;
+    sent_at_ = in.now;
+    const auto left = deadline_ == time_point::max() ? std::chrono::nanoseconds::max()
+                                                     : std::chrono::duration_cast<std::chrono::nanoseconds>(deadline_ - in.now);
+    return {step::action::send, left};
+}
+
+// What an outcome means: the end of the call, a wait, a token to hand over, or another attempt.
+// Returns the wait an observer is told of.
+MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(const result<http_response>& outcome,
+                                                                          const step_inputs& in)
+{
+    const retry_policy& retry = *settings_.retry;
+    const bool transient = retry.retry_if ? retry.retry_if(outcome) : is_transient(outcome);
+    if (!transient) {
+        if (!outcome) {
+            end_with(call_end::error, outcome.error());
+        } else if (logging_in_) {  // IAM's answer, read by IAM's parser
+            auto token = parse_iam_token_response(*outcome);
+            if (!token) {
+                end_with(call_end::error, token.error());
+            } else {
+                token_ = std::move(*token);
+                has_token_ = token_.is_success;
+                if (has_token_) next_ = next_move::hand_token;
+                else end_with(call_end::iam_refusal);
+            }
+        } else if (outcome->status == 401 && logs_in() && !renewed_) {  // the token died early: log in again, once
+            renewed_ = true;
+            has_token_ = false;
+            refused_token_.assign(call_.headers.get("X-Auth-Token"));
+            facts_.last_failure = {{}, 401};
+            next_ = next_move::attempt;
+            return std::chrono::nanoseconds(0);
+        } else {
+            end_with(call_end::service_answer);
+        }
+        return std::nullopt;
+    }
+
+    facts_.last_failure = outcome ? attempt_failure{{}, outcome->status} : attempt_failure{outcome.error(), 0};
+    std::chrono::nanoseconds wait = jittered(backoff_cap(retry, retries_), in.random);
+    if (outcome)
+        if (auto header = outcome->headers.find("Retry-After"))
+            if (auto asked = parse_retry_after(*header, in.wall)) wait = *asked;
+    const bool out_of_attempts = !settings_.can_wait || retries_ + 1 >= retry.max_attempts;
+    if (out_of_attempts || (deadline_ != time_point::max() && std::chrono::nanoseconds(deadline_ - in.now) <= wait)) {
+        if (outcome) end_with(call_end::service_answer);  // the last answer stands
+        else end_with(call_end::error, outcome.error());
+        return std::nullopt;
+    }
+    ++retries_;
+    wait_ = wait;
+    next_ = next_move::wait;
+    return wait;
+}
+
+MODELARTS_DECL void call_machine::end_with(call_end how, boost::system::error_code ec) noexcept
+{
+    end_ = how;
+    error_ = ec;
+    next_ = next_move::finish;
+    done_ = true;
+}
+
+} // namespace modelarts::detail::sansio
+
+#endif
+// ---- end modelarts/detail/sansio/impl/call.ipp ----
+#endif
+
+#endif
+// ---- end modelarts/detail/sansio/call.hpp ----
 
 // ---- begin modelarts/request.hpp ----
 /**
@@ -3537,12 +3972,15 @@ private:
 /** Paging of the v1 version list; unset fields are not sent. */
 struct version_list_paging {
     std::optional<unsigned> per_page = std::nullopt;  ///< versions per page, 1 to 1000 (service default 10)
-    std::optional<unsigned> page = std::nullopt;      ///< page number from 1; 0 means no paging
+    std::optional<unsigned> page = std::nullopt;      ///< page number from 1; 0 (or unset) means no paging, and is not sent
 };
 
 namespace detail {
 
 MODELARTS_DECL http_request start_request(const service_location& at, http_method method);
+
+// The list's input checked: a v1 job id, and per_page within 1..1000.
+[[nodiscard]] MODELARTS_DECL result<void> check_list_input(std::string_view job_id, const version_list_paging& paging) noexcept;
 
 // The index of the first byte of `text` from `i` on that a JSON string must escape (a control
 // character, '"' or '\\'), or text.size(). Eight bytes at a time while none is one of them.
@@ -3710,9 +4148,9 @@ MODELARTS_DECL http_request build_update_request(const service_location& at, std
     req.headers.add("X-Project-Id", at.project_id());
 
     // Escapes aside, the exact size: the target, then the body.
-    std::string& text = request_text::start(req, 32 + at.project_id().size() + job_id.size() + description.size() + 24);
+    std::string& text = request_writer::start(req, 32 + at.project_id().size() + job_id.size() + description.size() + 24);
     text.append(v1 ? "/v1/" : "/v2/").append(at.project_id()).append("/training-jobs/").append(job_id);
-    request_text::end_target(req);
+    request_writer::end_target(req);
     text.append(v1 ? R"({"job_desc":)" : R"({"description":)");
     append_json_string(text, description);
     text.push_back('}');
@@ -3746,18 +4184,29 @@ MODELARTS_DECL result<http_request> make_update_job_description_request(const se
     return detail::build_update_request(*at, job_id, description, *version);
 }
 
+namespace detail {
+
+MODELARTS_DECL result<void> check_list_input(std::string_view job_id, const version_list_paging& paging) noexcept
+{
+    if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
+    if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;
+    return {};
+}
+
+} // namespace detail
+
 MODELARTS_DECL result<http_request> make_list_job_versions_request(const service_location& at,
                                                                    std::string_view job_id,
                                                                    const version_list_paging& paging)
 {
-    if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
-    if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;
+    if (auto r = detail::check_list_input(job_id, paging); !r) return r.error();
     auto req = detail::start_request(at, http_method::get);
-    std::string& target = detail::request_text::start(req, 64 + at.project_id().size() + job_id.size());
+    std::string& target = detail::request_writer::start(req, 64 + at.project_id().size() + job_id.size());
     target.append("/v1/").append(at.project_id()).append("/training-jobs/").append(job_id).append("/versions");
     if (paging.per_page) target.append("?per_page=").append(std::to_string(*paging.per_page));
-    if (paging.page) target.append(paging.per_page ? "&page=" : "?page=").append(std::to_string(*paging.page));
-    detail::request_text::end_target(req);
+    if (paging.page && *paging.page != 0)  // page 0 is the service's "no paging": not sent
+        target.append(paging.per_page ? "&page=" : "?page=").append(std::to_string(*paging.page));
+    detail::request_writer::end_target(req);
     req.headers.set("X-Project-Id", at.project_id());
     return req;
 }
@@ -3766,8 +4215,7 @@ MODELARTS_DECL result<http_request> make_list_job_versions_request(const service
                                                                    std::string_view job_id,
                                                                    const version_list_paging& paging)
 {
-    if (!is_v1_job_id(job_id)) return is_v2_job_id(job_id) ? error::versions_need_v1_job : error::invalid_job_id;
-    if (paging.per_page && (*paging.per_page < 1 || *paging.per_page > 1000)) return error::invalid_paging;
+    if (auto r = detail::check_list_input(job_id, paging); !r) return r.error();
     auto at = make_service_location(config);
     if (!at) return at.error();
     return make_list_job_versions_request(*at, job_id, paging);
@@ -3782,15 +4230,21 @@ MODELARTS_DECL result<http_request> make_list_job_versions_request(const service
 #endif
 // ---- end modelarts/request.hpp ----
 
+// ---- begin modelarts/session_options.hpp ----
+/**
+ * @file session_options.hpp
+ * What a session is made of: the service, the project, the credentials, the retry policy, and
+ * the clocks and observer that tests and instrumentation put in.
+ */
+#ifndef MODELARTS_SESSION_OPTIONS_HPP
+#define MODELARTS_SESSION_OPTIONS_HPP
+
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
-#include <type_traits>
-#include <utility>
-#include <variant>
 
 namespace modelarts {
 
@@ -3802,9 +4256,6 @@ using monotonic_clock_function = std::function<std::chrono::steady_clock::time_p
 using sleep_function = std::function<void(std::chrono::nanoseconds)>;
 /** A source of uniformly random 64-bit values, for the backoff's jitter. */
 using random_function = std::function<std::uint64_t()>;
-
-/** How long before an IAM token expires a session fetches a new one. */
-inline constexpr std::chrono::minutes token_refresh_margin{30};
 
 /**
  * One attempt of a call, as an observer sees it: what was sent, what came back, how long it
@@ -3823,7 +4274,7 @@ using attempt_observer = std::function<void(const attempt_report&)>;
 
 /**
  * What a session needs to know: the service, the project, the credentials and the retry policy.
- * The last four members are for tests and instrumentation; empty means the real thing.
+ * The last five members are for tests and instrumentation; empty means the real thing.
  */
 struct session_options {
     std::string endpoint;                  ///< e.g. "https://modelarts.cn-north-4.myhuaweicloud.com"
@@ -3837,36 +4288,22 @@ struct session_options {
     attempt_observer on_attempt = {};      ///< called after every attempt; empty: nothing is measured
 };
 
-/**
- * Facts about a call that a library error would otherwise hide: when a response arrived but
- * could not be understood, its status and request id are still here, and so is how many
- * attempts the call made and why the one before the last failed.
- */
-struct diagnostics {
-    unsigned http_status = 0;        ///< status of the last response, 0 when none arrived
-    request_id_string request_id;    ///< its `X-Request-Id`, else the body's `request_id`
-    unsigned attempts = 0;           ///< requests the call sent, IAM logins included
-    attempt_failure last_failure{};  ///< the last transient failure, or 401 renewal; empty when none
-};
+} // namespace modelarts
 
-namespace detail {
+#endif
+// ---- end modelarts/session_options.hpp ----
 
-// `f()` when set, else `fallback()`: every injectable clock and source reads this way.
-template <class F, class Fallback>
-auto call_or(const F& f, Fallback fallback)
-{
-    return f ? f() : fallback();
-}
+#include <chrono>
+#include <cstdint>
+#include <optional>
 
-/**
- * Everything a session holds but its transport: checked once, shared by every copy of the
- * session and every object made from it. Operations read it and keep the IAM token in it.
- */
-struct session_core {
-    MODELARTS_DECL session_core(service_location where, session_options&& o);
-    MODELARTS_DECL ~session_core();
-    session_core(const session_core&) = delete;
-    session_core& operator=(const session_core&) = delete;
+namespace modelarts::detail {
+
+struct session_state {
+    MODELARTS_DECL session_state(service_location where, session_options&& o);
+    MODELARTS_DECL ~session_state();
+    session_state(const session_state&) = delete;
+    session_state& operator=(const session_state&) = delete;
 
     service_location location;
     credentials auth;
@@ -3877,32 +4314,99 @@ struct session_core {
     random_function random_source;
     attempt_observer on_attempt;
     std::uint64_t seed;
-    std::optional<iam_token> token;  // password sessions: the token IAM gave
+    std::optional<iam_token> token;  // password sessions: the last token IAM gave
 
-    std::chrono::system_clock::time_point wall_now() const { return call_or(clock, std::chrono::system_clock::now); }
-    std::chrono::steady_clock::time_point steady_now() const { return call_or(monotonic_clock, std::chrono::steady_clock::now); }
-    std::uint64_t random() { return random_source ? random_source() : splitmix64(seed); }
+    // The clocks and a random value, as the call machine takes them at each step.
+    sansio::step_inputs inputs()
+    {
+        return {monotonic_clock ? monotonic_clock() : std::chrono::steady_clock::now(),
+                clock ? clock() : std::chrono::system_clock::now(),
+                random_source ? random_source() : splitmix64(seed)};
+    }
+
+    // How this session's calls authenticate and retry.
+    sansio::call_settings call_settings(bool can_wait) const noexcept
+    {
+        return {&auth, &retry, location.project_id(), can_wait};
+    }
+
+    const iam_token* held_token() const noexcept { return token ? &*token : nullptr; }
+    void keep_token(const iam_token& issued) { token = issued; }
+
+    // Tells the observer, if any, of an attempt that ended.
+    void report(const sansio::finished_attempt& a, const http_request& sent, const result<http_response>& outcome) const
+    {
+        if (on_attempt) on_attempt(attempt_report{a.number, sent, outcome, a.duration, a.retry_in});
+    }
+
     MODELARTS_DECL void wait(std::chrono::nanoseconds d) const;
-
-    bool logs_in() const noexcept { return std::holds_alternative<password_credentials>(auth); }
-    bool needs_login(std::chrono::system_clock::time_point now) const
-    {
-        return logs_in() && !(token && now + token_refresh_margin < token->expires_at);
-    }
-    // The last step before a request leaves: the token, or a fresh date and signature.
-    void authenticate(http_request& req, std::chrono::system_clock::time_point now) const
-    {
-        if (logs_in())
-            req.headers.set("X-Auth-Token", token->token);
-        else
-            apply_valid_credentials(req, auth, now);
-    }
 };
 
 // The location a session's requests go to, once every setting has been checked.
 [[nodiscard]] MODELARTS_DECL result<service_location> check_session_options(const session_options& options);
 
-} // namespace detail
+} // namespace modelarts::detail
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/detail/impl/session_state.ipp ----
+/**
+ * @file detail/impl/session_state.ipp
+ * The definitions of detail/session_state.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_DETAIL_IMPL_SESSION_STATE_IPP
+#define MODELARTS_DETAIL_IMPL_SESSION_STATE_IPP
+
+#include <thread>
+
+namespace modelarts::detail {
+
+MODELARTS_DECL session_state::session_state(service_location where, session_options&& o)
+    : location(std::move(where))
+    , auth(std::move(o.auth))
+    , retry(std::move(o.retry))
+    , clock(std::move(o.clock))
+    , monotonic_clock(std::move(o.monotonic_clock))
+    , sleep(std::move(o.sleep))
+    , random_source(std::move(o.random))
+    , on_attempt(std::move(o.on_attempt))
+    // Jitter needs variety across processes and sessions, not secrecy; std::random_device
+    // could throw, and making a session does not.
+    , seed(static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())
+           ^ reinterpret_cast<std::uintptr_t>(this))
+{
+}
+
+MODELARTS_DECL session_state::~session_state() = default;
+
+MODELARTS_DECL result<service_location> check_session_options(const session_options& options)
+{
+    auto where = make_service_location({options.endpoint, options.project_id});
+    if (!where) return where.error();
+    if (auto r = validate_credentials(options.auth); !r) return r.error();
+    if (auto r = validate_retry_policy(options.retry); !r) return r.error();
+    return where;
+}
+
+MODELARTS_DECL void session_state::wait(std::chrono::nanoseconds d) const
+{
+    sleep ? sleep(d) : std::this_thread::sleep_for(d);
+}
+
+} // namespace modelarts::detail
+
+#endif
+// ---- end modelarts/detail/impl/session_state.ipp ----
+#endif
+
+#endif
+// ---- end modelarts/detail/session_state.hpp ----
+
+#include <memory>
+#include <utility>
+
+namespace modelarts {
 
 template <class Transport>
 class session;
@@ -3918,6 +4422,20 @@ class session;
 template <class Transport>
 [[nodiscard]] result<session<Transport>> make_session(Transport transport, session_options options);
 
+namespace detail {
+
+// The library's drivers' way into a session (Boost.MySQL's `detail::access`): the state is not
+// part of the public interface.
+struct access {
+    template <class Transport>
+    static session_state& state(const session<Transport>& s) noexcept
+    {
+        return *s.state_;
+    }
+};
+
+} // namespace detail
+
 /**
  * A session: the checked configuration, the IAM token cache and the transport, shared. Copies
  * are cheap and share all of it, as Python's objects share their `Session`; every estimator,
@@ -3925,7 +4443,8 @@ template <class Transport>
  * `make_session`.
  *
  * Thread safety: a session and every copy of it are used from one thread at a time (or one
- * strand), as its transport is; different sessions are independent.
+ * strand), as its transport is; different sessions are independent. The observer is called
+ * from the thread that drives the call.
  *
  * @tparam Transport a type modelling `sync_transport` or `async_transport`
  */
@@ -3950,13 +4469,10 @@ public:
     /** @return true when both handles share one state */
     friend bool operator==(const session& a, const session& b) noexcept { return a.state_ == b.state_; }
 
-    /** @return the state operations read and update (for the library's drivers) */
-    std::shared_ptr<detail::session_core> core() const noexcept { return state_; }
-
 private:
-    struct state : detail::session_core {
+    struct state : detail::session_state {
         state(service_location where, session_options&& o, Transport&& t)
-            : session_core(std::move(where), std::move(o)), transport(std::move(t))
+            : session_state(std::move(where), std::move(o)), transport(std::move(t))
         {
         }
         Transport transport;
@@ -3964,6 +4480,7 @@ private:
 
     explicit session(std::shared_ptr<state> s) noexcept : state_(std::move(s)) {}
     friend result<session> make_session<Transport>(Transport, session_options);
+    friend struct detail::access;
 
     std::shared_ptr<state> state_;
 };
@@ -3978,59 +4495,6 @@ template <class Transport>
 }
 
 } // namespace modelarts
-
-#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
-
-// ---- begin modelarts/impl/session.ipp ----
-/**
- * @file impl/session.ipp
- * The definitions of session.hpp: inline in every unit by default, or compiled
- * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
- */
-#ifndef MODELARTS_IMPL_SESSION_IPP
-#define MODELARTS_IMPL_SESSION_IPP
-
-#include <thread>
-
-namespace modelarts::detail {
-
-MODELARTS_DECL session_core::session_core(service_location where, session_options&& o)
-    : location(std::move(where))
-    , auth(std::move(o.auth))
-    , retry(std::move(o.retry))
-    , clock(std::move(o.clock))
-    , monotonic_clock(std::move(o.monotonic_clock))
-    , sleep(std::move(o.sleep))
-    , random_source(std::move(o.random))
-    , on_attempt(std::move(o.on_attempt))
-    // Jitter needs variety across processes and sessions, not secrecy; std::random_device
-    // could throw, and making a session does not.
-    , seed(static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())
-           ^ reinterpret_cast<std::uintptr_t>(this))
-{
-}
-
-MODELARTS_DECL session_core::~session_core() = default;
-
-MODELARTS_DECL result<service_location> check_session_options(const session_options& options)
-{
-    auto where = make_service_location({options.endpoint, options.project_id});
-    if (!where) return where.error();
-    if (auto r = validate_credentials(options.auth); !r) return r.error();
-    if (auto r = validate_retry_policy(options.retry); !r) return r.error();
-    return where;
-}
-
-MODELARTS_DECL void session_core::wait(std::chrono::nanoseconds d) const
-{
-    sleep ? sleep(d) : std::this_thread::sleep_for(d);
-}
-
-} // namespace modelarts::detail
-
-#endif
-// ---- end modelarts/impl/session.ipp ----
-#endif
 
 #endif
 // ---- end modelarts/session.hpp ----
@@ -4150,264 +4614,147 @@ MODELARTS_DECL result<session_options> session_options_from_environment()
 #define MODELARTS_ESTIMATOR_HPP
 
 
-// ---- begin modelarts/operation.hpp ----
+// ---- begin modelarts/detail/async_start.hpp ----
 /**
- * @file operation.hpp
- * One call, written once: log in when needed, authenticate, send, retry with backoff under a
- * deadline, parse. `operation` is a sans-I/O state machine (in the spirit of Boost.MySQL's
- * algorithms and h11): it answers "send this request", "wait this long" or "done", and is fed
- * each response or transport error. The synchronous loop here, the callback driver here and
- * the Asio composed operation in asio.hpp all drive the same machine.
+ * @file detail/async_start.hpp
+ * How an async call starts: an Asio-based transport (one with `get_executor()`) completes through
+ * `completion_token_adapter`, defined by "modelarts/asio.hpp", so callbacks and Asio tokens alike
+ * get Asio's guarantees; any other transport takes a plain callback, through the callback
+ * driver. The choice depends on the transport's type only, never on which headers a unit
+ * includes, so no unit can see another meaning of the same call.
  */
-#ifndef MODELARTS_OPERATION_HPP
-#define MODELARTS_OPERATION_HPP
+#ifndef MODELARTS_DETAIL_ASYNC_START_HPP
+#define MODELARTS_DETAIL_ASYNC_START_HPP
 
 
-#include <algorithm>
-#include <chrono>
-#include <memory>
+// ---- begin modelarts/detail/callback_driver.hpp ----
+/**
+ * @file detail/callback_driver.hpp
+ * The driver for async transports without Asio: a chain of callbacks. Waits need the
+ * transport's optional `async_wait(duration, handler)`; without it, nothing is retried. Refused
+ * input completes at once, inside the initiating call.
+ */
+#ifndef MODELARTS_DETAIL_CALLBACK_DRIVER_HPP
+#define MODELARTS_DETAIL_CALLBACK_DRIVER_HPP
+
+
+// ---- begin modelarts/detail/sansio/operation.hpp ----
+/**
+ * @file detail/sansio/operation.hpp
+ * A call machine and the parser of its final answer: what the drivers run. The machine is the
+ * same for every call; only the parse, and so the result's type, differ.
+ */
+#ifndef MODELARTS_DETAIL_SANSIO_OPERATION_HPP
+#define MODELARTS_DETAIL_SANSIO_OPERATION_HPP
+
+
 #include <optional>
 #include <type_traits>
 #include <utility>
 
-namespace modelarts {
-
-/** What an operation asks its driver to do next. */
-struct next_step {
-    /** The three things an operation asks for. */
-    enum class action {
-        send,  ///< send `request()`, allowing it at most `duration`, then call `on_response`
-        wait,  ///< wait `duration`, then call `resume`
-        done,  ///< the call is over: `take_result()`
-    };
-    action what = action::done;           ///< what to do
-    std::chrono::nanoseconds duration{};  ///< send: the time left (`nanoseconds::max()`: no deadline); wait: how long
-};
-
-namespace detail {
+namespace modelarts::detail::sansio {
 
 /**
- * The part of a call that does not depend on its answer's type, compiled once for every
- * `operation<Parse>`: logging in, authenticating, the deadline, retries and the observer. It
- * decides what each step means; `operation` parses the final answer.
- */
-class operation_core {
-public:
-    using time_point = std::chrono::steady_clock::time_point;
-
-    /** A step for the driver, or the end of the call: with an error, or with the answer to parse. */
-    struct verdict {
-        enum class ending { none, error, answer };
-        next_step step;                     ///< the step, when `ends` is none
-        ending ends = ending::none;         ///< how the call ends, if it does
-        boost::system::error_code error{};  ///< the error it ends with
-    };
-
-    // A call to make (the arguments are `operation`'s), and one refused before it starts.
-    MODELARTS_DECL operation_core(std::shared_ptr<session_core> core, http_request request, bool can_wait, diagnostics* diag);
-    MODELARTS_DECL explicit operation_core(diagnostics* diag) noexcept;
-
-    // `operation::resume` and `operation::on_response`, but for the parse.
-    MODELARTS_DECL verdict resume(time_point now);
-    MODELARTS_DECL verdict on_response(const result<http_response>& outcome, time_point now);
-    // Fills the diagnostics at the end of the call; the answer's own request id, when it had one.
-    MODELARTS_DECL void record_end(std::string_view answer_request_id) noexcept;
-
-    const http_request& request() const noexcept { return logging_in_ ? *login_ : call_; }
-    unsigned attempts() const noexcept { return attempts_; }
-    const attempt_failure& last_failure() const noexcept { return last_failure_; }
-
-private:
-    MODELARTS_DECL verdict send_next(time_point now);
-    MODELARTS_DECL verdict decide(const result<http_response>& outcome, time_point now,
-                                  std::optional<std::chrono::nanoseconds>& retry_in);
-    static verdict end_with_error(boost::system::error_code ec) noexcept { return {{}, verdict::ending::error, ec}; }
-    static verdict end_with_answer() noexcept { return {{}, verdict::ending::answer, {}}; }
-    // The answer when there is one, else the transport's error.
-    static verdict end_with_outcome(const result<http_response>& outcome) noexcept
-    {
-        return outcome ? end_with_answer() : end_with_error(outcome.error());
-    }
-
-    std::shared_ptr<session_core> core_;
-    http_request call_;
-    std::optional<http_request> login_;
-    diagnostics* diag_;
-    time_point deadline_ = time_point::max();
-    time_point sent_at_{};
-    unsigned attempts_ = 0;
-    unsigned retries_ = 0;
-    bool can_wait_ = false;
-    bool started_ = false;
-    bool renewed_ = false;
-    bool logging_in_ = false;
-    attempt_failure last_failure_{};
-};
-
-} // namespace detail
-
-/**
- * A call as a state machine. The driver starts it with `resume(now)`, and then does what each
- * step says:
- *
- * @code
- * auto step = op.resume(clock());
- * for (;;) {
- *     switch (step.what) {
- *     case next_step::action::send: step = op.on_response(transport.send(op.request()), clock()); break;
- *     case next_step::action::wait: sleep(step.duration); step = op.resume(clock()); break;
- *     case next_step::action::done: return op.take_result();
- *     }
- * }
- * @endcode
- *
- * Every attempt is authenticated afresh (a new `X-Sdk-Date` and signature). A password session
- * logs in through IAM first when it holds no fresh token, and renews the token once when the
- * service answers 401. The session's `retry_policy` decides what is tried again and how long to
- * wait; its observer sees every attempt. The time comes in as arguments: no clock is read here
- * but the session's wall clock, for signatures and `Retry-After` dates.
- *
- * @tparam Parse a callable `result<T>(const http_response&)` turning the final answer into the result
+ * @tparam Parse a callable `result<T>(const http_response&)` turning the final answer into the
+ *         result; `T` derives from `service_status`, so that IAM's refusal can end the call too
  */
 template <class Parse>
 class operation {
 public:
     /** What the call completes with: `result<T>`. */
     using result_type = std::invoke_result_t<const Parse&, const http_response&>;
-    /** The monotonic time the driver passes in. */
-    using time_point = std::chrono::steady_clock::time_point;
 
     /**
-     * @param core the session's state
      * @param request the request as built, without credentials
+     * @param settings how to authenticate and retry it
      * @param parse turns the final answer into the result
-     * @param can_wait false when the driver has no timer: then nothing is retried
-     * @param diag filled as the call goes, when not null; must outlive the operation
      */
-    operation(std::shared_ptr<detail::session_core> core, http_request request, Parse parse, bool can_wait,
-              diagnostics* diag)
-        : machine_(std::move(core), std::move(request), can_wait, diag), parse_(std::move(parse))
+    operation(http_request request, const call_settings& settings, Parse parse)
+        : machine_(std::move(request), settings), parse_(std::move(parse))
     {
     }
 
     /**
-     * A call that is over before it starts, because its input was refused: nothing is sent.
+     * A call refused before it starts: it sends nothing, and ends with `refused`.
      * @param refused the input's error
      * @param parse unused
-     * @param diag reset, when not null
      */
-    operation(boost::system::error_code refused, Parse parse, diagnostics* diag)
-        : machine_(diag), parse_(std::move(parse)), result_(result_type(refused))
-    {
-    }
+    operation(boost::system::error_code refused, Parse parse) : machine_(refused), parse_(std::move(parse)) {}
+
+    /** @param in the clocks now @return the next step (see `call_machine::resume`) */
+    [[nodiscard]] step resume(const step_inputs& in) { return machine_.resume(in); }
+
+    /** @param held the session's token, or null @param in the clocks now @return the next step */
+    [[nodiscard]] step use_token(const iam_token* held, const step_inputs& in) { return machine_.use_token(held, in); }
 
     /**
-     * Starts the call, or goes on after a wait.
-     * @param now the monotonic time
-     * @return the next step
+     * Feeds the outcome of the last `send` step, and parses it when it is the call's answer.
+     * @param outcome the answer, whatever its status, or the transport's error
+     * @param in the clocks now
+     * @return the attempt that ended, for an observer
      */
-    [[nodiscard]] next_step resume(time_point now)
+    finished_attempt on_response(const result<http_response>& outcome, const step_inputs& in)
     {
-        if (result_) return {};
-        return settle(machine_.resume(now), nullptr);
+        const finished_attempt attempt = machine_.on_response(outcome, in);
+        if (machine_.answer_is_final()) answer_.emplace(parse_(*outcome));
+        return attempt;
     }
 
-    /**
-     * Feeds the outcome of the last `send` step.
-     * @param outcome the response, whatever its status, or the transport's error
-     * @param now the monotonic time
-     * @return the next step
-     */
-    [[nodiscard]] next_step on_response(result<http_response> outcome, time_point now)
-    {
-        return settle(machine_.on_response(outcome, now), &outcome);
-    }
-
-    /** @return the request to send, after a `send` step: authenticated, ready for the wire */
+    /** @return the request to send, after a `send` step */
     const http_request& request() const noexcept { return machine_.request(); }
 
-    /** @return the requests sent so far, IAM logins included */
-    unsigned attempts() const noexcept { return machine_.attempts(); }
+    /** @return the call's facts so far */
+    const diagnostics& facts() const noexcept { return machine_.facts(); }
 
-    /** @return true once the call is over */
-    bool done() const noexcept { return result_.has_value(); }
+    /** @return the token IAM issued, after a `token_received` step */
+    const iam_token& received_token() const noexcept { return machine_.received_token(); }
 
-    /** @return the result, after a `done` step (moved out: call once) */
-    result_type take_result() { return std::move(*result_); }
+    /**
+     * The result, after a `done` step (moved out: call once).
+     * @param diag when not null, given the call's facts
+     * @return the parsed answer, IAM's refusal, or the error the call ended with
+     */
+    result_type take_result(diagnostics* diag)
+    {
+        if (diag) *diag = machine_.facts();
+        switch (machine_.end()) {
+        case call_end::service_answer: return std::move(*answer_);
+        case call_end::iam_refusal: {
+            typename result_type::value_type refused;
+            static_cast<service_status&>(refused) = machine_.iam_refusal();
+            return refused;
+        }
+        case call_end::error: break;
+        }
+        return machine_.error();
+    }
 
 private:
-    using verdict = detail::operation_core::verdict;
-
-    // `outcome` is null after `resume`, which never ends with an answer: only with a step or an error.
-    next_step settle(const verdict& v, const result<http_response>* outcome)
-    {
-        switch (v.ends) {
-        case verdict::ending::none: return v.step;
-        case verdict::ending::error: return finish(result_type(v.error));
-        case verdict::ending::answer: return finish(parse_(**outcome));
-        }
-        return {};
-    }
-
-    next_step finish(result_type r)
-    {
-        if (r) {
-            r->attempts = machine_.attempts();
-            r->last_failure = machine_.last_failure();
-        }
-        machine_.record_end(r ? std::string_view(r->request_id) : std::string_view{});
-        result_.emplace(std::move(r));
-        return {};
-    }
-
-    detail::operation_core machine_;
+    call_machine machine_;
     Parse parse_;
-    std::optional<result_type> result_;
+    std::optional<result_type> answer_;
 };
 
+} // namespace modelarts::detail::sansio
+
+#endif
+// ---- end modelarts/detail/sansio/operation.hpp ----
+
+// ---- begin modelarts/detail/send.hpp ----
 /**
- * Customisation point: how an operation on an Asio-based transport completes, whatever the
- * token (a callback, `use_awaitable`, `use_future`, ...). Declared here, defined by
- * "modelarts/asio.hpp", so the core never includes Asio.
- * @tparam Token the decayed completion token type
- * @tparam Signature the operation's completion signature, e.g. `void(result<update_result>)`
+ * @file detail/send.hpp
+ * How the drivers hand a request to a transport: with the time the call has left, where the
+ * transport takes a timeout.
  */
-template <class Token, class Signature>
-struct completion_token_adapter;
+#ifndef MODELARTS_DETAIL_SEND_HPP
+#define MODELARTS_DETAIL_SEND_HPP
 
-namespace detail {
 
-template <class Token, class Signature>
-struct is_plain_callback;
+#include <algorithm>
+#include <chrono>
+#include <utility>
 
-template <class Token, class R, class... Args>
-struct is_plain_callback<Token, R(Args...)> {
-    static constexpr bool value = [] {
-        if constexpr (std::is_invocable_v<Token&, Args...>)
-            return std::is_void_v<std::invoke_result_t<Token&, Args...>>;
-        else
-            return false;
-    }();
-};
-
-// Parses an update answer for the API version the request went to.
-struct update_parser {
-    api_version api;
-    [[nodiscard]] result<update_result> operator()(const http_response& res) const { return parse_update_job_description_response(res, api); }
-};
-
-// The operation that updates a job's description; refused input makes one that is already over.
-[[nodiscard]] MODELARTS_DECL operation<update_parser> make_update_operation(std::shared_ptr<session_core> core, const service_location& where,
-                                                                            std::string_view job_id, api_version api,
-                                                                            std::string_view description, bool can_wait, diagnostics* diag);
-
-// As above, for a session's core and location.
-template <class Transport>
-[[nodiscard]] operation<update_parser> make_update_operation(const session<Transport>& s, std::string_view job_id, api_version api,
-                                                             std::string_view description, bool can_wait, diagnostics* diag)
-{
-    return make_update_operation(s.core(), s.location(), job_id, api, description, can_wait, diag);
-}
+namespace modelarts::detail {
 
 // The remaining time as a transport timeout: whole milliseconds, rounded up, at least 1.
 inline std::chrono::milliseconds as_timeout(std::chrono::nanoseconds left) noexcept
@@ -4415,6 +4762,7 @@ inline std::chrono::milliseconds as_timeout(std::chrono::nanoseconds left) noexc
     return std::max(std::chrono::milliseconds(1), std::chrono::ceil<std::chrono::milliseconds>(left));
 }
 
+// `left` is `nanoseconds::max()` when the call has no deadline.
 template <class Transport>
 [[nodiscard]] result<http_response> send(Transport& t, const http_request& req, std::chrono::nanoseconds left)
 {
@@ -4433,260 +4781,271 @@ void async_send(Transport& t, const http_request& req, std::chrono::nanoseconds 
     t.async_send(http_request(req), std::forward<Handler>(handler));
 }
 
-[[nodiscard]] MODELARTS_DECL result<http_response> to_outcome(const boost::system::error_code& ec, http_response&& res);
-
-/** The synchronous driver: a loop, sleeping between attempts through the session. */
-template <class Transport, class Parse>
-[[nodiscard]] typename operation<Parse>::result_type run(const session<Transport>& s, operation<Parse>& op)
-{
-    const auto core = s.core();
-    auto step = op.resume(core->steady_now());
-    for (;;) {
-        switch (step.what) {
-        case next_step::action::send: {
-            auto outcome = detail::send(s.transport(), op.request(), step.duration);
-            step = op.on_response(std::move(outcome), core->steady_now());  // the time after the exchange
-            break;
-        }
-        case next_step::action::wait:
-            core->wait(step.duration);
-            step = op.resume(core->steady_now());
-            break;
-        case next_step::action::done: return op.take_result();
-        }
-    }
-}
-
-/**
- * The driver for async transports without Asio: a chain of callbacks. Waits need the
- * transport's optional `async_wait(duration, handler)`; without it, nothing is retried.
- * Refused input completes at once, inside the initiating call.
- */
-template <class Transport, class Parse, class Handler>
-class callback_call {
-public:
-    static void start(session<Transport> s, operation<Parse> op, Handler handler)
-    {
-        auto self = std::make_shared<callback_call>(std::move(s), std::move(op), std::move(handler));
-        self->advance(self, self->op_.resume(self->core_->steady_now()));
-    }
-
-    callback_call(session<Transport> s, operation<Parse> op, Handler handler)
-        : session_(std::move(s)), core_(session_.core()), op_(std::move(op)), handler_(std::move(handler))
-    {
-    }
-
-private:
-    void advance(const std::shared_ptr<callback_call>& self, next_step step)
-    {
-        switch (step.what) {
-        case next_step::action::send:
-            detail::async_send(session_.transport(), op_.request(), step.duration,
-                               [self](boost::system::error_code ec, http_response res) {
-                                   self->advance(self, self->op_.on_response(to_outcome(ec, std::move(res)), self->core_->steady_now()));
-                               });
-            return;
-        case next_step::action::wait:
-            if constexpr (async_timer_transport<Transport>) {
-                session_.transport().async_wait(step.duration, [self](boost::system::error_code) {
-                    self->advance(self, self->op_.resume(self->core_->steady_now()));
-                });
-            }
-            return;  // unreachable without a timer: such operations never wait
-        case next_step::action::done: {
-            Handler h = std::move(handler_);
-            h(op_.take_result());
-            return;
-        }
-        }
-    }
-
-    session<Transport> session_;
-    std::shared_ptr<session_core> core_;
-    operation<Parse> op_;
-    Handler handler_;
-};
-
-/**
- * Starts an operation asynchronously. An Asio-based transport (one with `get_executor()`)
- * completes through `completion_token_adapter` (defined by asio.hpp), so callbacks and Asio
- * tokens alike get Asio's guarantees; any other transport takes a plain callback. The choice
- * depends on the transport's type only, never on which headers a unit includes.
- */
-template <class Transport, class Parse, class Token>
-auto async_run(session<Transport> s, operation<Parse> op, Token&& token)
-{
-    using token_type = std::decay_t<Token>;
-    using signature = void(typename operation<Parse>::result_type);
-    if constexpr (has_executor<Transport>) {
-        static_assert(requires { &completion_token_adapter<token_type, signature>::template initiate<Transport, Parse, Token>; },
-                      "modelarts: this transport is Asio-based (it has get_executor()): "
-                      "include \"modelarts/asio.hpp\" to call it with a callback or any Asio completion token");
-        return completion_token_adapter<token_type, signature>::initiate(std::move(s), std::move(op), std::forward<Token>(token));
-    } else {
-        static_assert(is_plain_callback<token_type, signature>::value,
-                      "modelarts: the completion token must be a callback taking the result, e.g. "
-                      "[](modelarts::result<modelarts::update_result> r) {...}; Asio completion tokens need an "
-                      "Asio-based transport and include \"modelarts/asio.hpp\"");
-        callback_call<Transport, Parse, token_type>::start(std::move(s), std::move(op), token_type(std::forward<Token>(token)));
-    }
-}
-
-/** Whether the async driver for `Transport` can wait between attempts. */
-template <class Transport>
-inline constexpr bool async_can_wait = has_executor<Transport> || async_timer_transport<Transport>;
-
-} // namespace detail
-
-#if defined(MODELARTS_SEPARATE_COMPILATION) && !defined(MODELARTS_CORE_SOURCE)
-// Compiled once, with the core (impl/operation.ipp): the update every unit makes.
-extern template class operation<detail::update_parser>;
-#endif
-
-} // namespace modelarts
-
-#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
-
-// ---- begin modelarts/impl/operation.ipp ----
-/**
- * @file impl/operation.ipp
- * The definitions of operation.hpp: inline in every unit by default, or compiled
- * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
- */
-#ifndef MODELARTS_IMPL_OPERATION_IPP
-#define MODELARTS_IMPL_OPERATION_IPP
-
-namespace modelarts {
-
-namespace detail {
-
-MODELARTS_DECL operation_core::operation_core(std::shared_ptr<session_core> core, http_request request, bool can_wait,
-                                              diagnostics* diag)
-    : core_(std::move(core)), call_(std::move(request)), diag_(diag), can_wait_(can_wait)
-{
-    if (diag_) *diag_ = {};
-}
-
-MODELARTS_DECL operation_core::operation_core(diagnostics* diag) noexcept : diag_(diag)
-{
-    if (diag_) *diag_ = {};
-}
-
-MODELARTS_DECL operation_core::verdict operation_core::resume(time_point now)
-{
-    if (!started_) {
-        started_ = true;
-        if (core_->retry.timeout.count() > 0) deadline_ = now + core_->retry.timeout;
-    }
-    return send_next(now);
-}
-
-MODELARTS_DECL operation_core::verdict operation_core::on_response(const result<http_response>& outcome, time_point now)
-{
-    if (diag_) {
-        diag_->http_status = outcome ? outcome->status : 0;
-        diag_->request_id.assign(outcome ? outcome->headers.get("X-Request-Id") : std::string_view{});
-    }
-    std::optional<std::chrono::nanoseconds> retry_in;
-    const verdict v = decide(outcome, now, retry_in);
-    if (core_->on_attempt) core_->on_attempt(attempt_report{attempts_, request(), outcome, now - sent_at_, retry_in});
-    return v.ends == verdict::ending::none && v.step.what == next_step::action::send ? send_next(now) : v;
-}
-
-MODELARTS_DECL void operation_core::record_end(std::string_view answer_request_id) noexcept
-{
-    if (!diag_) return;
-    diag_->attempts = attempts_;
-    diag_->last_failure = last_failure_;
-    if (!answer_request_id.empty()) diag_->request_id = answer_request_id;  // the body's, when no header had one
-}
-
-MODELARTS_DECL operation_core::verdict operation_core::send_next(time_point now)
-{
-    if (now >= deadline_) return end_with_error(error::timeout);
-    auto& core = *core_;
-    const auto wall = core.wall_now();
-    logging_in_ = core.needs_login(wall);
-    if (logging_in_) {
-        auto login = make_iam_token_request(std::get<password_credentials>(core.auth), core.location.project_id());
-        if (!login) return end_with_error(login.error());
-        login_ = std::move(*login);
-    } else {
-        core.authenticate(call_, wall);
-    }
-    ++attempts_;
-    sent_at_ = now;
-    const auto left = deadline_ == time_point::max() ? std::chrono::nanoseconds::max()
-                                                     : std::chrono::duration_cast<std::chrono::nanoseconds>(deadline_ - now);
-    return {{next_step::action::send, left}};
-}
-
-// What an outcome means: the end of the call, a wait, or sending at once.
-MODELARTS_DECL operation_core::verdict operation_core::decide(const result<http_response>& outcome, time_point now,
-                                                              std::optional<std::chrono::nanoseconds>& retry_in)
-{
-    auto& core = *core_;
-    const bool transient = core.retry.retry_if ? core.retry.retry_if(outcome) : is_transient(outcome);
-    if (!transient) {
-        if (!outcome) return end_with_error(outcome.error());
-        if (logging_in_) {
-            auto token = parse_iam_token_response(*outcome);
-            if (!token) return end_with_error(token.error());
-            if (!token->is_success) return end_with_answer();  // IAM's refusal is the call's answer
-            core.token = std::move(*token);
-            return {{next_step::action::send}};
-        }
-        if (outcome->status == 401 && core.logs_in() && !renewed_) {  // the token died early: renew once
-            renewed_ = true;
-            core.token.reset();
-            last_failure_ = {{}, 401};
-            retry_in = std::chrono::nanoseconds(0);
-            return {{next_step::action::send}};
-        }
-        return end_with_answer();
-    }
-
-    last_failure_ = outcome ? attempt_failure{{}, outcome->status} : attempt_failure{outcome.error(), 0};
-    if (!can_wait_ || retries_ + 1 >= core.retry.max_attempts) return end_with_outcome(outcome);
-    std::chrono::nanoseconds wait = jittered(backoff_cap(core.retry, retries_), core.random());
-    if (outcome)
-        if (auto header = outcome->headers.find("Retry-After"))
-            if (auto asked = parse_retry_after(*header, core.wall_now())) wait = *asked;
-    if (deadline_ != time_point::max() && std::chrono::nanoseconds(deadline_ - now) <= wait) return end_with_outcome(outcome);
-    ++retries_;
-    retry_in = wait;
-    return {{next_step::action::wait, wait}};
-}
-
-MODELARTS_DECL operation<update_parser> make_update_operation(std::shared_ptr<session_core> core, const service_location& where,
-                                                              std::string_view job_id, api_version api,
-                                                              std::string_view description, bool can_wait, diagnostics* diag)
-{
-    auto version = check_update_input(job_id, description, api);
-    if (!version) return {version.error(), update_parser{api_version::v1}, diag};
-    return {std::move(core), build_update_request(where, job_id, description, *version), update_parser{*version}, can_wait, diag};
-}
-
-MODELARTS_DECL result<http_response> to_outcome(const boost::system::error_code& ec, http_response&& res)
+// An async transport's completion as one value: the answer, or the error.
+inline result<http_response> to_outcome(const boost::system::error_code& ec, http_response&& res)
 {
     if (ec) return ec;
     return std::move(res);
 }
 
-} // namespace detail
+} // namespace modelarts::detail
+
+#endif
+// ---- end modelarts/detail/send.hpp ----
+
+#include <memory>
+#include <utility>
+
+namespace modelarts::detail {
+
+template <class Transport, class Parse, class Handler>
+class callback_call {
+public:
+    static void start(session<Transport> s, sansio::operation<Parse> op, diagnostics* diag, Handler handler)
+    {
+        auto self = std::make_shared<callback_call>(std::move(s), std::move(op), diag, std::move(handler));
+        const auto in = self->state().inputs();
+        self->advance(self, self->op_.resume(in), in);
+    }
+
+    callback_call(session<Transport> s, sansio::operation<Parse> op, diagnostics* diag, Handler handler)
+        : session_(std::move(s)), op_(std::move(op)), diag_(diag), handler_(std::move(handler))
+    {
+    }
+
+private:
+    using action = sansio::step::action;
+
+    session_state& state() const noexcept { return access::state(session_); }
+
+    // `in`: the clocks as read for `step`, good until time passes.
+    void advance(const std::shared_ptr<callback_call>& self, sansio::step step, const sansio::step_inputs& in)
+    {
+        for (;;) {
+            switch (step.what) {
+            case action::send:
+                detail::async_send(session_.transport(), op_.request(), step.duration,
+                                   [self](boost::system::error_code ec, http_response res) { self->answered(self, to_outcome(ec, std::move(res))); });
+                return;
+            case action::wait:
+                if constexpr (async_timer_transport<Transport>) {
+                    session_.transport().async_wait(step.duration, [self](boost::system::error_code) {
+                        const auto now = self->state().inputs();
+                        self->advance(self, self->op_.resume(now), now);
+                    });
+                }
+                return;  // unreachable without a timer: such operations never wait
+            case action::need_token: step = op_.use_token(state().held_token(), in); break;
+            case action::token_received:
+                state().keep_token(op_.received_token());
+                step = op_.resume(in);
+                break;
+            case action::done: {
+                Handler h = std::move(handler_);
+                h(op_.take_result(diag_));
+                return;
+            }
+            }
+        }
+    }
+
+    void answered(const std::shared_ptr<callback_call>& self, const result<http_response>& outcome)
+    {
+        const auto in = state().inputs();
+        const auto attempt = op_.on_response(outcome, in);
+        state().report(attempt, op_.request(), outcome);
+        advance(self, op_.resume(in), in);
+    }
+
+    session<Transport> session_;
+    sansio::operation<Parse> op_;
+    diagnostics* diag_;
+    Handler handler_;
+};
+
+} // namespace modelarts::detail
+
+#endif
+// ---- end modelarts/detail/callback_driver.hpp ----
+
+#include <type_traits>
+#include <utility>
+
+namespace modelarts::detail {
+
+// How a call on an Asio-based transport completes, whatever the token. Declared here, defined by
+// "modelarts/asio.hpp", so the core never includes Asio.
+template <class Token, class Signature>
+struct completion_token_adapter;
+
+template <class Token, class Signature>
+struct is_plain_callback;
+
+template <class Token, class R, class... Args>
+struct is_plain_callback<Token, R(Args...)> {
+    static constexpr bool value = [] {
+        if constexpr (std::is_invocable_v<Token&, Args...>)
+            return std::is_void_v<std::invoke_result_t<Token&, Args...>>;
+        else
+            return false;
+    }();
+};
+
+// Whether the async driver for `Transport` can wait between attempts.
+template <class Transport>
+inline constexpr bool async_can_wait = has_executor<Transport> || async_timer_transport<Transport>;
+
+template <class Transport, class Parse, class Token>
+auto async_start(session<Transport> s, sansio::operation<Parse> op, diagnostics* diag, Token&& token)
+{
+    using token_type = std::decay_t<Token>;
+    using signature = void(typename sansio::operation<Parse>::result_type);
+    if constexpr (has_executor<Transport>) {
+        static_assert(requires { &completion_token_adapter<token_type, signature>::template initiate<Transport, Parse, Token>; },
+                      "modelarts: this transport is Asio-based (it has get_executor()): "
+                      "include \"modelarts/asio.hpp\" to call it with a callback or any Asio completion token");
+        return completion_token_adapter<token_type, signature>::initiate(std::move(s), std::move(op), diag, std::forward<Token>(token));
+    } else {
+        static_assert(is_plain_callback<token_type, signature>::value,
+                      "modelarts: the completion token must be a callback taking the result, e.g. "
+                      "[](modelarts::result<modelarts::update_result> r) {...}; Asio completion tokens need an "
+                      "Asio-based transport and include \"modelarts/asio.hpp\"");
+        callback_call<Transport, Parse, token_type>::start(std::move(s), std::move(op), diag, token_type(std::forward<Token>(token)));
+    }
+}
+
+} // namespace modelarts::detail
+
+#endif
+// ---- end modelarts/detail/async_start.hpp ----
+
+// ---- begin modelarts/detail/sansio/update.hpp ----
+/**
+ * @file detail/sansio/update.hpp
+ * The operation that updates a job's description, compiled once with the core.
+ */
+#ifndef MODELARTS_DETAIL_SANSIO_UPDATE_HPP
+#define MODELARTS_DETAIL_SANSIO_UPDATE_HPP
+
+
+#include <string_view>
+
+namespace modelarts::detail::sansio {
+
+/** Parses an update answer for the API version the request went to. */
+struct update_parser {
+    api_version api;  ///< v1 or v2
+    /** @param res the answer @return the service's verdict, or the error of an answer not understood */
+    [[nodiscard]] result<update_result> operator()(const http_response& res) const
+    {
+        return parse_update_job_description_response(res, api);
+    }
+};
+
+/**
+ * @param where the service
+ * @param settings how the session authenticates and retries
+ * @param job_id the job (decimal for v1, UUID for v2)
+ * @param api `automatic` to follow the id's form, or an explicit version
+ * @param description the new description
+ * @return the operation; for refused input, one that is over before it starts
+ */
+[[nodiscard]] MODELARTS_DECL operation<update_parser> make_update_operation(const service_location& where,
+                                                                            const call_settings& settings,
+                                                                            std::string_view job_id, api_version api,
+                                                                            std::string_view description);
+
+#if defined(MODELARTS_SEPARATE_COMPILATION) && !defined(MODELARTS_CORE_SOURCE)
+// Compiled once, with the core: the update every unit makes.
+extern template class operation<update_parser>;
+#endif
+
+} // namespace modelarts::detail::sansio
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/detail/sansio/impl/update.ipp ----
+/**
+ * @file detail/sansio/impl/update.ipp
+ * The definitions of detail/sansio/update.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_DETAIL_SANSIO_IMPL_UPDATE_IPP
+#define MODELARTS_DETAIL_SANSIO_IMPL_UPDATE_IPP
+
+namespace modelarts::detail::sansio {
+
+MODELARTS_DECL operation<update_parser> make_update_operation(const service_location& where, const call_settings& settings,
+                                                              std::string_view job_id, api_version api,
+                                                              std::string_view description)
+{
+    auto version = check_update_input(job_id, description, api);
+    if (!version) return {version.error(), update_parser{api_version::v1}};
+    return {build_update_request(where, job_id, description, *version), settings, update_parser{*version}};
+}
 
 #if defined(MODELARTS_CORE_SOURCE)
-template class operation<detail::update_parser>;  // declared `extern` in operation.hpp for every other unit
+template class operation<update_parser>;  // declared `extern` in update.hpp for every other unit
 #endif
 
-} // namespace modelarts
+} // namespace modelarts::detail::sansio
 
 #endif
-// ---- end modelarts/impl/operation.ipp ----
+// ---- end modelarts/detail/sansio/impl/update.ipp ----
 #endif
 
 #endif
-// ---- end modelarts/operation.hpp ----
+// ---- end modelarts/detail/sansio/update.hpp ----
+
+// ---- begin modelarts/detail/sync_driver.hpp ----
+/**
+ * @file detail/sync_driver.hpp
+ * The synchronous driver: a loop that does what the call machine asks, blocking in the
+ * transport and sleeping between attempts through the session.
+ */
+#ifndef MODELARTS_DETAIL_SYNC_DRIVER_HPP
+#define MODELARTS_DETAIL_SYNC_DRIVER_HPP
+
+
+namespace modelarts::detail {
+
+template <class Transport, class Parse>
+[[nodiscard]] typename sansio::operation<Parse>::result_type run_sync(const session<Transport>& s, sansio::operation<Parse>& op,
+                                                                    diagnostics* diag)
+{
+    using action = sansio::step::action;
+    session_state& state = access::state(s);
+    auto in = state.inputs();  // read again only after time passed: an exchange or a wait
+    auto step = op.resume(in);
+    for (;;) {
+        switch (step.what) {
+        case action::send: {
+            const auto outcome = detail::send(s.transport(), op.request(), step.duration);
+            in = state.inputs();
+            const auto attempt = op.on_response(outcome, in);
+            state.report(attempt, op.request(), outcome);
+            step = op.resume(in);
+            break;
+        }
+        case action::wait:
+            state.wait(step.duration);
+            in = state.inputs();
+            step = op.resume(in);
+            break;
+        case action::need_token: step = op.use_token(state.held_token(), in); break;
+        case action::token_received:
+            state.keep_token(op.received_token());
+            step = op.resume(in);
+            break;
+        case action::done: return op.take_result(diag);
+        }
+    }
+}
+
+} // namespace modelarts::detail
+
+#endif
+// ---- end modelarts/detail/sync_driver.hpp ----
 
 #include <cstdint>
 #include <string>
@@ -4696,23 +5055,33 @@ template class operation<detail::update_parser>;  // declared `extern` in operat
 
 namespace modelarts {
 
-namespace detail {
-
 /**
  * What every job object does: change its job's description (the API is per job, so every
- * version shows it). Sync calls block in the transport and between attempts; async calls take a
- * completion token.
+ * version shows it). `estimator`, `training_job` and `job_version` are each one of these.
  *
- * Async calls: the description is copied, so it need not outlive the call; a `diagnostics`
- * passed in must. The handler's signature is `void(result<update_result>)`; it is called once.
- * With an Asio-based transport (see asio.hpp) it runs on its associated executor (the
- * transport's by default), never inside the initiating call, and the call honours its
- * cancellation slot. With any other async transport it is called from the transport's
- * completion, or at once for refused input. Nothing throws (but `std::bad_alloc`).
+ * Sync calls block in the transport and between attempts. Async calls take a completion token:
+ * the description is copied, so it need not outlive the call; a `diagnostics` passed in must.
+ * The handler's signature is `void(result<update_result>)`; it is called once. With an
+ * Asio-based transport (see asio.hpp) it runs on its associated executor (the transport's by
+ * default), never inside the initiating call, and the call honours its cancellation slot. With
+ * any other async transport it is called from the transport's completion, or at once for
+ * refused input. Nothing throws (but `std::bad_alloc`).
+ *
+ * @tparam Transport the session's transport
  */
 template <class Transport>
-class job_updates {
+class basic_job {
 public:
+    /**
+     * @param s the session to send through (a handle: this object keeps the state alive)
+     * @param job_id the job's id (decimal for v1, UUID for v2); checked when used
+     * @param api `automatic` to follow the id's form, or an explicit version
+     */
+    basic_job(session<Transport> s, std::string job_id, api_version api = api_version::automatic)
+        : session_(std::move(s)), job_id_(std::move(job_id)), api_(api)
+    {
+    }
+
     /** @return the job's id */
     const std::string& job_id() const noexcept { return job_id_; }
 
@@ -4722,27 +5091,15 @@ public:
     /**
      * Changes the job's description, retrying transient failures as the session's policy says.
      * @param description valid UTF-8, at most 256 code points
+     * @param diag when not null, filled with the call's facts: the last answer's status and
+     *        request id (even of an answer that could not be understood), the attempts, the last failure
      * @return the service's verdict, or the error that stopped the call
      */
-    [[nodiscard]] result<update_result> update_job_description(std::string_view description) const
+    [[nodiscard]] result<update_result> update_job_description(std::string_view description, diagnostics* diag = nullptr) const
         requires sync_transport<Transport>
     {
-        auto op = make_update_operation(session_, job_id_, api_, description, true, nullptr);
-        return run(session_, op);
-    }
-
-    /**
-     * As above, also recording in `diag` the last response's status and request id (even of an
-     * answer that could not be understood), the attempts made and the last failure.
-     * @param description valid UTF-8, at most 256 code points
-     * @param diag filled as the call goes
-     * @return the service's verdict, or the error that stopped the call
-     */
-    [[nodiscard]] result<update_result> update_job_description(std::string_view description, diagnostics& diag) const
-        requires sync_transport<Transport>
-    {
-        auto op = make_update_operation(session_, job_id_, api_, description, true, &diag);
-        return run(session_, op);
+        auto op = make_operation(description, true);
+        return detail::run_sync(session_, op, diag);
     }
 
     /**
@@ -4750,51 +5107,35 @@ public:
      * @param description valid UTF-8, at most 256 code points (copied)
      * @param token a callback `void(result<update_result>)`; or, with "modelarts/asio.hpp", any
      *        Asio completion token (`use_awaitable`, `use_future`, ...)
+     * @param diag when not null, filled as for the sync call once the call is over; must outlive it
      * @return whatever the token makes of it (nothing for a callback)
      */
     template <class CompletionToken>
-    auto async_update_job_description(std::string_view description, CompletionToken&& token) const
+    auto async_update_job_description(std::string_view description, CompletionToken&& token, diagnostics* diag = nullptr) const
         requires async_transport<Transport>
     {
-        return async_run(session_, make_update_operation(session_, job_id_, api_, description, async_can_wait<Transport>, nullptr),
-                         std::forward<CompletionToken>(token));
-    }
-
-    /**
-     * As above, recording in `diag` what the sync overload records.
-     * @param description valid UTF-8, at most 256 code points (copied)
-     * @param diag filled as the call goes; must outlive the call
-     * @param token a callback `void(result<update_result>)` or, with "modelarts/asio.hpp", an Asio token
-     * @return whatever the token makes of it
-     */
-    template <class CompletionToken>
-    auto async_update_job_description(std::string_view description, diagnostics& diag, CompletionToken&& token) const
-        requires async_transport<Transport>
-    {
-        return async_run(session_, make_update_operation(session_, job_id_, api_, description, async_can_wait<Transport>, &diag),
-                         std::forward<CompletionToken>(token));
-    }
-
-protected:
-    job_updates(session<Transport> s, std::string job_id, api_version api)
-        : session_(std::move(s)), job_id_(std::move(job_id)), api_(api)
-    {
+        return detail::async_start(session_, make_operation(description, detail::async_can_wait<Transport>), diag,
+                                   std::forward<CompletionToken>(token));
     }
 
 private:
+    detail::sansio::operation<detail::sansio::update_parser> make_operation(std::string_view description, bool can_wait) const
+    {
+        const auto& state = detail::access::state(session_);
+        return detail::sansio::make_update_operation(state.location, state.call_settings(can_wait), job_id_, api_, description);
+    }
+
     session<Transport> session_;
     std::string job_id_;
     api_version api_;
 };
-
-} // namespace detail
 
 /**
  * A training job as the SDK's `estimator.fit(...)` hands it back: a job id and a version id.
  * @tparam Transport the session's transport
  */
 template <class Transport>
-class training_job : public detail::job_updates<Transport> {
+class training_job : public basic_job<Transport> {
 public:
     /**
      * @param s the session to send through (a handle: this object keeps the state alive)
@@ -4804,7 +5145,7 @@ public:
      */
     training_job(session<Transport> s, std::string job_id, std::int64_t version_id = 0,
                  api_version api = api_version::automatic)
-        : detail::job_updates<Transport>(std::move(s), std::move(job_id), api), version_id_(version_id)
+        : basic_job<Transport>(std::move(s), std::move(job_id), api), version_id_(version_id)
     {
     }
 
@@ -4830,14 +5171,14 @@ private:
  * @tparam Transport the session's transport
  */
 template <class Transport>
-class job_version : public detail::job_updates<Transport> {
+class job_version : public basic_job<Transport> {
 public:
     /**
      * @param s the session to send through
      * @param info the version as the version list described it
      */
     job_version(session<Transport> s, job_version_info info)
-        : detail::job_updates<Transport>(std::move(s), std::to_string(info.job_id), api_version::v1), info_(std::move(info))
+        : basic_job<Transport>(std::move(s), std::to_string(info.job_id), api_version::v1), info_(std::move(info))
     {
     }
 
@@ -4899,12 +5240,12 @@ struct version_objects_parser {
 };
 
 template <class Transport>
-operation<version_objects_parser<Transport>> make_list_operation(const session<Transport>& s, std::string_view job_id,
-                                                                 bool can_wait, diagnostics* diag)
+sansio::operation<version_objects_parser<Transport>> make_list_operation(const session<Transport>& s, std::string_view job_id,
+                                                                         bool can_wait)
 {
     auto req = make_list_job_versions_request(s.location(), job_id);  // all versions: no paging
-    if (!req) return {req.error(), version_objects_parser<Transport>{s, 0}, diag};
-    return {s.core(), std::move(*req), version_objects_parser<Transport>{s, v1_job_number(job_id)}, can_wait, diag};
+    if (!req) return {req.error(), version_objects_parser<Transport>{s, 0}};
+    return {std::move(*req), access::state(s).call_settings(can_wait), version_objects_parser<Transport>{s, v1_job_number(job_id)}};
 }
 
 } // namespace detail
@@ -4920,7 +5261,7 @@ operation<version_objects_parser<Transport>> make_list_operation(const session<T
  * @tparam Transport the session's transport
  */
 template <class Transport>
-class estimator : public detail::job_updates<Transport> {
+class estimator : public basic_job<Transport> {
 public:
     /**
      * @param s the session to send through (a handle: this object keeps the state alive)
@@ -4928,61 +5269,36 @@ public:
      * @param api `automatic` to follow the id's form, or an explicit version
      */
     estimator(session<Transport> s, std::string job_id, api_version api = api_version::automatic)
-        : detail::job_updates<Transport>(std::move(s), std::move(job_id), api)
+        : basic_job<Transport>(std::move(s), std::move(job_id), api)
     {
     }
 
     /**
      * Lists the job's versions (v1 jobs only), one object each, all of them (no paging).
+     * @param diag when not null, filled with the call's facts (see `update_job_description`)
      * @return the versions, a service failure (`is_success` false), or the error that stopped the call
      */
-    [[nodiscard]] result<job_version_object_list<Transport>> get_job_version_object_list() const
+    [[nodiscard]] result<job_version_object_list<Transport>> get_job_version_object_list(diagnostics* diag = nullptr) const
         requires sync_transport<Transport>
     {
-        auto op = detail::make_list_operation(this->get_session(), this->job_id(), true, nullptr);
-        return detail::run(this->get_session(), op);
-    }
-
-    /**
-     * As above, recording the last response, the attempts and the last failure in `diag`.
-     * @param diag filled as the call goes
-     * @return the versions, a service failure, or the error that stopped the call
-     */
-    [[nodiscard]] result<job_version_object_list<Transport>> get_job_version_object_list(diagnostics& diag) const
-        requires sync_transport<Transport>
-    {
-        auto op = detail::make_list_operation(this->get_session(), this->job_id(), true, &diag);
-        return detail::run(this->get_session(), op);
+        auto op = detail::make_list_operation(this->get_session(), this->job_id(), true);
+        return detail::run_sync(this->get_session(), op, diag);
     }
 
     /**
      * Starts listing the job's versions; completes as `async_update_job_description` does.
      * @param token a callback `void(result<job_version_object_list<Transport>>)` or, with
      *        "modelarts/asio.hpp", an Asio token
+     * @param diag when not null, filled once the call is over; must outlive it
      * @return whatever the token makes of it
      */
     template <class CompletionToken>
-    auto async_get_job_version_object_list(CompletionToken&& token) const
+    auto async_get_job_version_object_list(CompletionToken&& token, diagnostics* diag = nullptr) const
         requires async_transport<Transport>
     {
         const auto& s = this->get_session();
-        return detail::async_run(s, detail::make_list_operation(s, this->job_id(), detail::async_can_wait<Transport>, nullptr),
-                                 std::forward<CompletionToken>(token));
-    }
-
-    /**
-     * As above, recording what the sync overload records in `diag`.
-     * @param diag filled as the call goes; must outlive the call
-     * @param token a callback `void(result<job_version_object_list<Transport>>)` or an Asio token
-     * @return whatever the token makes of it
-     */
-    template <class CompletionToken>
-    auto async_get_job_version_object_list(diagnostics& diag, CompletionToken&& token) const
-        requires async_transport<Transport>
-    {
-        const auto& s = this->get_session();
-        return detail::async_run(s, detail::make_list_operation(s, this->job_id(), detail::async_can_wait<Transport>, &diag),
-                                 std::forward<CompletionToken>(token));
+        return detail::async_start(s, detail::make_list_operation(s, this->job_id(), detail::async_can_wait<Transport>), diag,
+                                   std::forward<CompletionToken>(token));
     }
 };
 
@@ -5148,10 +5464,10 @@ struct emulated_version {
  *
  * @code
  * modelarts::testing::emulator em;   // v1 job 182626 with two versions, and one v2 job
- * modelarts::session s{modelarts::testing::in_process_transport{em},
- *                      {.endpoint = em.endpoint(), .project_id = em.project_id()}};
- * modelarts::estimator{s, "182626"}.update_job_description("hello");
- * assert(em.description("182626") == "hello");
+ * auto s = modelarts::make_session(modelarts::testing::in_process_transport{em},
+ *                                  {.endpoint = em.endpoint(), .project_id = em.project_id()}).value();
+ * auto r = modelarts::estimator{s, "182626"}.update_job_description("hello");
+ * assert(r && r->is_success && em.description("182626") == "hello");
  * @endcode
  */
 class emulator {
@@ -5341,7 +5657,7 @@ private:
 
 } // namespace modelarts::testing
 
-#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_EMULATOR_SOURCE)
 
 // ---- begin modelarts/testing/impl/emulator.ipp ----
 /**

@@ -75,9 +75,10 @@ struct figures {
 };
 
 // One update and its check: stored exactly, or lost.
-void tally(figures& f, const result<update_result>& r, testing::emulator_server& server, const std::string& description)
+void tally(figures& f, const result<update_result>& r, const diagnostics& diag, testing::emulator_server& server,
+           const std::string& description)
 {
-    if (r && r->is_success) f.attempts += r->attempts;
+    if (r && r->is_success) f.attempts += diag.attempts;
     const bool stored = server.with_emulator([&](testing::emulator& em) { return em.description("182626") == description; });
     if (!r || !r->is_success || !stored) ++f.lost;
 }
@@ -118,7 +119,9 @@ void run_sync(Make make, testing::emulator_server& server, figures& f, unsigned 
     for (unsigned i = 0; i < updates; ++i) {
         if (i == warm) f.rss_warm_kib = resident_kib();
         const std::string description = "soak " + std::to_string(i);
-        tally(f, estimator{*s, "182626"}.update_job_description(description), server, description);
+        diagnostics diag;
+        const auto r = estimator{*s, "182626"}.update_job_description(description, &diag);
+        tally(f, r, diag, server, description);
     }
     f.rss_end_kib = resident_kib();
 }
@@ -140,8 +143,9 @@ int main(int argc, char** argv)
             for (unsigned i = 0; i < n; ++i) {
                 if (i == warm) f.rss_warm_kib = resident_kib();
                 const std::string description = "soak " + std::to_string(i);
-                auto r = co_await estimator{*s, "182626"}.async_update_job_description(description, boost::asio::use_awaitable);
-                tally(f, r, server, description);
+                diagnostics diag;
+                auto r = co_await estimator{*s, "182626"}.async_update_job_description(description, boost::asio::use_awaitable, &diag);
+                tally(f, r, diag, server, description);
             }
             f.rss_end_kib = resident_kib();
         }, boost::asio::detached);

@@ -31,7 +31,7 @@ using exchange_handler = boost::asio::any_completion_handler<void(boost::system:
 // What an erased handler is wrapped in before Asio operations see it. In Boost 1.81 an erased
 // handler's executor (`any_completion_executor`) cannot be posted to, and Beast's operations
 // post: so `executor` (the transport's) runs the exchange's steps, and the result is dispatched to
-// the handler's own executor. Its cancellation slot and allocator pass through (see `of`).
+// the handler's own executor. Its cancellation slot and allocator pass through (see `erase`).
 struct handler_relay {
     using executor_type = boost::asio::any_io_executor;
     using cancellation_slot_type = boost::asio::associated_cancellation_slot_t<exchange_handler>;
@@ -51,7 +51,7 @@ struct handler_relay {
      */
     template <class Handler>
         requires(!std::is_lvalue_reference_v<Handler>)  // moved from
-    static handler_relay of(Handler&& h, executor_type ex)
+    static handler_relay erase(Handler&& h, executor_type ex)
     {
         using handler_type = std::decay_t<Handler>;
         bool same = false;

@@ -8,6 +8,7 @@
 
 #include "modelarts/detail/json.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -36,8 +37,33 @@ MODELARTS_DECL result<http_request> make_iam_token_request(const password_creden
     return req;
 }
 
+namespace detail {
+
+// IAM's own failure, `{"error":{"code","message"}}`, read here, where IAM is known: the shared
+// answer reader knows ModelArts' and the gateway's shapes only. Nothing when the body is not of
+// that shape (the gateway's failures and bad bodies are left to the shared reader).
+MODELARTS_DECL std::optional<result<iam_token>> read_iam_refusal(const http_response& res)
+{
+    unsigned char stack[4096];
+    boost::json::monotonic_resource arena(stack, sizeof stack);
+    auto body = parse_body(res.body, max_list_response_depth, false, &arena);
+    auto* object = body ? body->if_object() : nullptr;
+    auto* error = object && !object->contains("error_code") ? object->if_contains("error") : nullptr;
+    if (!error) return std::nullopt;
+    iam_token refusal;
+    auto* fields = error->if_object();
+    if (!fields || !read_string(*fields, "code", refusal.error_code) || !read_text(*fields, "message", refusal.error_msg)
+        || refusal.error_code.empty())
+        return result<iam_token>(make_error_code(modelarts::error::unexpected_shape));
+    return result<iam_token>(std::move(refusal));
+}
+
+} // namespace detail
+
 MODELARTS_DECL result<iam_token> parse_iam_token_response(const http_response& res)
 {
+    if (!detail::is_2xx(res.status))
+        if (auto refusal = detail::read_iam_refusal(res)) return std::move(*refusal);
     auto read = [&](const boost::json::object& o, iam_token& out) {
         out.token.assign(res.headers.get("X-Subject-Token"));
         if (!validate_token(out.token)) return false;

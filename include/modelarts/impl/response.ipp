@@ -15,7 +15,7 @@
 
 namespace modelarts {
 
-MODELARTS_DECL std::string to_json(const service_status& s)
+MODELARTS_DECL std::string to_json(const service_status& s, std::string_view request_id)
 {
     boost::json::object o;
     o["is_success"] = s.is_success;
@@ -24,7 +24,7 @@ MODELARTS_DECL std::string to_json(const service_status& s)
         o["error_msg"] = s.error_msg;
         if (!s.error_solution.empty()) o["error_solution"] = s.error_solution;
     }
-    if (!s.request_id.empty()) o["request_id"] = s.request_id.view();
+    if (!request_id.empty()) o["request_id"] = request_id;
     return boost::json::serialize(o);
 }
 
@@ -39,7 +39,6 @@ struct status_fields {
     const boost::json::value* error_solution = nullptr;
     const boost::json::value* request_id = nullptr;
     const boost::json::value* error_message = nullptr;  // the gateway's spelling of error_msg
-    const boost::json::value* error = nullptr;          // IAM's {"error":{"code","message"}}
 };
 
 MODELARTS_DECL status_fields read_status_fields(const boost::json::object& o) noexcept
@@ -54,7 +53,6 @@ MODELARTS_DECL status_fields read_status_fields(const boost::json::object& o) no
         else if (key == "error_solution") f.error_solution = v;
         else if (key == "request_id") f.request_id = v;
         else if (key == "error_message") f.error_message = v;
-        else if (key == "error") f.error = v;
     }
     return f;
 }
@@ -71,8 +69,6 @@ MODELARTS_DECL std::string_view text_of(const boost::json::value* v) noexcept
 MODELARTS_DECL result<void> read_status(const http_response& res, const boost::json::value& body, bool empty_success,
                                         service_status& out)
 {
-    out.http_status = res.status;
-    out.request_id.assign(res.headers.get("X-Request-Id"));
     const bool ok = detail::is_2xx(res.status);
 
     if (body.is_null()) {
@@ -93,12 +89,6 @@ MODELARTS_DECL result<void> read_status(const http_response& res, const boost::j
         if (!is_text(f.error_message)) return error::unexpected_shape;
         out.error_msg.assign(text_of(f.error_message));
     }
-    if (f.error && out.error_code.empty()) {  // IAM: {"error":{"code","message"}}
-        auto* iam = f.error->if_object();
-        if (!iam || !read_string(*iam, "code", out.error_code) || !read_text(*iam, "message", out.error_msg))
-            return error::unexpected_shape;
-    }
-    if (f.request_id && out.request_id.empty()) out.request_id.assign(text_of(f.request_id));
 
     const bool says_success = f.is_success && f.is_success->get_bool();
     const bool says_failure = (f.is_success && !says_success) || !out.error_code.empty();
@@ -223,6 +213,17 @@ MODELARTS_DECL result<update_result> parse_update_job_description_response(const
                                                                            const http_request& req)
 {
     return parse_update_job_description_response(res, req.target().starts_with("/v2/") ? api_version::v2 : api_version::v1);
+}
+
+MODELARTS_DECL request_id_string request_id_of(const http_response& res)
+{
+    if (auto header = res.headers.find("X-Request-Id"); header && !header->empty()) return request_id_string(*header);
+    unsigned char stack[4096];
+    boost::json::monotonic_resource arena(stack, sizeof stack);
+    auto body = detail::parse_body(res.body, max_list_response_depth, false, &arena);
+    auto* object = body ? body->if_object() : nullptr;
+    auto* id = object ? object->if_contains("request_id") : nullptr;
+    return id ? request_id_string(detail::text_of(id)) : request_id_string();
 }
 
 MODELARTS_DECL result<version_list> parse_list_job_versions_response(const http_response& res)

@@ -22,25 +22,6 @@ MODELARTS_DECL std::uint64_t splitmix64(std::uint64_t& state) noexcept
 
 } // namespace detail
 
-MODELARTS_DECL std::string to_string(const attempt_failure& f)
-{
-    if (f.error) return f.error.message();
-    if (f.http_status) return "HTTP " + std::to_string(f.http_status);
-    return "none";
-}
-
-MODELARTS_DECL bool is_transient_error(const boost::system::error_code& ec) noexcept
-{
-    if (ec == error::connection_refused || ec == error::connection_reset || ec == error::timeout) return true;
-    if (ec.category() == error_category()) return false;
-    namespace errc = boost::system::errc;
-    const auto cond = ec.default_error_condition();
-    if (cond == errc::connection_refused || cond == errc::connection_reset || cond == errc::connection_aborted
-        || cond == errc::timed_out || cond == errc::broken_pipe)
-        return true;
-    return detail::is_foreign_eof_or_timeout(ec);
-}
-
 MODELARTS_DECL bool is_transient(const result<http_response>& outcome) noexcept
 {
     return outcome ? is_transient_status(outcome->status) : is_transient_error(outcome.error());

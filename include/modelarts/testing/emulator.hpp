@@ -128,10 +128,10 @@ struct emulated_version {
  *
  * @code
  * modelarts::testing::emulator em;   // v1 job 182626 with two versions, and one v2 job
- * modelarts::session s{modelarts::testing::in_process_transport{em},
- *                      {.endpoint = em.endpoint(), .project_id = em.project_id()}};
- * modelarts::estimator{s, "182626"}.update_job_description("hello");
- * assert(em.description("182626") == "hello");
+ * auto s = modelarts::make_session(modelarts::testing::in_process_transport{em},
+ *                                  {.endpoint = em.endpoint(), .project_id = em.project_id()}).value();
+ * auto r = modelarts::estimator{s, "182626"}.update_job_description("hello");
+ * assert(r && r->is_success && em.description("182626") == "hello");
  * @endcode
  */
 class emulator {
@@ -321,7 +321,7 @@ private:
 
 } // namespace modelarts::testing
 
-#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_EMULATOR_SOURCE)
 #include "modelarts/testing/impl/emulator.ipp"
 #endif
 

@@ -107,7 +107,7 @@ public:
         } else {
             return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, http_response)>(
                 [this](auto handler, http_request r, clock::time_point d) {
-                    start(std::move(r), d, detail::handler_relay::of(std::move(handler), executor_));
+                    start(std::move(r), d, detail::handler_relay::erase(std::move(handler), executor_));
                 },
                 token, std::move(req), deadline);
         }

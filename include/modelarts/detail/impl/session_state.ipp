@@ -1,16 +1,16 @@
 /**
- * @file impl/session.ipp
- * The definitions of session.hpp: inline in every unit by default, or compiled
+ * @file detail/impl/session_state.ipp
+ * The definitions of detail/session_state.hpp: inline in every unit by default, or compiled
  * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
  */
-#ifndef MODELARTS_IMPL_SESSION_IPP
-#define MODELARTS_IMPL_SESSION_IPP
+#ifndef MODELARTS_DETAIL_IMPL_SESSION_STATE_IPP
+#define MODELARTS_DETAIL_IMPL_SESSION_STATE_IPP
 
 #include <thread>
 
 namespace modelarts::detail {
 
-MODELARTS_DECL session_core::session_core(service_location where, session_options&& o)
+MODELARTS_DECL session_state::session_state(service_location where, session_options&& o)
     : location(std::move(where))
     , auth(std::move(o.auth))
     , retry(std::move(o.retry))
@@ -26,7 +26,7 @@ MODELARTS_DECL session_core::session_core(service_location where, session_option
 {
 }
 
-MODELARTS_DECL session_core::~session_core() = default;
+MODELARTS_DECL session_state::~session_state() = default;
 
 MODELARTS_DECL result<service_location> check_session_options(const session_options& options)
 {
@@ -37,7 +37,7 @@ MODELARTS_DECL result<service_location> check_session_options(const session_opti
     return where;
 }
 
-MODELARTS_DECL void session_core::wait(std::chrono::nanoseconds d) const
+MODELARTS_DECL void session_state::wait(std::chrono::nanoseconds d) const
 {
     sleep ? sleep(d) : std::this_thread::sleep_for(d);
 }

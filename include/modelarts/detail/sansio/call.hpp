@@ -1,0 +1,181 @@
+/**
+ * @file detail/sansio/call.hpp
+ * One call, written once, as a sans-I/O state machine (as Boost.MySQL's algorithms and h11):
+ * authenticate each attempt, log in through IAM when the credentials need a token, send, retry
+ * with backoff under a deadline. It reads no clock, calls no user code but the retry policy's
+ * decision, and writes no shared state: the driver passes the clocks in, does what each step
+ * says, hands back each outcome, and acts on the events (an attempt finished, a token is needed,
+ * a token was issued). The sync driver, the callback driver and the Asio adapter drive it alike.
+ */
+#ifndef MODELARTS_DETAIL_SANSIO_CALL_HPP
+#define MODELARTS_DETAIL_SANSIO_CALL_HPP
+
+#include "modelarts/credentials.hpp"
+#include "modelarts/detail/config.hpp"
+#include "modelarts/diagnostics.hpp"
+#include "modelarts/error.hpp"
+#include "modelarts/http.hpp"
+#include "modelarts/iam.hpp"
+#include "modelarts/retry.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace modelarts::detail::sansio {
+
+/** How long before an IAM token expires a call no longer uses it, and logs in afresh. */
+inline constexpr std::chrono::minutes token_refresh_margin{30};
+
+/** What the driver reads for the machine at each step: both clocks, and a random value for jitter. */
+struct step_inputs {
+    std::chrono::steady_clock::time_point now;   ///< deadlines and durations
+    std::chrono::system_clock::time_point wall;  ///< signing dates, token expiry, `Retry-After` dates
+    std::uint64_t random = 0;                    ///< uniformly random; drawn afresh for each step
+};
+
+/** What the machine asks its driver to do next. */
+struct step {
+    enum class action {
+        send,            ///< send `request()`, allowing it at most `duration`; then `on_response`
+        wait,            ///< wait `duration`; then `resume`
+        need_token,      ///< hand in the IAM token the session holds, or none: `use_token`
+        token_received,  ///< IAM issued `received_token()`: keep it for later calls; then `resume`
+        done,            ///< the call is over: `end()`
+    };
+    action what = action::done;           ///< what to do
+    std::chrono::nanoseconds duration{};  ///< send: the time left (`nanoseconds::max()`: no deadline); wait: how long
+};
+
+/** An attempt that just ended, as an observer sees it (the driver holds its outcome). */
+struct finished_attempt {
+    unsigned number = 0;                               ///< 1 for the call's first request; IAM logins count
+    std::chrono::nanoseconds duration{};               ///< from the send step to its outcome
+    std::optional<std::chrono::nanoseconds> retry_in;  ///< the wait before trying again; none when the call goes on without one, or ends
+};
+
+/** How a call ended. */
+enum class call_end {
+    error,           ///< with `error()`: refused input, a transport failure, an unreadable IAM answer
+    service_answer,  ///< with the last outcome's answer, which the call's parser reads
+    iam_refusal,     ///< with IAM's refusal to log in: `iam_refusal()`
+};
+
+/** How a session's calls authenticate and retry: what every call of it shares, read only. */
+struct call_settings {
+    const credentials* auth = nullptr;   ///< how to authenticate; outlives the call
+    const retry_policy* retry = nullptr; ///< when to try again; outlives the call
+    std::string_view project_id;         ///< the project an IAM token is scoped to; outlives the call
+    bool can_wait = true;                ///< false when the driver has no timer: then nothing is retried
+};
+
+/**
+ * The machine. A driver starts it with `resume`, then does what each step says:
+ *
+ * @code
+ * auto st = m.resume(inputs());
+ * for (;;) switch (st.what) {
+ * case step::action::send: { auto o = send(m.request(), st.duration); report(m.on_response(o, inputs()), o); st = m.resume(inputs()); break; }
+ * case step::action::wait: sleep(st.duration); st = m.resume(inputs()); break;
+ * case step::action::need_token: st = m.use_token(held_token(), inputs()); break;
+ * case step::action::token_received: hold(m.received_token()); st = m.resume(inputs()); break;
+ * case step::action::done: return m.end();
+ * }
+ * @endcode
+ */
+class call_machine {
+public:
+    /**
+     * @param request the request as built, without credentials
+     * @param settings how to authenticate and retry it
+     */
+    MODELARTS_DECL call_machine(http_request request, const call_settings& settings);
+
+    /** @param refused the input's error: a call over before it starts, which sends nothing */
+    MODELARTS_DECL explicit call_machine(boost::system::error_code refused) noexcept;
+
+    /**
+     * Starts the call, or goes on after a wait, an attempt or a token received.
+     * @param in the clocks now
+     * @return the next step
+     */
+    [[nodiscard]] MODELARTS_DECL step resume(const step_inputs& in);
+
+    /**
+     * Hands in the token the session holds, after `need_token`. A token that expires within
+     * `token_refresh_margin`, or that the service just refused, is not used: the call logs in.
+     * @param held the session's token, or null
+     * @param in the clocks now
+     * @return the next step (`send`: the call with the token, or the IAM login)
+     */
+    [[nodiscard]] MODELARTS_DECL step use_token(const iam_token* held, const step_inputs& in);
+
+    /**
+     * Feeds the outcome of the last `send` step; then `resume`.
+     * @param outcome the answer, whatever its status, or the transport's error
+     * @param in the clocks now
+     * @return the attempt that ended, for an observer
+     */
+    MODELARTS_DECL finished_attempt on_response(const result<http_response>& outcome, const step_inputs& in);
+
+    /** @return the request to send after a `send` step, authenticated; after `on_response`, the one that was sent */
+    const http_request& request() const noexcept { return logging_in_ ? login_ : call_; }
+
+    /** @return true when the outcome just fed is the service's final answer, to be parsed */
+    bool answer_is_final() const noexcept { return done_ && end_ == call_end::service_answer; }
+
+    /** @return the token IAM issued, after `token_received` */
+    const iam_token& received_token() const noexcept { return token_; }
+
+    /** @return how the call ended, after `done` */
+    call_end end() const noexcept { return end_; }
+
+    /** @return the error, when the call ended with one */
+    boost::system::error_code error() const noexcept { return error_; }
+
+    /** @return IAM's refusal, when the call ended with one */
+    const iam_token& iam_refusal() const noexcept { return token_; }
+
+    /** @return the call's facts so far: attempts, last failure, last status and request id */
+    const diagnostics& facts() const noexcept { return facts_; }
+
+private:
+    using time_point = std::chrono::steady_clock::time_point;
+    // What `resume` does next.
+    enum class next_move { start, attempt, wait, hand_token, finish };
+
+    MODELARTS_DECL step attempt(const step_inputs& in);
+    MODELARTS_DECL step send_now(const step_inputs& in);
+    MODELARTS_DECL step log_in(const step_inputs& in);
+    MODELARTS_DECL std::optional<std::chrono::nanoseconds> decide(const result<http_response>& outcome, const step_inputs& in);
+    MODELARTS_DECL void end_with(call_end how, boost::system::error_code ec = {}) noexcept;
+    bool logs_in() const noexcept { return settings_.auth && std::holds_alternative<password_credentials>(*settings_.auth); }
+
+    http_request call_;
+    http_request login_;
+    call_settings settings_;
+    iam_token token_;             // the token this call logged in for, or IAM's refusal
+    std::string refused_token_;   // the token the service answered 401 to: never used again
+    diagnostics facts_;
+    time_point deadline_ = time_point::max();
+    time_point sent_at_{};
+    std::chrono::nanoseconds wait_{};
+    unsigned retries_ = 0;
+    next_move next_ = next_move::start;
+    call_end end_ = call_end::error;
+    boost::system::error_code error_{};
+    bool logging_in_ = false;
+    bool has_token_ = false;  // token_ holds a token this call fetched, to use on its next attempt
+    bool renewed_ = false;    // a 401 was answered by logging in again: once per call
+    bool done_ = false;
+};
+
+} // namespace modelarts::detail::sansio
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+#include "modelarts/detail/sansio/impl/call.ipp"
+#endif
+
+#endif
