@@ -13,6 +13,10 @@
 
 #include <boost/asio/write.hpp>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <chrono>
@@ -79,6 +83,36 @@ private:
     tcp::acceptor acceptor_;
 };
 
+/**
+ * Listens with a backlog already full and never accepts: a new connection's SYN is dropped, so
+ * connecting hangs, as to a host that does not answer. Only a connect timeout ends it.
+ */
+class full_listener {
+public:
+    full_listener() : acceptor_(io_)
+    {
+        acceptor_.open(tcp::v4());
+        acceptor_.bind({boost::asio::ip::make_address("127.0.0.1"), 0});
+        acceptor_.listen(0);
+        const auto at = acceptor_.local_endpoint();
+        for (int& fd : fillers_) {  // non-blocking, so a dropped SYN does not hang the fixture itself
+            fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+            ::connect(fd, at.data(), static_cast<socklen_t>(at.size()));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the handshakes that can finish, finish
+    }
+    ~full_listener()
+    {
+        for (int fd : fillers_) ::close(fd);
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()); }
+
+private:
+    boost::asio::io_context io_;
+    tcp::acceptor acceptor_;
+    std::array<int, 4> fillers_{};
+};
+
 /** Stops `thread`, blocked in `acceptor.accept()`: raises `stopping`, wakes it with a connection, joins it. */
 inline void stop_accepting(boost::asio::io_context& io, tcp::acceptor& acceptor, std::atomic<bool>& stopping, std::thread& thread)
 {
@@ -111,6 +145,45 @@ public:
     }
     unsigned short port() const { return acceptor_.local_endpoint().port(); }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port()); }
+
+private:
+    boost::asio::io_context io_;
+    tcp::acceptor acceptor_;
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+};
+
+/**
+ * Reads each request's head, then answers a byte every 50 ms, never finishing within 10 s: each
+ * read succeeds in time, so only a deadline on the whole exchange stops the client.
+ */
+class trickle_server {
+public:
+    trickle_server() : acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0})
+    {
+        thread_ = std::thread([this] {
+            for (;;) {
+                boost::system::error_code ec;
+                tcp::socket s = acceptor_.accept(ec);
+                if (ec || stopping_) return;
+                std::string request;
+                char buf[4096];
+                while (request.find("\r\n\r\n") == std::string::npos && !ec)
+                    request.append(buf, s.read_some(boost::asio::buffer(buf), ec));
+                const std::string head = "HTTP/1.1 200 X\r\nX-Slow: " + std::string(200, 's');
+                for (std::size_t i = 0; i < head.size() && !ec && !stopping_; ++i) {
+                    boost::asio::write(s, boost::asio::buffer(&head[i], 1), ec);
+                    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                }
+                s.close(ec);
+            }
+        });
+    }
+    ~trickle_server()
+    {
+        stop_accepting(io_, acceptor_, stopping_, thread_);
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()); }
 
 private:
     boost::asio::io_context io_;

@@ -126,6 +126,26 @@ void transport_failures(Make make)
     CHECK(r.error() == error::timeout);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
 
+    // The timeout is the whole exchange's: an answer trickled a byte at a time, each read in time,
+    // is cut off at it.
+    net_support::trickle_server trickle;
+    auto trickled = make_session(make(std::string(), std::chrono::milliseconds(400)), trickle.url());
+    const auto trickle_start = std::chrono::steady_clock::now();
+    r = estimator{trickled, "182626"}.update_job_description("x");
+    const auto trickle_took = std::chrono::steady_clock::now() - trickle_start;
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error() == error::timeout);
+    CHECK(trickle_took >= std::chrono::milliseconds(400));
+    CHECK(trickle_took < std::chrono::seconds(2));
+
+    net_support::full_listener full;
+    auto unanswered = make_session(make(std::string(), std::chrono::milliseconds(300)), full.url());
+    const auto connect_start = std::chrono::steady_clock::now();
+    r = estimator{unanswered, "182626"}.update_job_description("x");
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error() == error::timeout);
+    CHECK(std::chrono::steady_clock::now() - connect_start < std::chrono::seconds(2));
+
     net_support::hangup_server hangup;
     auto reset = make_session(make(std::string(), std::chrono::seconds(5)), hangup.url());
     r = estimator{reset, "182626"}.update_job_description("x");

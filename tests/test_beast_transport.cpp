@@ -23,13 +23,13 @@
 
 using namespace modelarts;
 using modelarts::beast_transport;
-using modelarts::beast_transport_options;
+using modelarts::transport_options;
 namespace asio = boost::asio;
 
 namespace {
 
 // One try per call: these tests are of the transport, not of the retry policy.
-session<beast_transport> make_session(asio::io_context& io, const std::string& endpoint, beast_transport_options opts = {},
+session<beast_transport> make_session(asio::io_context& io, const std::string& endpoint, transport_options opts = {},
                                       std::string token = "tok")
 {
     return test_support::session_of(beast_transport{io.get_executor(), std::move(opts)},
@@ -91,7 +91,7 @@ TEST_CASE("beast: the three ways over https (SNI, peer and host verified)")
 
 TEST_CASE("beast: the CA bundle is loaded at the first https connection; one that cannot be read is a tls_failure, not a throw")
 {
-    const beast_transport_options missing{.ca_file = "/nonexistent/ca.pem"};
+    const transport_options missing{.ca_file = "/nonexistent/ca.pem"};
     auto server = net_support::start_emulator(false);
     asio::io_context io;
     auto plain = make_session(io, server->endpoint(), missing);  // http never needs the bundle
@@ -153,6 +153,8 @@ TEST_CASE("beast: service failures are answers; transport failures have their ow
     asio::io_context io;
     net_support::silent_listener silent;
     net_support::hangup_server hangup;
+    net_support::trickle_server trickle;
+    net_support::full_listener full;
     auto https_server = net_support::start_emulator(true);
     CHECK(net_support::run(io, [&]() -> asio::awaitable<void> {
         auto wrong_token = make_session(io, server->endpoint(), {}, "wrong");
@@ -171,6 +173,21 @@ TEST_CASE("beast: service failures are answers; transport failures have their ow
         auto reset = make_session(io, hangup.url());
         r = co_await estimator{reset, "182626"}.async_update_job_description("x", asio::use_awaitable);
         CHECK(r.error() == error::connection_reset);
+
+        // The timeout is the whole exchange's: an answer trickled a byte at a time is cut off at it.
+        auto trickled = make_session(io, trickle.url(), {.timeout = std::chrono::milliseconds(400)});
+        auto start = std::chrono::steady_clock::now();
+        r = co_await estimator{trickled, "182626"}.async_update_job_description("x", asio::use_awaitable);
+        CHECK(r.error() == error::timeout);
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+
+        // The connect timeout bounds opening the connection, within the exchange's.
+        auto unanswered = make_session(io, full.url(), {.timeout = std::chrono::seconds(30),
+                                                        .connect_timeout = std::chrono::milliseconds(300)});
+        start = std::chrono::steady_clock::now();
+        r = co_await estimator{unanswered, "182626"}.async_update_job_description("x", asio::use_awaitable);
+        CHECK(r.error() == error::timeout);
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
 
         auto untrusted = make_session(io, https_server->endpoint());  // the system's CAs do not know ours
         r = co_await estimator{untrusted, "182626"}.async_update_job_description("x", asio::use_awaitable);

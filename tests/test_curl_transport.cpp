@@ -5,14 +5,14 @@
 #include <cstdlib>
 
 using modelarts::curl_transport;
-using modelarts::curl_transport_options;
+using modelarts::transport_options;
 
 namespace {
 
 // A transport whose timeouts are all `timeout`, trusting `ca_file` (or the system's CAs).
 curl_transport make(const std::string& ca_file, std::chrono::milliseconds timeout)
 {
-    return curl_transport{curl_transport_options{.connect_timeout = timeout, .total_timeout = timeout, .ca_file = ca_file}};
+    return curl_transport{transport_options{.timeout = timeout, .connect_timeout = timeout, .ca_file = ca_file}};
 }
 
 } // namespace

@@ -3,13 +3,13 @@
 #include "sync_transport_suite.hpp"
 
 using modelarts::httplib_transport;
-using modelarts::httplib_transport_options;
+using modelarts::transport_options;
 
 namespace {
 
 httplib_transport make(const std::string& ca_file, std::chrono::milliseconds timeout)
 {
-    return httplib_transport{httplib_transport_options{.connect_timeout = timeout, .read_timeout = timeout, .ca_file = ca_file}};
+    return httplib_transport{transport_options{.timeout = timeout, .connect_timeout = timeout, .ca_file = ca_file}};
 }
 
 } // namespace

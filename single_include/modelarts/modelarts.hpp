@@ -940,9 +940,11 @@ MODELARTS_DECL std::ostream& operator<<(std::ostream& os, const http_response& r
 #define MODELARTS_TRANSPORT_HPP
 
 
+#include <algorithm>
 #include <chrono>
 #include <concepts>
 #include <cstddef>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -959,6 +961,37 @@ struct response_limits {
     std::size_t max_header_count = 100;             ///< header lines
     std::size_t max_header_bytes = 16 * 1024;       ///< the status line and header lines together
 };
+
+/**
+ * What every shipped transport (`curl_transport`, `httplib_transport`, `beast_transport`) is set
+ * up with: the same words mean the same thing in each.
+ */
+struct transport_options {
+    /**
+     * The whole exchange: connecting, the TLS handshake, writing the request and reading the whole
+     * answer; past it, `error::timeout`. 0: no limit. A call's deadline shortens it to what is left.
+     */
+    std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+    /** Opening a connection (resolving, TCP, TLS), within `timeout`. 0: only `timeout` applies. */
+    std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
+    /** PEM bundle of the CAs to trust instead of the system's (empty: the system's). */
+    std::string ca_file = {};
+    /** How much of an answer to read before `error::response_too_large`. */
+    response_limits limits = {};
+};
+
+namespace detail {
+
+// The time an exchange may take: what the call asked for, within the transport's own limit; each
+// 0 for none, and 0 back when neither limits it.
+inline std::chrono::milliseconds exchange_timeout(std::chrono::milliseconds asked, std::chrono::milliseconds own) noexcept
+{
+    if (own.count() <= 0) return asked;
+    if (asked.count() <= 0) return own;
+    return std::min(asked, own);
+}
+
+} // namespace detail
 
 /**
  * A blocking HTTP client: `send` delivers a request and returns whatever response came back.
@@ -1071,8 +1104,14 @@ concept has_executor = requires(Transport& t) { t.get_executor(); };
  * the library waits on an Asio timer on their executor.)
  *
  * @code
- * template <class Handler>  // void(boost::system::error_code)
- * void async_wait(std::chrono::nanoseconds d, Handler handler) { loop_.call_later(d, std::move(handler)); }
+ * struct my_retrying_transport {
+ *     template <class Handler>  // void(boost::system::error_code, modelarts::http_response)
+ *     void async_send(modelarts::http_request req, Handler handler);  // as in async_transport's example
+ *     template <class Handler>  // void(boost::system::error_code)
+ *     void async_wait(std::chrono::nanoseconds d, Handler handler) { loop_.call_later(d, std::move(handler)); }
+ *     my_http::event_loop& loop_;
+ * };
+ * static_assert(modelarts::async_timer_transport<my_retrying_transport>);
  * @endcode
  */
 template <class T>
@@ -1100,7 +1139,9 @@ namespace modelarts {
  * // api.hpp: no template in sight
  * modelarts::result<modelarts::update_result> stamp(const modelarts::estimator<modelarts::any_transport>& est);
  * // main.cpp
- * auto s = modelarts::make_session(modelarts::any_transport{modelarts::curl_transport{}}, options);
+ * #include "modelarts/transports/curl.hpp"
+ * auto s = modelarts::make_session(modelarts::any_transport{modelarts::curl_transport{}},
+ *                                  {.endpoint = "https://modelarts.cn-north-4.myhuaweicloud.com", .project_id = "0123456789abcdef"});
  * @endcode
  */
 class any_transport {
@@ -2537,9 +2578,12 @@ MODELARTS_DECL std::string to_string(const attempt_failure& f);
  * whatever the outcome.
  *
  * @code
- * modelarts::diagnostics diag;
- * auto r = est.update_job_description("text", &diag);
- * std::cerr << "HTTP " << diag.http_status << ", request " << diag.request_id << ", " << diag.attempts << " attempts\n";
+ * void describe(const modelarts::estimator<modelarts::any_transport>& est)
+ * {
+ *     modelarts::diagnostics diag;
+ *     auto r = est.update_job_description("text", &diag);
+ *     std::cerr << "HTTP " << diag.http_status << ", request " << diag.request_id << ", " << diag.attempts << " attempts\n";
+ * }
  * @endcode
  */
 struct diagnostics {
@@ -5253,10 +5297,13 @@ sansio::operation<version_objects_parser<Transport>> make_list_operation(const s
 /**
  * The SDK's `Estimator(modelarts_session=session, job_id="182626")`.
  * @code
- * modelarts::estimator est{session, "182626"};
- * auto r = est.update_job_description("update description");
- * if (!r) std::cerr << r.error().message() << '\n';          // refused, or no usable answer
- * else if (!r->is_success) std::cerr << r->error_code << ' ' << r->error_msg << '\n';
+ * void describe(const modelarts::session<modelarts::any_transport>& session)
+ * {
+ *     modelarts::estimator est{session, "182626"};
+ *     auto r = est.update_job_description("update description");
+ *     if (!r) std::cerr << r.error().message() << '\n';          // refused, or no usable answer
+ *     else if (!r->is_success) std::cerr << r->error_code << ' ' << r->error_msg << '\n';
+ * }
  * @endcode
  * @tparam Transport the session's transport
  */

@@ -44,25 +44,18 @@ class context;
 
 namespace modelarts {
 
-/** Settings of `beast_transport`. */
-struct beast_transport_options {
-    std::chrono::milliseconds timeout{std::chrono::seconds(60)};  ///< per exchange: connect, handshake, write and read
-    std::string ca_file = {};  ///< PEM bundle to trust instead of the system's (empty: the system's)
-    response_limits limits = {};  ///< how much of an answer to read before `error::response_too_large`
-};
-
 /** An async transport over Boost.Beast. Use it from one thread (or strand) at a time. */
 class beast_transport {
 public:
     using executor_type = boost::asio::any_io_executor;  ///< where handlers run by default
-    using options = beast_transport_options;             ///< its settings
+    using options = transport_options;                   ///< its settings, as every shipped transport's
 
     /**
      * Sets nothing up yet: the TLS context (and its CA bundle, tens of milliseconds to load) is
      * made at the first https connection, so plain HTTP never pays for it; a CA bundle that cannot
      * be read fails that exchange with `error::tls_failure`.
      * @param ex the executor its I/O and, by default, its handlers run on
-     * @param opts timeout and CA bundle
+     * @param opts timeouts, CA bundle and limits
      */
     MODELARTS_DECL explicit beast_transport(executor_type ex, options opts = {});
 
@@ -101,7 +94,8 @@ public:
     template <class CompletionToken>
     auto async_send(http_request req, std::chrono::milliseconds timeout, CompletionToken&& token)
     {
-        const auto deadline = clock::now() + std::min(timeout, options_.timeout);
+        timeout = detail::exchange_timeout(timeout, options_.timeout);
+        const auto deadline = timeout.count() > 0 ? clock::now() + timeout : clock::time_point::max();
         if constexpr (std::is_same_v<std::decay_t<CompletionToken>, detail::handler_relay>) {
             return start(std::move(req), deadline, std::forward<CompletionToken>(token));  // already erased (any_async_transport)
         } else {

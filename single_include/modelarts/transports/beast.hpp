@@ -144,25 +144,18 @@ class context;
 
 namespace modelarts {
 
-/** Settings of `beast_transport`. */
-struct beast_transport_options {
-    std::chrono::milliseconds timeout{std::chrono::seconds(60)};  ///< per exchange: connect, handshake, write and read
-    std::string ca_file = {};  ///< PEM bundle to trust instead of the system's (empty: the system's)
-    response_limits limits = {};  ///< how much of an answer to read before `error::response_too_large`
-};
-
 /** An async transport over Boost.Beast. Use it from one thread (or strand) at a time. */
 class beast_transport {
 public:
     using executor_type = boost::asio::any_io_executor;  ///< where handlers run by default
-    using options = beast_transport_options;             ///< its settings
+    using options = transport_options;                   ///< its settings, as every shipped transport's
 
     /**
      * Sets nothing up yet: the TLS context (and its CA bundle, tens of milliseconds to load) is
      * made at the first https connection, so plain HTTP never pays for it; a CA bundle that cannot
      * be read fails that exchange with `error::tls_failure`.
      * @param ex the executor its I/O and, by default, its handlers run on
-     * @param opts timeout and CA bundle
+     * @param opts timeouts, CA bundle and limits
      */
     MODELARTS_DECL explicit beast_transport(executor_type ex, options opts = {});
 
@@ -201,7 +194,8 @@ public:
     template <class CompletionToken>
     auto async_send(http_request req, std::chrono::milliseconds timeout, CompletionToken&& token)
     {
-        const auto deadline = clock::now() + std::min(timeout, options_.timeout);
+        timeout = detail::exchange_timeout(timeout, options_.timeout);
+        const auto deadline = timeout.count() > 0 ? clock::now() + timeout : clock::time_point::max();
         if constexpr (std::is_same_v<std::decay_t<CompletionToken>, detail::handler_relay>) {
             return start(std::move(req), deadline, std::forward<CompletionToken>(token));  // already erased (any_async_transport)
         } else {
@@ -361,6 +355,7 @@ struct beast_transport::exchange_op {
     enum class stage { start, resolve, connect, handshake, write, read } at = stage::start;
     bool reused = false;
     bool replaced = false;
+    bool connecting = false;  // the timer holds the connect deadline, not the exchange's
 
     template <class Self>
     void operator()(Self& self, boost::system::error_code ec = {}, std::size_t = 0)
@@ -369,7 +364,7 @@ struct beast_transport::exchange_op {
         case stage::start:
             if ((conn = transport->take_idle(req.destination()))) {
                 reused = true;
-                arm();
+                arm(deadline);
                 return write(self);
             }
             return open(self);
@@ -418,11 +413,11 @@ struct beast_transport::exchange_op {
     // The deadline's timer. It runs on the transport's executor, as every step does (the handler
     // is relayed: see handler_relay.hpp). A wait left from an earlier exchange on this connection
     // finds another id and does nothing.
-    void arm()
+    void arm(clock::time_point until)
     {
         conn->timed_out = false;
         const unsigned id = ++conn->deadline_id;
-        conn->timer.expires_at(deadline);
+        conn->timer.expires_at(until);
         conn->timer.async_wait([weak = std::weak_ptr<connection>(conn), id](boost::system::error_code ec) {
             auto c = weak.lock();
             if (ec || !c || c->deadline_id != id) return;
@@ -442,7 +437,9 @@ struct beast_transport::exchange_op {
     {
         conn = std::make_shared<connection>(transport->executor_);
         conn->where = req.destination();
-        arm();
+        const auto connect_timeout = transport->options_.connect_timeout;
+        connecting = connect_timeout.count() > 0 && clock::now() + connect_timeout < deadline;
+        arm(connecting ? clock::now() + connect_timeout : deadline);
         const std::string host = bare_host();
         boost::system::error_code not_an_address;
         auto address = boost::asio::ip::make_address(host, not_an_address);
@@ -464,6 +461,10 @@ struct beast_transport::exchange_op {
     template <class Self>
     void write(Self& self)
     {
+        if (connecting) {  // connected: the rest of the exchange has until its own deadline
+            connecting = false;
+            arm(deadline);
+        }
         std::string& head = conn->head;
         head.clear();
         head.append(to_string(req.method)).append(" ").append(req.target()).append(" HTTP/1.1\r\n");

@@ -33,18 +33,10 @@
 
 namespace modelarts {
 
-/** Settings of `curl_transport`. */
-struct curl_transport_options {
-    std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};  ///< to open a connection
-    std::chrono::milliseconds total_timeout{std::chrono::seconds(60)};    ///< per exchange; 0: no limit
-    std::string ca_file = {};  ///< PEM bundle to trust instead of the system's (empty: the system's)
-    response_limits limits = {};  ///< how much of an answer to read before `error::response_too_large`
-};
-
 /** A sync transport over one libcurl easy handle. Not safe for concurrent use. */
 class curl_transport {
 public:
-    using options = curl_transport_options;  ///< its settings
+    using options = transport_options;  ///< its settings, as every shipped transport's
 
     /** @param opts timeouts and the CA bundle */
     explicit curl_transport(options opts = {}) : options_(std::move(opts))
@@ -69,17 +61,17 @@ public:
      * @param req the request
      * @return the response, whatever its status, or the transport error
      */
-    [[nodiscard]] modelarts::result<http_response> send(const http_request& req) { return send(req, options_.total_timeout); }
+    [[nodiscard]] modelarts::result<http_response> send(const http_request& req) { return send(req, options_.timeout); }
 
     /**
-     * As above, allowing the whole exchange at most `timeout` (and never more than total_timeout).
+     * As above, allowing the whole exchange at most `timeout` (and never more than the options').
      * @param req the request
      * @param timeout the time allowed
      * @return the response, whatever its status, or the transport error
      */
     [[nodiscard]] modelarts::result<http_response> send(const http_request& req, std::chrono::milliseconds timeout)
     {
-        if (options_.total_timeout.count() > 0) timeout = std::min(timeout, options_.total_timeout);
+        timeout = detail::exchange_timeout(timeout, options_.timeout);
         CURL* h = easy_.get();
         if (!h) return error::transport_failure;
 
@@ -92,7 +84,7 @@ public:
             curl_easy_setopt(h, CURLOPT_URL, req.url().c_str());
         }
         if (!set_header_list(req)) return error::transport_failure;
-        const auto connect_timeout = timeout.count() > 0 ? std::min(timeout, options_.connect_timeout) : options_.connect_timeout;
+        const auto connect_timeout = detail::exchange_timeout(timeout, options_.connect_timeout);
         curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
         curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
         // Every method-related option is set on every call: the handle keeps the last call's.

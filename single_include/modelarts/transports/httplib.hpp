@@ -23,48 +23,120 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 
 namespace modelarts {
 
-/** Settings of `httplib_transport`. */
-struct httplib_transport_options {
-    std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
-    std::chrono::milliseconds read_timeout{std::chrono::seconds(60)};
-    std::string ca_file = {};  ///< PEM bundle to trust instead of the system's (empty: the system's)
-    /**
-     * How much of an answer to read before `error::response_too_large`. The body is counted as it
-     * arrives; the headers once cpp-httplib has read them all (it caps each line at 8 KiB but not
-     * their number, so a hostile head is bounded by the read timeout, not by these limits).
-     */
-    response_limits limits = {};
+namespace detail {
+
+// Stops an exchange that outlives its deadline: cpp-httplib bounds each read and write, not the
+// whole exchange. One thread per transport, started at its first timed exchange; it sleeps until
+// the deadline armed, and arming wakes it only when the new deadline comes sooner, so calls in a
+// row cost a lock each, not a wake-up.
+class exchange_watchdog {
+public:
+    exchange_watchdog() = default;
+    exchange_watchdog(const exchange_watchdog&) = delete;
+    exchange_watchdog& operator=(const exchange_watchdog&) = delete;
+    ~exchange_watchdog()
+    {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_one();
+        if (thread_.joinable()) thread_.join();
+    }
+
+    // From now until `disarm`, `client` is stopped if `deadline` passes.
+    void arm(httplib::Client& client, std::chrono::steady_clock::time_point deadline)
+    {
+        std::lock_guard lock(mutex_);
+        client_ = &client;
+        deadline_ = deadline;
+        fired_ = false;
+        if (!thread_.joinable()) thread_ = std::thread([this] { watch(); });
+        else if (deadline < sleeping_until_) wake_.notify_one();
+    }
+
+    // @return true when the deadline passed and the exchange was stopped
+    bool disarm()
+    {
+        std::lock_guard lock(mutex_);
+        client_ = nullptr;
+        return fired_;
+    }
+
+private:
+    void watch()
+    {
+        std::unique_lock lock(mutex_);
+        while (!stopping_) {
+            if (client_ && std::chrono::steady_clock::now() >= deadline_) {
+                fired_ = true;
+                client_->stop();  // shuts the socket: the blocked read or write returns at once
+                client_ = nullptr;
+            }
+            sleeping_until_ = client_ ? deadline_ : std::chrono::steady_clock::time_point::max();
+            if (client_) wake_.wait_until(lock, sleeping_until_);
+            else wake_.wait(lock);
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    httplib::Client* client_ = nullptr;  // armed: the exchange's client
+    std::chrono::steady_clock::time_point deadline_{};
+    std::chrono::steady_clock::time_point sleeping_until_ = std::chrono::steady_clock::time_point::max();
+    bool fired_ = false;
+    bool stopping_ = false;
+    std::thread thread_;
 };
 
-/** A sync transport over cpp-httplib. Not safe for concurrent use. */
+} // namespace detail
+
+/**
+ * A sync transport over cpp-httplib. Not safe for concurrent use.
+ *
+ * Answer limits: the body is counted as it arrives; the headers once cpp-httplib has read them all
+ * (it caps each line at 8 KiB but not their number, so a hostile head is bounded by the timeout,
+ * not by `response_limits`).
+ */
 class httplib_transport {
 public:
-    using options = httplib_transport_options;  ///< its settings
+    using options = transport_options;  ///< its settings, as every shipped transport's
 
-    /** @param opts timeouts and the CA bundle */
+    /** @param opts timeouts, CA bundle and limits */
     explicit httplib_transport(options opts = {}) : options_(std::move(opts)) {}
 
     /**
      * @param req the request
      * @return the response, whatever its status, or the transport error
      */
-    [[nodiscard]] modelarts::result<http_response> send(const http_request& req) { return send(req, options_.read_timeout); }
+    [[nodiscard]] modelarts::result<http_response> send(const http_request& req) { return send(req, options_.timeout); }
 
-    /** As above, allowing connect, write and read at most `timeout` each (and never more than the options'). */
+    /**
+     * As above, allowing the whole exchange at most `timeout` (and never more than the options'):
+     * each read and write is bounded by what is left, and a watchdog stops the exchange at the deadline.
+     * @param req the request
+     * @param timeout the time allowed
+     * @return the response, whatever its status, or the transport error
+     */
     [[nodiscard]] modelarts::result<http_response> send(const http_request& req, std::chrono::milliseconds timeout)
     {
         httplib::Client& client = client_for(req.destination());
-        const auto read_timeout = std::min(timeout, options_.read_timeout);
-        client.set_connection_timeout(std::min(timeout, options_.connect_timeout));
-        client.set_read_timeout(read_timeout);
-        client.set_write_timeout(read_timeout);
+        timeout = detail::exchange_timeout(timeout, options_.timeout);
+        // cpp-httplib has no "no limit": a day stands for it.
+        const auto io_timeout = timeout.count() > 0 ? timeout : std::chrono::milliseconds(std::chrono::hours(24));
+        client.set_connection_timeout(detail::exchange_timeout(io_timeout, options_.connect_timeout));
+        client.set_read_timeout(io_timeout);
+        client.set_write_timeout(io_timeout);
         httplib::Request out;
         out.method = std::string(to_string(req.method));
         out.path = req.target();
@@ -85,14 +157,16 @@ public:
         };
 
         const auto start = std::chrono::steady_clock::now();
+        if (timeout.count() > 0) watchdog_->arm(client, start + timeout);
         httplib::Result r = client.send(out);
+        const bool stopped = timeout.count() > 0 && watchdog_->disarm();
         if (too_large) {
             client.stop();  // the rest of the answer is never read: the connection cannot be reused
             return error::response_too_large;
         }
         if (!r) {
             // cpp-httplib reports a read timeout as a plain read error: tell them apart by the clock.
-            if (r.error() == httplib::Error::Read && std::chrono::steady_clock::now() - start >= read_timeout)
+            if (stopped || (r.error() == httplib::Error::Read && std::chrono::steady_clock::now() - start >= io_timeout))
                 return error::timeout;
             return to_error(r.error());
         }
@@ -133,6 +207,7 @@ private:
     options options_;
     std::string client_url_;
     std::unique_ptr<httplib::Client> client_;
+    std::unique_ptr<detail::exchange_watchdog> watchdog_ = std::make_unique<detail::exchange_watchdog>();
 };
 
 } // namespace modelarts

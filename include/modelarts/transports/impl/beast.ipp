@@ -115,6 +115,7 @@ struct beast_transport::exchange_op {
     enum class stage { start, resolve, connect, handshake, write, read } at = stage::start;
     bool reused = false;
     bool replaced = false;
+    bool connecting = false;  // the timer holds the connect deadline, not the exchange's
 
     template <class Self>
     void operator()(Self& self, boost::system::error_code ec = {}, std::size_t = 0)
@@ -123,7 +124,7 @@ struct beast_transport::exchange_op {
         case stage::start:
             if ((conn = transport->take_idle(req.destination()))) {
                 reused = true;
-                arm();
+                arm(deadline);
                 return write(self);
             }
             return open(self);
@@ -172,11 +173,11 @@ struct beast_transport::exchange_op {
     // The deadline's timer. It runs on the transport's executor, as every step does (the handler
     // is relayed: see handler_relay.hpp). A wait left from an earlier exchange on this connection
     // finds another id and does nothing.
-    void arm()
+    void arm(clock::time_point until)
     {
         conn->timed_out = false;
         const unsigned id = ++conn->deadline_id;
-        conn->timer.expires_at(deadline);
+        conn->timer.expires_at(until);
         conn->timer.async_wait([weak = std::weak_ptr<connection>(conn), id](boost::system::error_code ec) {
             auto c = weak.lock();
             if (ec || !c || c->deadline_id != id) return;
@@ -196,7 +197,9 @@ struct beast_transport::exchange_op {
     {
         conn = std::make_shared<connection>(transport->executor_);
         conn->where = req.destination();
-        arm();
+        const auto connect_timeout = transport->options_.connect_timeout;
+        connecting = connect_timeout.count() > 0 && clock::now() + connect_timeout < deadline;
+        arm(connecting ? clock::now() + connect_timeout : deadline);
         const std::string host = bare_host();
         boost::system::error_code not_an_address;
         auto address = boost::asio::ip::make_address(host, not_an_address);
@@ -218,6 +221,10 @@ struct beast_transport::exchange_op {
     template <class Self>
     void write(Self& self)
     {
+        if (connecting) {  // connected: the rest of the exchange has until its own deadline
+            connecting = false;
+            arm(deadline);
+        }
         std::string& head = conn->head;
         head.clear();
         head.append(to_string(req.method)).append(" ").append(req.target()).append(" HTTP/1.1\r\n");
