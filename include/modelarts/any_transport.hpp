@@ -25,7 +25,9 @@ namespace modelarts {
  * // api.hpp: no template in sight
  * modelarts::result<modelarts::update_result> stamp(const modelarts::estimator<modelarts::any_transport>& est);
  * // main.cpp
- * auto s = modelarts::make_session(modelarts::any_transport{modelarts::curl_transport{}}, options);
+ * #include "modelarts/transports/curl.hpp"
+ * auto s = modelarts::make_session(modelarts::any_transport{modelarts::curl_transport{}},
+ *                                  {.endpoint = "https://modelarts.cn-north-4.myhuaweicloud.com", .project_id = "0123456789abcdef"});
  * @endcode
  */
 class any_transport {

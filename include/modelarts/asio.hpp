@@ -12,6 +12,11 @@
  *
  * @code
  * #include "modelarts/asio.hpp"
+ * #include "modelarts/transports/beast.hpp"
+ * #include <boost/asio/experimental/awaitable_operators.hpp>
+ * #include <boost/asio/steady_timer.hpp>
+ * #include <boost/asio/use_awaitable.hpp>
+ *
  * boost::asio::awaitable<void> run(modelarts::estimator<modelarts::beast_transport> est)
  * {
  *     using namespace boost::asio::experimental::awaitable_operators;

@@ -40,9 +40,12 @@ MODELARTS_DECL std::string to_string(const attempt_failure& f);
  * whatever the outcome.
  *
  * @code
- * modelarts::diagnostics diag;
- * auto r = est.update_job_description("text", &diag);
- * std::cerr << "HTTP " << diag.http_status << ", request " << diag.request_id << ", " << diag.attempts << " attempts\n";
+ * void describe(const modelarts::estimator<modelarts::any_transport>& est)
+ * {
+ *     modelarts::diagnostics diag;
+ *     auto r = est.update_job_description("text", &diag);
+ *     std::cerr << "HTTP " << diag.http_status << ", request " << diag.request_id << ", " << diag.attempts << " attempts\n";
+ * }
  * @endcode
  */
 struct diagnostics {

@@ -229,10 +229,13 @@ sansio::operation<version_objects_parser<Transport>> make_list_operation(const s
 /**
  * The SDK's `Estimator(modelarts_session=session, job_id="182626")`.
  * @code
- * modelarts::estimator est{session, "182626"};
- * auto r = est.update_job_description("update description");
- * if (!r) std::cerr << r.error().message() << '\n';          // refused, or no usable answer
- * else if (!r->is_success) std::cerr << r->error_code << ' ' << r->error_msg << '\n';
+ * void describe(const modelarts::session<modelarts::any_transport>& session)
+ * {
+ *     modelarts::estimator est{session, "182626"};
+ *     auto r = est.update_job_description("update description");
+ *     if (!r) std::cerr << r.error().message() << '\n';          // refused, or no usable answer
+ *     else if (!r->is_success) std::cerr << r->error_code << ' ' << r->error_msg << '\n';
+ * }
  * @endcode
  * @tparam Transport the session's transport
  */
