@@ -61,14 +61,13 @@ struct password_credentials {
 /** The ways a session can authenticate. */
 using credentials = std::variant<no_credentials, token_credentials, aksk_credentials, password_credentials>;
 
-/** The longest access key IAM issues. */
+namespace detail {
+
+// The longest access key IAM issues.
 inline constexpr std::size_t max_access_key_length = 128;
 
-/**
- * @param access_key an AK
- * @return true when it is 1 to 128 letters and digits, as IAM issues them: nothing that could
- *         make the `Authorization` header ambiguous (`,`, `=`, spaces)
- */
+// 1 to 128 letters and digits, as IAM issues them: nothing that could make the `Authorization`
+// header ambiguous (`,`, `=`, spaces). `validate_credentials` is the public check.
 constexpr bool is_valid_access_key(std::string_view access_key) noexcept
 {
     if (access_key.empty() || access_key.size() > max_access_key_length) return false;
@@ -76,6 +75,8 @@ constexpr bool is_valid_access_key(std::string_view access_key) noexcept
         if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
     return true;
 }
+
+} // namespace detail
 
 /**
  * Validates credentials before anything is sent.

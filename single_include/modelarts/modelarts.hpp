@@ -2434,14 +2434,13 @@ struct password_credentials {
 /** The ways a session can authenticate. */
 using credentials = std::variant<no_credentials, token_credentials, aksk_credentials, password_credentials>;
 
-/** The longest access key IAM issues. */
+namespace detail {
+
+// The longest access key IAM issues.
 inline constexpr std::size_t max_access_key_length = 128;
 
-/**
- * @param access_key an AK
- * @return true when it is 1 to 128 letters and digits, as IAM issues them: nothing that could
- *         make the `Authorization` header ambiguous (`,`, `=`, spaces)
- */
+// 1 to 128 letters and digits, as IAM issues them: nothing that could make the `Authorization`
+// header ambiguous (`,`, `=`, spaces). `validate_credentials` is the public check.
 constexpr bool is_valid_access_key(std::string_view access_key) noexcept
 {
     if (access_key.empty() || access_key.size() > max_access_key_length) return false;
@@ -2449,6 +2448,8 @@ constexpr bool is_valid_access_key(std::string_view access_key) noexcept
         if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
     return true;
 }
+
+} // namespace detail
 
 /**
  * Validates credentials before anything is sent.
@@ -2496,7 +2497,7 @@ MODELARTS_DECL result<void> validate_credentials(const credentials& creds)
 {
     if (auto* t = std::get_if<token_credentials>(&creds)) return validate_token(t->token);
     if (auto* k = std::get_if<aksk_credentials>(&creds)) {
-        if (!is_valid_access_key(k->access_key)) return error::invalid_access_key;
+        if (!detail::is_valid_access_key(k->access_key)) return error::invalid_access_key;
         if (k->secret_key.empty()) return error::invalid_secret_key;
         if (!k->security_token.empty()) return validate_token(k->security_token);
     }

@@ -12,7 +12,7 @@ MODELARTS_DECL result<void> validate_credentials(const credentials& creds)
 {
     if (auto* t = std::get_if<token_credentials>(&creds)) return validate_token(t->token);
     if (auto* k = std::get_if<aksk_credentials>(&creds)) {
-        if (!is_valid_access_key(k->access_key)) return error::invalid_access_key;
+        if (!detail::is_valid_access_key(k->access_key)) return error::invalid_access_key;
         if (k->secret_key.empty()) return error::invalid_secret_key;
         if (!k->security_token.empty()) return validate_token(k->security_token);
     }

@@ -247,6 +247,7 @@ private:
 #ifndef MODELARTS_TRANSPORTS_IMPL_BEAST_IPP
 #define MODELARTS_TRANSPORTS_IMPL_BEAST_IPP
 
+// Included at the end of transports/beast.hpp, whose declarations it defines.
 
 #include <boost/asio/compose.hpp>
 #include <boost/asio/connect.hpp>

@@ -6,7 +6,7 @@
 #ifndef MODELARTS_TRANSPORTS_IMPL_BEAST_IPP
 #define MODELARTS_TRANSPORTS_IMPL_BEAST_IPP
 
-#include "modelarts/transports/beast.hpp"
+// Included at the end of transports/beast.hpp, whose declarations it defines.
 
 #include <boost/asio/compose.hpp>
 #include <boost/asio/connect.hpp>
