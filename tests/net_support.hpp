@@ -153,6 +153,15 @@ private:
     std::thread thread_;
 };
 
+/** Reads from `s` until a request's head is in: what was read, the head and maybe more. */
+inline std::string read_head(tcp::socket& s, boost::system::error_code& ec)
+{
+    std::string request;
+    char buf[4096];
+    while (request.find("\r\n\r\n") == std::string::npos && !ec) request.append(buf, s.read_some(boost::asio::buffer(buf), ec));
+    return request;
+}
+
 /**
  * Reads each request's head, then answers a byte every 50 ms, never finishing within 10 s: each
  * read succeeds in time, so only a deadline on the whole exchange stops the client.
@@ -166,10 +175,7 @@ public:
                 boost::system::error_code ec;
                 tcp::socket s = acceptor_.accept(ec);
                 if (ec || stopping_) return;
-                std::string request;
-                char buf[4096];
-                while (request.find("\r\n\r\n") == std::string::npos && !ec)
-                    request.append(buf, s.read_some(boost::asio::buffer(buf), ec));
+                read_head(s, ec);
                 const std::string head = "HTTP/1.1 200 X\r\nX-Slow: " + std::string(200, 's');
                 for (std::size_t i = 0; i < head.size() && !ec && !stopping_; ++i) {
                     boost::asio::write(s, boost::asio::buffer(&head[i], 1), ec);
@@ -207,10 +213,8 @@ public:
                 if (ec || stopping_) return;
                 // The whole request, body included: closing with unread bytes would send a reset,
                 // which could reach the client before it has read the answer.
-                std::string request;
+                std::string request = read_head(s, ec);
                 char buf[4096];
-                while (request.find("\r\n\r\n") == std::string::npos && !ec)
-                    request.append(buf, s.read_some(boost::asio::buffer(buf), ec));
                 const std::size_t head = request.find("\r\n\r\n") + 4;
                 while (!ec && request.size() < head + content_length(request.substr(0, head)))
                     request.append(buf, s.read_some(boost::asio::buffer(buf), ec));

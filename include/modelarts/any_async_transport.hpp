@@ -8,6 +8,7 @@
 #define MODELARTS_ANY_ASYNC_TRANSPORT_HPP
 
 #include "modelarts/detail/handler_relay.hpp"
+#include "modelarts/detail/send.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
 #include "modelarts/transport.hpp"
@@ -81,8 +82,7 @@ public:
     template <class T>
     T* target() noexcept
     {
-        auto* m = dynamic_cast<model<T>*>(impl_.get());
-        return m ? &m->transport : nullptr;
+        return detail::erased_target<model<T>>(impl_.get());
     }
 
 private:
@@ -98,10 +98,7 @@ private:
         executor_type executor() override { return transport.get_executor(); }
         void send(http_request req, std::chrono::milliseconds timeout, detail::handler_relay r) override
         {
-            if constexpr (timed_async_transport<T>) {
-                if (timeout.count() > 0) return transport.async_send(std::move(req), timeout, std::move(r));
-            }
-            transport.async_send(std::move(req), std::move(r));
+            detail::async_send_within(transport, std::move(req), timeout, std::move(r));
         }
         T transport;
     };

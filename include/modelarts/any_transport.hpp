@@ -6,6 +6,7 @@
 #ifndef MODELARTS_ANY_TRANSPORT_HPP
 #define MODELARTS_ANY_TRANSPORT_HPP
 
+#include "modelarts/detail/send.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
 #include "modelarts/transport.hpp"
@@ -59,8 +60,7 @@ public:
     template <class T>
     T* target() noexcept
     {
-        auto* m = dynamic_cast<model<T>*>(impl_.get());
-        return m ? &m->transport : nullptr;
+        return detail::erased_target<model<T>>(impl_.get());
     }
 
 private:
@@ -74,10 +74,7 @@ private:
         explicit model(T t) : transport(std::move(t)) {}
         result<http_response> send(const http_request& req, std::chrono::milliseconds timeout) override
         {
-            if constexpr (timed_sync_transport<T>) {
-                if (timeout.count() > 0) return transport.send(req, timeout);
-            }
-            return transport.send(req);
+            return detail::send_within(transport, req, timeout);
         }
         T transport;
     };

@@ -105,7 +105,8 @@ private:
         for (;;) {
             switch (step.what) {
             case action::send:
-                return detail::async_send(session_.transport(), op.request(), step.duration, std::move(self));
+                // A copy: the operation keeps its request for the attempt report and a retry.
+                return async_send_within(session_.transport(), http_request(op.request()), as_timeout(step.duration), std::move(self));
             case action::wait:
                 if (!timer) timer = std::make_unique<boost::asio::steady_timer>(session_.transport().get_executor());
                 timer->expires_after(step.duration);

@@ -74,7 +74,7 @@ public:
     [[nodiscard]] result<update_result> update_job_description(std::string_view description, diagnostics* diag = nullptr) const
         requires sync_transport<Transport>
     {
-        auto op = make_operation(description, true);
+        auto op = make_operation(description, detail::sync_driver_waits);
         return detail::run_sync(session_, op, diag);
     }
 
@@ -260,7 +260,7 @@ public:
     [[nodiscard]] result<job_version_object_list<Transport>> get_job_version_object_list(diagnostics* diag = nullptr) const
         requires sync_transport<Transport>
     {
-        auto op = detail::make_list_operation(this->get_session(), this->job_id(), true);
+        auto op = detail::make_list_operation(this->get_session(), this->job_id(), detail::sync_driver_waits);
         return detail::run_sync(this->get_session(), op, diag);
     }
 

@@ -1,7 +1,9 @@
 /**
  * @file transport.hpp
  * The seam between the library and the user's HTTP stack: a blocking `sync_transport`, or an
- * `async_transport` that calls a handler when the response has arrived.
+ * `async_transport` that calls a handler when the response has arrived. An exchange, here and
+ * throughout the library, is one request and the answer to it; a call makes one exchange per
+ * attempt.
  */
 #ifndef MODELARTS_TRANSPORT_HPP
 #define MODELARTS_TRANSPORT_HPP

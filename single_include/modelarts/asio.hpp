@@ -215,8 +215,7 @@ public:
     template <class T>
     T* target() noexcept
     {
-        auto* m = dynamic_cast<model<T>*>(impl_.get());
-        return m ? &m->transport : nullptr;
+        return detail::erased_target<model<T>>(impl_.get());
     }
 
 private:
@@ -232,10 +231,7 @@ private:
         executor_type executor() override { return transport.get_executor(); }
         void send(http_request req, std::chrono::milliseconds timeout, detail::handler_relay r) override
         {
-            if constexpr (timed_async_transport<T>) {
-                if (timeout.count() > 0) return transport.async_send(std::move(req), timeout, std::move(r));
-            }
-            transport.async_send(std::move(req), std::move(r));
+            detail::async_send_within(transport, std::move(req), timeout, std::move(r));
         }
         T transport;
     };
@@ -313,7 +309,8 @@ private:
         for (;;) {
             switch (step.what) {
             case action::send:
-                return detail::async_send(session_.transport(), op.request(), step.duration, std::move(self));
+                // A copy: the operation keeps its request for the attempt report and a retry.
+                return async_send_within(session_.transport(), http_request(op.request()), as_timeout(step.duration), std::move(self));
             case action::wait:
                 if (!timer) timer = std::make_unique<boost::asio::steady_timer>(session_.transport().get_executor());
                 timer->expires_after(step.duration);

@@ -23,6 +23,16 @@
 #define MODELARTS_ANY_TRANSPORT_HPP
 
 
+// ---- begin modelarts/detail/send.hpp ----
+/**
+ * @file detail/send.hpp
+ * How the drivers hand a request to a transport: with the time the call has left, where the
+ * transport takes a timeout.
+ */
+#ifndef MODELARTS_DETAIL_SEND_HPP
+#define MODELARTS_DETAIL_SEND_HPP
+
+
 // ---- begin modelarts/error.hpp ----
 /**
  * @file error.hpp
@@ -934,7 +944,9 @@ MODELARTS_DECL std::ostream& operator<<(std::ostream& os, const http_response& r
 /**
  * @file transport.hpp
  * The seam between the library and the user's HTTP stack: a blocking `sync_transport`, or an
- * `async_transport` that calls a handler when the response has arrived.
+ * `async_transport` that calls a handler when the response has arrived. An exchange, here and
+ * throughout the library, is one request and the answer to it; a call makes one exchange per
+ * attempt.
  */
 #ifndef MODELARTS_TRANSPORT_HPP
 #define MODELARTS_TRANSPORT_HPP
@@ -1124,6 +1136,60 @@ concept async_timer_transport = requires(T& transport, std::chrono::nanoseconds 
 #endif
 // ---- end modelarts/transport.hpp ----
 
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+namespace modelarts::detail {
+
+// The time a call has left as a transport timeout: whole milliseconds, rounded up, at least 1;
+// 0 (none: the transport's own) when the call has no deadline (`nanoseconds::max()`).
+inline std::chrono::milliseconds as_timeout(std::chrono::nanoseconds left) noexcept
+{
+    if (left == std::chrono::nanoseconds::max()) return std::chrono::milliseconds(0);
+    return std::max(std::chrono::milliseconds(1), std::chrono::ceil<std::chrono::milliseconds>(left));
+}
+
+// Sends with `timeout` where the transport takes one (0: none). The drivers and the erased
+// transports all send through these two.
+template <class Transport>
+[[nodiscard]] result<http_response> send_within(Transport& t, const http_request& req, std::chrono::milliseconds timeout)
+{
+    if constexpr (timed_sync_transport<Transport>) {
+        if (timeout.count() > 0) return t.send(req, timeout);
+    }
+    return t.send(req);
+}
+
+template <class Transport, class Handler>
+void async_send_within(Transport& t, http_request req, std::chrono::milliseconds timeout, Handler&& handler)
+{
+    if constexpr (timed_async_transport<Transport>) {
+        if (timeout.count() > 0) return t.async_send(std::move(req), timeout, std::forward<Handler>(handler));
+    }
+    t.async_send(std::move(req), std::forward<Handler>(handler));
+}
+
+// The transport a type-erased transport holds, when its model is `Model`; else null.
+template <class Model, class Interface>
+auto* erased_target(Interface* impl) noexcept
+{
+    auto* m = dynamic_cast<Model*>(impl);
+    return m ? &m->transport : nullptr;
+}
+
+// An async transport's completion as one value: the answer, or the error.
+inline result<http_response> to_outcome(const boost::system::error_code& ec, http_response&& res)
+{
+    if (ec) return ec;
+    return std::move(res);
+}
+
+} // namespace modelarts::detail
+
+#endif
+// ---- end modelarts/detail/send.hpp ----
+
 #include <chrono>
 #include <memory>
 #include <type_traits>
@@ -1173,8 +1239,7 @@ public:
     template <class T>
     T* target() noexcept
     {
-        auto* m = dynamic_cast<model<T>*>(impl_.get());
-        return m ? &m->transport : nullptr;
+        return detail::erased_target<model<T>>(impl_.get());
     }
 
 private:
@@ -1188,10 +1253,7 @@ private:
         explicit model(T t) : transport(std::move(t)) {}
         result<http_response> send(const http_request& req, std::chrono::milliseconds timeout) override
         {
-            if constexpr (timed_sync_transport<T>) {
-                if (timeout.count() > 0) return transport.send(req, timeout);
-            }
-            return transport.send(req);
+            return detail::send_within(transport, req, timeout);
         }
         T transport;
     };
@@ -4785,59 +4847,6 @@ private:
 #endif
 // ---- end modelarts/detail/sansio/operation.hpp ----
 
-// ---- begin modelarts/detail/send.hpp ----
-/**
- * @file detail/send.hpp
- * How the drivers hand a request to a transport: with the time the call has left, where the
- * transport takes a timeout.
- */
-#ifndef MODELARTS_DETAIL_SEND_HPP
-#define MODELARTS_DETAIL_SEND_HPP
-
-
-#include <algorithm>
-#include <chrono>
-#include <utility>
-
-namespace modelarts::detail {
-
-// The remaining time as a transport timeout: whole milliseconds, rounded up, at least 1.
-inline std::chrono::milliseconds as_timeout(std::chrono::nanoseconds left) noexcept
-{
-    return std::max(std::chrono::milliseconds(1), std::chrono::ceil<std::chrono::milliseconds>(left));
-}
-
-// `left` is `nanoseconds::max()` when the call has no deadline.
-template <class Transport>
-[[nodiscard]] result<http_response> send(Transport& t, const http_request& req, std::chrono::nanoseconds left)
-{
-    if constexpr (timed_sync_transport<Transport>) {
-        if (left != std::chrono::nanoseconds::max()) return t.send(req, as_timeout(left));
-    }
-    return t.send(req);
-}
-
-template <class Transport, class Handler>
-void async_send(Transport& t, const http_request& req, std::chrono::nanoseconds left, Handler&& handler)
-{
-    if constexpr (timed_async_transport<Transport>) {
-        if (left != std::chrono::nanoseconds::max()) return t.async_send(http_request(req), as_timeout(left), std::forward<Handler>(handler));
-    }
-    t.async_send(http_request(req), std::forward<Handler>(handler));
-}
-
-// An async transport's completion as one value: the answer, or the error.
-inline result<http_response> to_outcome(const boost::system::error_code& ec, http_response&& res)
-{
-    if (ec) return ec;
-    return std::move(res);
-}
-
-} // namespace modelarts::detail
-
-#endif
-// ---- end modelarts/detail/send.hpp ----
-
 #include <memory>
 #include <utility>
 
@@ -4869,8 +4878,8 @@ private:
         for (;;) {
             switch (step.what) {
             case action::send:
-                detail::async_send(session_.transport(), op_.request(), step.duration,
-                                   [self](boost::system::error_code ec, http_response res) { self->answered(self, to_outcome(ec, std::move(res))); });
+                async_send_within(session_.transport(), http_request(op_.request()), as_timeout(step.duration),
+                                  [self](boost::system::error_code ec, http_response res) { self->answered(self, to_outcome(ec, std::move(res))); });
                 return;
             case action::wait:
                 if constexpr (async_timer_transport<Transport>) {
@@ -5054,6 +5063,9 @@ template class operation<update_parser>;  // declared `extern` in update.hpp for
 
 namespace modelarts::detail {
 
+// The sync driver sleeps between attempts, so its calls may wait (call_settings::can_wait).
+inline constexpr bool sync_driver_waits = true;
+
 template <class Transport, class Parse>
 [[nodiscard]] typename sansio::operation<Parse>::result_type run_sync(const session<Transport>& s, sansio::operation<Parse>& op,
                                                                     diagnostics* diag)
@@ -5065,7 +5077,7 @@ template <class Transport, class Parse>
     for (;;) {
         switch (step.what) {
         case action::send: {
-            const auto outcome = detail::send(s.transport(), op.request(), step.duration);
+            const auto outcome = send_within(s.transport(), op.request(), as_timeout(step.duration));
             in = state.inputs();
             const auto attempt = op.on_response(outcome, in);
             state.report(attempt, op.request(), outcome);
@@ -5143,7 +5155,7 @@ public:
     [[nodiscard]] result<update_result> update_job_description(std::string_view description, diagnostics* diag = nullptr) const
         requires sync_transport<Transport>
     {
-        auto op = make_operation(description, true);
+        auto op = make_operation(description, detail::sync_driver_waits);
         return detail::run_sync(session_, op, diag);
     }
 
@@ -5329,7 +5341,7 @@ public:
     [[nodiscard]] result<job_version_object_list<Transport>> get_job_version_object_list(diagnostics* diag = nullptr) const
         requires sync_transport<Transport>
     {
-        auto op = detail::make_list_operation(this->get_session(), this->job_id(), true);
+        auto op = detail::make_list_operation(this->get_session(), this->job_id(), detail::sync_driver_waits);
         return detail::run_sync(this->get_session(), op, diag);
     }
 

@@ -9,7 +9,7 @@ Prints compile time and peak memory, at -O0 with g++ and clang++ (when installed
          Boost headers alone;
 each header-only and again compiled once (MODELARTS_SEPARATE_COMPILATION: the unit reads
 declarations only, as the floor reads Boost.JSON's, whose definitions are in libboost_json), with
-the one unit that then compiles the definitions (examples/modelarts_src.cpp, beast_transport.cpp).
+the one unit that then compiles the definitions (examples/programs/modelarts_src.cpp, beast_transport.cpp).
 These are CPU seconds, medians of rounds that compile the floor then the library, so that a
 machine slowing down for a while slows both. Then the command's units
 (modelarts-update-job-description, with the core and Beast transport it links) with the build's
@@ -101,7 +101,7 @@ def main():
                 print(f"{row + ' (library)':<44} {cxx:<8} {lib[0]:>8.2f} {lib[1]:>6.0f} {ratio:>8.2f} {lib[1] / floor[1]:>9.2f}")
                 print(f"{row + ' (floor: Boost alone)':<44} {cxx:<8} {floor[0]:>8.2f} {floor[1]:>6.0f}")
                 if once_unit:
-                    alone = compile_once(command(cxx, os.path.join(ROOT, "examples", once_unit), flags), ROOT)
+                    alone = compile_once(command(cxx, os.path.join(ROOT, "examples", "programs", once_unit), flags), ROOT)
                     print(f"{row + ' (the unit compiling it)':<44} {cxx:<8} {alone[1]:>8.2f} {alone[2]:>6.0f}")
 
     commands = os.path.join(build, "compile_commands.json")
@@ -111,7 +111,8 @@ def main():
     for entry in json.load(open(commands)):
         cmd = shlex.split(entry["command"])
         output = cmd[cmd.index("-o") + 1]  # the command's own units, and the core and Beast transport it links
-        if not any(part in output for part in ("modelarts-update-job-description.p", "modelarts_beast_transport", "modelarts_core")):
+        if not any(part in output for part in ("modelarts-update-job-description.p", "modelarts_beast_transport", "modelarts_core",
+                                                     "libmodelarts_emulator.a.p")):
             continue
         cmd[cmd.index("-o") + 1] = os.path.join(tempfile.gettempdir(), f"compile_cost_command_{len(units)}.o")
         cmd = [c for c in cmd if c != "-MD"]

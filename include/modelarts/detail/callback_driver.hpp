@@ -45,8 +45,8 @@ private:
         for (;;) {
             switch (step.what) {
             case action::send:
-                detail::async_send(session_.transport(), op_.request(), step.duration,
-                                   [self](boost::system::error_code ec, http_response res) { self->answered(self, to_outcome(ec, std::move(res))); });
+                async_send_within(session_.transport(), http_request(op_.request()), as_timeout(step.duration),
+                                  [self](boost::system::error_code ec, http_response res) { self->answered(self, to_outcome(ec, std::move(res))); });
                 return;
             case action::wait:
                 if constexpr (async_timer_transport<Transport>) {

@@ -16,29 +16,40 @@
 
 namespace modelarts::detail {
 
-// The remaining time as a transport timeout: whole milliseconds, rounded up, at least 1.
+// The time a call has left as a transport timeout: whole milliseconds, rounded up, at least 1;
+// 0 (none: the transport's own) when the call has no deadline (`nanoseconds::max()`).
 inline std::chrono::milliseconds as_timeout(std::chrono::nanoseconds left) noexcept
 {
+    if (left == std::chrono::nanoseconds::max()) return std::chrono::milliseconds(0);
     return std::max(std::chrono::milliseconds(1), std::chrono::ceil<std::chrono::milliseconds>(left));
 }
 
-// `left` is `nanoseconds::max()` when the call has no deadline.
+// Sends with `timeout` where the transport takes one (0: none). The drivers and the erased
+// transports all send through these two.
 template <class Transport>
-[[nodiscard]] result<http_response> send(Transport& t, const http_request& req, std::chrono::nanoseconds left)
+[[nodiscard]] result<http_response> send_within(Transport& t, const http_request& req, std::chrono::milliseconds timeout)
 {
     if constexpr (timed_sync_transport<Transport>) {
-        if (left != std::chrono::nanoseconds::max()) return t.send(req, as_timeout(left));
+        if (timeout.count() > 0) return t.send(req, timeout);
     }
     return t.send(req);
 }
 
 template <class Transport, class Handler>
-void async_send(Transport& t, const http_request& req, std::chrono::nanoseconds left, Handler&& handler)
+void async_send_within(Transport& t, http_request req, std::chrono::milliseconds timeout, Handler&& handler)
 {
     if constexpr (timed_async_transport<Transport>) {
-        if (left != std::chrono::nanoseconds::max()) return t.async_send(http_request(req), as_timeout(left), std::forward<Handler>(handler));
+        if (timeout.count() > 0) return t.async_send(std::move(req), timeout, std::forward<Handler>(handler));
     }
-    t.async_send(http_request(req), std::forward<Handler>(handler));
+    t.async_send(std::move(req), std::forward<Handler>(handler));
+}
+
+// The transport a type-erased transport holds, when its model is `Model`; else null.
+template <class Model, class Interface>
+auto* erased_target(Interface* impl) noexcept
+{
+    auto* m = dynamic_cast<Model*>(impl);
+    return m ? &m->transport : nullptr;
 }
 
 // An async transport's completion as one value: the answer, or the error.

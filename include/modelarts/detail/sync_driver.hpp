@@ -14,6 +14,9 @@
 
 namespace modelarts::detail {
 
+// The sync driver sleeps between attempts, so its calls may wait (call_settings::can_wait).
+inline constexpr bool sync_driver_waits = true;
+
 template <class Transport, class Parse>
 [[nodiscard]] typename sansio::operation<Parse>::result_type run_sync(const session<Transport>& s, sansio::operation<Parse>& op,
                                                                     diagnostics* diag)
@@ -25,7 +28,7 @@ template <class Transport, class Parse>
     for (;;) {
         switch (step.what) {
         case action::send: {
-            const auto outcome = detail::send(s.transport(), op.request(), step.duration);
+            const auto outcome = send_within(s.transport(), op.request(), as_timeout(step.duration));
             in = state.inputs();
             const auto attempt = op.on_response(outcome, in);
             state.report(attempt, op.request(), outcome);
