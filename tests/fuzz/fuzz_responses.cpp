@@ -1,5 +1,5 @@
-// Every answer parser, on any status, headers and body: a value or an error, never a crash, an
-// exception or UB; and a success only with a 2xx.
+// Every answer parser and request_id_of, on any status, headers and body: a value or an error, never
+// a crash, an exception or UB; and a success only with a 2xx.
 #include "modelarts/iam.hpp"
 #include "modelarts/response.hpp"
 
@@ -30,5 +30,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(parse_list_job_versions_response(res));
     check(parse_create_job_response(res));
     check(parse_iam_token_response(res));
+    // The request id: the header's when it has one, else at most 64 bytes from the body.
+    const request_id_string id = request_id_of(res);
+    FUZZ_CHECK(id.size() <= request_id_string::max_size);
+    if (auto header = res.headers.find("X-Request-Id"); header && !header->empty() && header->size() <= request_id_string::max_size)
+        FUZZ_CHECK(id == *header);
     return 0;
 }
