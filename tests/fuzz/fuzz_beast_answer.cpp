@@ -1,6 +1,10 @@
 // The Beast transport's answer reader (`detail::response_reader`, transports/impl/beast.ipp): any
 // bytes, whole and in pieces, under small limits, read as Beast's `http::read` reads them. Never a
 // crash or UB; an answer read is within the limits; read in pieces, it is what it is read whole.
+//
+// Boost's assertions are routed through the handler below, which fails on every one but a single
+// known-wrong assertion of Beast 1.81 (see there), so that the harness keeps finding our faults.
+#define BOOST_ENABLE_ASSERT_HANDLER
 #include "modelarts/transports/beast.hpp"
 
 #include "fuzz_input.hpp"
@@ -8,7 +12,38 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include <cstdio>
+#include <cstdlib>
 #include <string>
+#include <string_view>
+
+namespace boost {
+
+// Beast 1.81's chunk-header parser asserts `n >= 5`, but a stream may hand it "0\r\n\r" and the
+// rest later: the code after the assertion asks for more bytes, as it should, and builds with
+// NDEBUG (the library's release builds) never check it. Beast fixed the assertion in 1.86
+// (boostorg/beast#2861); until Debian's Boost has it, that one is passed over here, as NDEBUG
+// would, and every other assertion still fails the run. tests/fuzz/corpus/beast_answer/
+// chunk_header_in_pieces is the input that found it.
+inline bool is_beast_chunk_header_assertion(std::string_view expr, std::string_view function)
+{
+    return expr == "n >= 5" && function.find("parse_chunk_header") != std::string_view::npos;
+}
+
+void assertion_failed(char const* expr, char const* function, char const* file, long line)
+{
+    if (is_beast_chunk_header_assertion(expr, function)) return;
+    std::fprintf(stderr, "%s:%ld: %s: Assertion `%s' failed.\n", file, line, function, expr);
+    std::abort();
+}
+
+void assertion_failed_msg(char const* expr, char const* msg, char const* function, char const* file, long line)
+{
+    std::fprintf(stderr, "%s:%ld: %s: Assertion `%s' failed: %s\n", file, line, function, expr, msg);
+    std::abort();
+}
+
+} // namespace boost
 
 namespace {
 
