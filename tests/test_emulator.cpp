@@ -87,6 +87,19 @@ TEST_CASE("the gateway answers unknown APIs with 404 APIGW.0101 and bad tokens w
     CHECK(em.description("182626") == "first description");
 }
 
+TEST_CASE("every answer is dated by the emulator's clock, as the gateway's are, faults included")
+{
+    const auto at = std::chrono::sys_days{std::chrono::year{2026} / 11 / 28} + std::chrono::hours(12);
+    emulator em{{.token = "tok", .clock = [at] { return at; },
+                 .faults = {.at = {{2, testing::fault::service_unavailable}, {3, testing::fault::throttled}}}}};
+    CHECK(em.handle(put(v1 + "182626", R"({"job_desc":"x"})")).headers.get("Date") == "Sat, 28 Nov 2026 12:00:00 GMT");
+    CHECK(em.handle(put("/v1/x", "{}")).headers.get("Date") == "Sat, 28 Nov 2026 12:00:00 GMT");  // the gateway's 404
+    for (int i = 1; i <= 3; ++i) {  // an answer, an HTML 503, a 429
+        CAPTURE(i);
+        CHECK(em.exchange(put(v1 + "182626", R"({"job_desc":"x"})")).response.headers.get("Date") == "Sat, 28 Nov 2026 12:00:00 GMT");
+    }
+}
+
 TEST_CASE("without a configured token, requests without credentials pass")
 {
     emulator em;

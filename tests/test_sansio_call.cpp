@@ -259,3 +259,48 @@ TEST_CASE("Retry-After sets the wait: seconds, or a date read against the wall c
         CHECK(*a.retry_in == wait);
     }
 }
+
+TEST_CASE("a signature refused for its date: the service's time is handed over, and the call signs again, once")
+{
+    const credentials auth = aksk_credentials{"AK1", "SK1"};
+    const retry_policy retry{.max_attempts = 1};  // signing again is not a retry
+    clocks c;
+    const auto refused_at = [](system_clock::time_point server) {
+        return http_response{401, {{"Date", detail::format_http_date(server)}},
+                             R"({"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: X-Sdk-Date is more than 15 minutes off"})"};
+    };
+    call_machine m(update_request(), {&auth, &retry, "p", true});
+    REQUIRE(m.resume(c.at).what == action::send);
+    CHECK(m.request().headers.get("X-Sdk-Date") == "20261128T120000Z");
+
+    const auto server = c.at.wall - 20min;  // our clock is 20 minutes fast
+    const auto a = m.on_response(refused_at(server), c.at);
+    REQUIRE(a.retry_in);
+    CHECK(*a.retry_in == 0ns);
+    CHECK_FALSE(m.answer_is_final());
+    REQUIRE(m.resume(c.at).what == action::clock_skew);
+    CHECK(m.server_time() == server);
+
+    c.at.wall = server;  // the driver corrects its wall clock
+    REQUIRE(m.resume(c.at).what == action::send);
+    CHECK(m.request().headers.get("X-Sdk-Date") == "20261128T114000Z");
+    m.on_response(refused_at(server), c.at);  // refused again: the answer stands
+    CHECK(m.answer_is_final());
+    CHECK(m.resume(c.at).what == action::done);
+    CHECK(m.facts().attempts == 2);
+
+    SUBCASE("a 401 dated within 15 minutes of the signature is refused for something else: the answer stands")
+    {
+        call_machine other(update_request(), {&auth, &retry, "p", true});
+        REQUIRE(other.resume(c.at).what == action::send);
+        other.on_response(refused_at(c.at.wall + 14min), c.at);
+        CHECK(other.answer_is_final());
+    }
+    SUBCASE("an undated 401 cannot say the clock is off")
+    {
+        call_machine undated(update_request(), {&auth, &retry, "p", true});
+        REQUIRE(undated.resume(c.at).what == action::send);
+        undated.on_response(http_response{401, {}, R"({"error_code":"APIGW.0301","error_msg":"x"})"}, c.at);
+        CHECK(undated.answer_is_final());
+    }
+}

@@ -63,4 +63,11 @@ TEST_CASE("formats write what the parsers read")
     CHECK(detail::format_iso8601_utc(t) == "2026-11-29T17:09:56.000000Z");
     CHECK(detail::parse_compact_utc(detail::format_compact_utc(t)) == t);
     CHECK(detail::parse_iso8601_utc(detail::format_iso8601_utc(t)) == t);
+    CHECK(detail::format_http_date(t) == "Sun, 29 Nov 2026 17:09:56 GMT");
+    CHECK(detail::format_http_date(sys_days{1994y / November / 6} + 8h + 49min + 37s + 900ms) == "Sun, 06 Nov 1994 08:49:37 GMT");
+    // Every day of a leap year's week and month names: what is written is read back, to the second.
+    for (auto day = sys_days{2028y / January / 1}; day < sys_days{2029y / January / 1}; day += days(1)) {
+        const auto at = day + 23h + 59min + 59s;
+        CHECK(detail::parse_http_date(detail::format_http_date(at)) == at);
+    }
 }

@@ -320,6 +320,10 @@ private:
                 state().keep_token(op.received_token());
                 step = op.resume(in);
                 break;
+            case action::clock_skew:
+                state().correct_clock(op.server_time());
+                step = op.resume(state().inputs());  // signed again with the corrected time
+                break;
             case action::done:
                 timer.reset();
                 return self.complete(op.take_result(diag));

@@ -1699,6 +1699,7 @@ MODELARTS_DECL std::string to_hex(const sha256::digest& d)
 
 
 #include <chrono>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -1732,6 +1733,9 @@ MODELARTS_DECL std::string format_iso8601_utc(std::chrono::system_clock::time_po
 
 // RFC 9110's IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`: the form every sender must use.
 [[nodiscard]] MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) noexcept;
+
+// `t` as an IMF-fixdate, to the second (a `Date` header's value).
+MODELARTS_DECL std::string format_http_date(std::chrono::system_clock::time_point t);
 
 } // namespace modelarts::detail
 
@@ -1844,10 +1848,30 @@ MODELARTS_DECL std::string format_iso8601_utc(std::chrono::system_clock::time_po
     return out;
 }
 
+namespace http_date {
+inline constexpr std::string_view days = "MonTueWedThuFriSatSun";  // from Monday, as std::chrono::weekday's ISO encoding
+inline constexpr std::string_view months = "JanFebMarAprMayJunJulAugSepOctNovDec";
+} // namespace http_date
+
+MODELARTS_DECL std::string format_http_date(std::chrono::system_clock::time_point t)
+{
+    using namespace std::chrono;
+    const auto day = floor<days>(t);
+    const year_month_day ymd{day};
+    const hh_mm_ss time{floor<seconds>(t - day)};
+    const unsigned weekday_index = weekday{day}.iso_encoding() - 1;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3s, %02u %.3s %04d %02d:%02d:%02d GMT", http_date::days.data() + 3 * weekday_index,
+                  static_cast<unsigned>(ymd.day()), http_date::months.data() + 3 * (static_cast<unsigned>(ymd.month()) - 1),
+                  static_cast<int>(ymd.year()), static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                  static_cast<int>(time.seconds().count()));
+    return buf;
+}
+
 MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) noexcept
 {
-    static constexpr std::string_view days = "MonTueWedThuFriSatSun";
-    static constexpr std::string_view months = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    using http_date::days;
+    using http_date::months;
     if (text.size() != 29 || text[3] != ',' || text[4] != ' ' || text[7] != ' ' || text[11] != ' ' || text[16] != ' '
         || text[19] != ':' || text[22] != ':' || text.substr(25) != " GMT")
         return std::nullopt;
@@ -3712,6 +3736,9 @@ namespace modelarts::detail::sansio {
 /** How long before an IAM token expires a call no longer uses it, and logs in afresh. */
 inline constexpr std::chrono::minutes token_refresh_margin{30};
 
+/** How far the gateway lets an `X-Sdk-Date` be from its own clock (modelarts-api.md §6). */
+inline constexpr std::chrono::minutes max_signing_skew{15};
+
 /** What the driver reads for the machine at each step: both clocks, and a random value for jitter. */
 struct step_inputs {
     std::chrono::steady_clock::time_point now;   ///< deadlines and durations
@@ -3726,6 +3753,8 @@ struct step {
         wait,            ///< wait `duration`; then `resume`
         need_token,      ///< hand in the IAM token the session holds, or none: `use_token`
         token_received,  ///< IAM issued `received_token()`: keep it for later calls; then `resume`
+        clock_skew,      ///< a signature was refused for its date: the service's clock read `server_time()`;
+                         ///< correct the wall clock by it, then `resume` with the corrected time
         done,            ///< the call is over: `end()`
     };
     action what = action::done;           ///< what to do
@@ -3812,6 +3841,9 @@ public:
     /** @return the token IAM issued, after `token_received` */
     const iam_token& received_token() const noexcept { return token_; }
 
+    /** @return the time the service's answer was dated, after `clock_skew` */
+    std::chrono::system_clock::time_point server_time() const noexcept { return server_time_; }
+
     /** @return how the call ended, after `done` */
     call_end end() const noexcept { return end_; }
 
@@ -3827,13 +3859,14 @@ public:
 private:
     using time_point = std::chrono::steady_clock::time_point;
     // What `resume` does next.
-    enum class next_move { start, attempt, wait, hand_token, finish };
+    enum class next_move { start, attempt, wait, hand_token, correct_clock, finish };
 
     MODELARTS_DECL step attempt(const step_inputs& in);
     MODELARTS_DECL step send_now(const step_inputs& in);
     MODELARTS_DECL step log_in(const step_inputs& in);
     MODELARTS_DECL std::optional<std::chrono::nanoseconds> decide(const result<http_response>& outcome, const step_inputs& in);
     MODELARTS_DECL void end_with(call_end how, boost::system::error_code ec = {}) noexcept;
+    MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> refused_for_its_date(const http_response& res) const noexcept;
     bool logs_in() const noexcept { return settings_.auth && std::holds_alternative<password_credentials>(*settings_.auth); }
 
     http_request call_;
@@ -3845,6 +3878,7 @@ private:
     time_point deadline_ = time_point::max();
     time_point sent_at_{};
     std::chrono::nanoseconds wait_{};
+    std::chrono::system_clock::time_point server_time_{};
     unsigned retries_ = 0;
     next_move next_ = next_move::start;
     call_end end_ = call_end::error;
@@ -3852,6 +3886,7 @@ private:
     bool logging_in_ = false;
     bool has_token_ = false;  // token_ holds a token this call fetched, to use on its next attempt
     bool renewed_ = false;    // a 401 was answered by logging in again: once per call
+    bool resigned_ = false;   // a 401 for the signature's date was answered by signing again: once per call
     bool done_ = false;
 };
 
@@ -3890,6 +3925,7 @@ MODELARTS_DECL step call_machine::resume(const step_inputs& in)
     case next_move::attempt: return attempt(in);
     case next_move::wait: next_ = next_move::attempt; return {step::action::wait, wait_};
     case next_move::hand_token: next_ = next_move::attempt; return {step::action::token_received};
+    case next_move::correct_clock: next_ = next_move::attempt; return {step::action::clock_skew};
     case next_move::finish: break;
     }
     return {};
@@ -3970,6 +4006,13 @@ MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(cons
                 if (has_token_) next_ = next_move::hand_token;
                 else end_with(call_end::iam_refusal);
             }
+        } else if (auto server_time = outcome->status == 401 && !resigned_ ? refused_for_its_date(*outcome) : std::nullopt) {
+            // Our clock is off: sign again with the service's time, once, outside the retry policy.
+            resigned_ = true;
+            server_time_ = *server_time;
+            facts_.last_failure = {{}, 401};
+            next_ = next_move::correct_clock;
+            return std::chrono::nanoseconds(0);
         } else if (outcome->status == 401 && logs_in() && !renewed_) {  // the token died early: log in again, once
             renewed_ = true;
             has_token_ = false;
@@ -3998,6 +4041,18 @@ MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(cons
     wait_ = wait;
     next_ = next_move::wait;
     return wait;
+}
+
+// The service's time, when a signed request was refused because its date was too far from it: the
+// answer is dated (`Date`), and that date is more than `max_signing_skew` from the signature's.
+MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> call_machine::refused_for_its_date(const http_response& res) const noexcept
+{
+    const auto signed_at = signing::parse_sdk_date(call_.headers.get("X-Sdk-Date"));
+    const auto server_time = res.headers.find("Date") ? parse_http_date(*res.headers.find("Date")) : std::nullopt;
+    if (!signed_at || !server_time) return std::nullopt;
+    const auto off = *server_time > *signed_at ? *server_time - *signed_at : *signed_at - *server_time;
+    if (off <= max_signing_skew) return std::nullopt;  // refused for something else: the answer stands
+    return server_time;
 }
 
 MODELARTS_DECL void call_machine::end_with(call_end how, boost::system::error_code ec) noexcept
@@ -4400,6 +4455,7 @@ struct session_options {
 #endif
 // ---- end modelarts/session_options.hpp ----
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -4422,13 +4478,24 @@ struct session_state {
     attempt_observer on_attempt;
     std::uint64_t seed;
     std::optional<iam_token> token;  // password sessions: the last token IAM gave
+    // How far the service's clock is ahead of `clock` (behind: negative), learnt from an answer
+    // that refused a signature for its date; every later signature and expiry check uses it.
+    std::atomic<std::chrono::system_clock::rep> clock_offset{0};
+
+    std::chrono::system_clock::time_point uncorrected_wall() const { return clock ? clock() : std::chrono::system_clock::now(); }
 
     // The clocks and a random value, as the call machine takes them at each step.
     sansio::step_inputs inputs()
     {
         return {monotonic_clock ? monotonic_clock() : std::chrono::steady_clock::now(),
-                clock ? clock() : std::chrono::system_clock::now(),
+                uncorrected_wall() + std::chrono::system_clock::duration(clock_offset.load(std::memory_order_relaxed)),
                 random_source ? random_source() : splitmix64(seed)};
+    }
+
+    // The service dated an answer `server_time`: from now on, the wall clock reads as its does.
+    void correct_clock(std::chrono::system_clock::time_point server_time)
+    {
+        clock_offset.store((server_time - uncorrected_wall()).count(), std::memory_order_relaxed);
     }
 
     // How this session's calls authenticate and retry.
@@ -4755,6 +4822,7 @@ MODELARTS_DECL result<session_options> session_options_from_environment()
 #define MODELARTS_DETAIL_SANSIO_OPERATION_HPP
 
 
+#include <chrono>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -4809,6 +4877,9 @@ public:
 
     /** @return the request to send, after a `send` step */
     const http_request& request() const noexcept { return machine_.request(); }
+
+    /** @return the time the service's answer was dated, after a `clock_skew` step */
+    std::chrono::system_clock::time_point server_time() const noexcept { return machine_.server_time(); }
 
     /** @return the call's facts so far */
     const diagnostics& facts() const noexcept { return machine_.facts(); }
@@ -4893,6 +4964,10 @@ private:
             case action::token_received:
                 state().keep_token(op_.received_token());
                 step = op_.resume(in);
+                break;
+            case action::clock_skew:
+                state().correct_clock(op_.server_time());
+                step = op_.resume(state().inputs());  // signed again with the corrected time
                 break;
             case action::done: {
                 Handler h = std::move(handler_);
@@ -5092,6 +5167,11 @@ template <class Transport, class Parse>
         case action::need_token: step = op.use_token(state.held_token(), in); break;
         case action::token_received:
             state.keep_token(op.received_token());
+            step = op.resume(in);
+            break;
+        case action::clock_skew:
+            state.correct_clock(op.server_time());
+            in = state.inputs();  // signed again with the corrected time
             step = op.resume(in);
             break;
         case action::done: return op.take_result(diag);
@@ -5633,6 +5713,8 @@ private:
     static constexpr std::chrono::hours token_lifetime{24};
 
     MODELARTS_DECL std::chrono::system_clock::time_point now() const;
+    MODELARTS_DECL http_response& date(http_response& res) const;
+    MODELARTS_DECL http_response date(http_response&& res) const;
 
     // Why the gateway refuses the request's credentials; empty when it accepts them.
     MODELARTS_DECL std::string check_credentials(const http_request& req) const;
@@ -5761,6 +5843,7 @@ MODELARTS_DECL std::optional<std::string> emulator::description(std::string_view
 MODELARTS_DECL http_response emulator::handle(const http_request& req)
 {
     http_response res = answer(req);
+    date(res);
     if (options_.keep_requests) requests_.push_back(req);  // after: `req` may be one of requests_
     return res;
 }
@@ -5771,20 +5854,33 @@ MODELARTS_DECL emulated_exchange emulator::exchange(const http_request& req)
     switch (f) {
     case fault::none: return {handle(req)};
     case fault::reset: return {{}, fault::reset};
-    case fault::bad_gateway: return {html_error(502, "Bad Gateway")};
-    case fault::service_unavailable: return {html_error(503, "Service Temporarily Unavailable")};
+    case fault::bad_gateway: return {date(html_error(502, "Bad Gateway"))};
+    case fault::service_unavailable: return {date(html_error(503, "Service Temporarily Unavailable"))};
     case fault::throttled:
     case fault::throttled_retry_after: {
         auto res = gateway_error(429, "APIGW.0308",
                                  "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute",
                                  next_request_id());
         if (f == fault::throttled_retry_after) res.headers.set("Retry-After", std::to_string(options_.faults.retry_after.count()));
-        return {std::move(res)};
+        return {date(std::move(res))};
     }
     case fault::delay: return {handle(req), fault::delay, options_.faults.delay};
     case fault::truncated_body: return {handle(req), fault::truncated_body};
     }
     return {handle(req)};
+}
+
+// Every answer says when it was made, as the gateway's do: a client learns its clock's offset from it.
+MODELARTS_DECL http_response& emulator::date(http_response& res) const
+{
+    res.headers.set("Date", detail::format_http_date(now()));
+    return res;
+}
+
+MODELARTS_DECL http_response emulator::date(http_response&& res) const
+{
+    date(res);
+    return std::move(res);
 }
 
 MODELARTS_DECL http_response emulator::answer_body_too_large(std::string_view target)

@@ -61,6 +61,10 @@ private:
                 state().keep_token(op_.received_token());
                 step = op_.resume(in);
                 break;
+            case action::clock_skew:
+                state().correct_clock(op_.server_time());
+                step = op_.resume(state().inputs());  // signed again with the corrected time
+                break;
             case action::done: {
                 Handler h = std::move(handler_);
                 h(op_.take_result(diag_));

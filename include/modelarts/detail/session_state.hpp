@@ -17,6 +17,7 @@
 #include "modelarts/retry.hpp"
 #include "modelarts/session_options.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -39,13 +40,24 @@ struct session_state {
     attempt_observer on_attempt;
     std::uint64_t seed;
     std::optional<iam_token> token;  // password sessions: the last token IAM gave
+    // How far the service's clock is ahead of `clock` (behind: negative), learnt from an answer
+    // that refused a signature for its date; every later signature and expiry check uses it.
+    std::atomic<std::chrono::system_clock::rep> clock_offset{0};
+
+    std::chrono::system_clock::time_point uncorrected_wall() const { return clock ? clock() : std::chrono::system_clock::now(); }
 
     // The clocks and a random value, as the call machine takes them at each step.
     sansio::step_inputs inputs()
     {
         return {monotonic_clock ? monotonic_clock() : std::chrono::steady_clock::now(),
-                clock ? clock() : std::chrono::system_clock::now(),
+                uncorrected_wall() + std::chrono::system_clock::duration(clock_offset.load(std::memory_order_relaxed)),
                 random_source ? random_source() : splitmix64(seed)};
+    }
+
+    // The service dated an answer `server_time`: from now on, the wall clock reads as its does.
+    void correct_clock(std::chrono::system_clock::time_point server_time)
+    {
+        clock_offset.store((server_time - uncorrected_wall()).count(), std::memory_order_relaxed);
     }
 
     // How this session's calls authenticate and retry.

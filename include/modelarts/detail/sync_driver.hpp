@@ -45,6 +45,11 @@ template <class Transport, class Parse>
             state.keep_token(op.received_token());
             step = op.resume(in);
             break;
+        case action::clock_skew:
+            state.correct_clock(op.server_time());
+            in = state.inputs();  // signed again with the corrected time
+            step = op.resume(in);
+            break;
         case action::done: return op.take_result(diag);
         }
     }

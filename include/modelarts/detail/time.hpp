@@ -10,6 +10,7 @@
 #include "modelarts/detail/config.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,9 @@ MODELARTS_DECL std::string format_iso8601_utc(std::chrono::system_clock::time_po
 
 // RFC 9110's IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`: the form every sender must use.
 [[nodiscard]] MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) noexcept;
+
+// `t` as an IMF-fixdate, to the second (a `Date` header's value).
+MODELARTS_DECL std::string format_http_date(std::chrono::system_clock::time_point t);
 
 } // namespace modelarts::detail
 

@@ -237,6 +237,8 @@ private:
     static constexpr std::chrono::hours token_lifetime{24};
 
     MODELARTS_DECL std::chrono::system_clock::time_point now() const;
+    MODELARTS_DECL http_response& date(http_response& res) const;
+    MODELARTS_DECL http_response date(http_response&& res) const;
 
     // Why the gateway refuses the request's credentials; empty when it accepts them.
     MODELARTS_DECL std::string check_credentials(const http_request& req) const;

@@ -104,10 +104,30 @@ MODELARTS_DECL std::string format_iso8601_utc(std::chrono::system_clock::time_po
     return out;
 }
 
+namespace http_date {
+inline constexpr std::string_view days = "MonTueWedThuFriSatSun";  // from Monday, as std::chrono::weekday's ISO encoding
+inline constexpr std::string_view months = "JanFebMarAprMayJunJulAugSepOctNovDec";
+} // namespace http_date
+
+MODELARTS_DECL std::string format_http_date(std::chrono::system_clock::time_point t)
+{
+    using namespace std::chrono;
+    const auto day = floor<days>(t);
+    const year_month_day ymd{day};
+    const hh_mm_ss time{floor<seconds>(t - day)};
+    const unsigned weekday_index = weekday{day}.iso_encoding() - 1;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3s, %02u %.3s %04d %02d:%02d:%02d GMT", http_date::days.data() + 3 * weekday_index,
+                  static_cast<unsigned>(ymd.day()), http_date::months.data() + 3 * (static_cast<unsigned>(ymd.month()) - 1),
+                  static_cast<int>(ymd.year()), static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                  static_cast<int>(time.seconds().count()));
+    return buf;
+}
+
 MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) noexcept
 {
-    static constexpr std::string_view days = "MonTueWedThuFriSatSun";
-    static constexpr std::string_view months = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    using http_date::days;
+    using http_date::months;
     if (text.size() != 29 || text[3] != ',' || text[4] != ' ' || text[7] != ' ' || text[11] != ' ' || text[16] != ' '
         || text[19] != ':' || text[22] != ':' || text.substr(25) != " GMT")
         return std::nullopt;

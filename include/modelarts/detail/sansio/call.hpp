@@ -17,6 +17,7 @@
 #include "modelarts/http.hpp"
 #include "modelarts/iam.hpp"
 #include "modelarts/retry.hpp"
+#include "modelarts/signer.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -28,6 +29,9 @@ namespace modelarts::detail::sansio {
 
 /** How long before an IAM token expires a call no longer uses it, and logs in afresh. */
 inline constexpr std::chrono::minutes token_refresh_margin{30};
+
+/** How far the gateway lets an `X-Sdk-Date` be from its own clock (modelarts-api.md §6). */
+inline constexpr std::chrono::minutes max_signing_skew{15};
 
 /** What the driver reads for the machine at each step: both clocks, and a random value for jitter. */
 struct step_inputs {
@@ -43,6 +47,8 @@ struct step {
         wait,            ///< wait `duration`; then `resume`
         need_token,      ///< hand in the IAM token the session holds, or none: `use_token`
         token_received,  ///< IAM issued `received_token()`: keep it for later calls; then `resume`
+        clock_skew,      ///< a signature was refused for its date: the service's clock read `server_time()`;
+                         ///< correct the wall clock by it, then `resume` with the corrected time
         done,            ///< the call is over: `end()`
     };
     action what = action::done;           ///< what to do
@@ -129,6 +135,9 @@ public:
     /** @return the token IAM issued, after `token_received` */
     const iam_token& received_token() const noexcept { return token_; }
 
+    /** @return the time the service's answer was dated, after `clock_skew` */
+    std::chrono::system_clock::time_point server_time() const noexcept { return server_time_; }
+
     /** @return how the call ended, after `done` */
     call_end end() const noexcept { return end_; }
 
@@ -144,13 +153,14 @@ public:
 private:
     using time_point = std::chrono::steady_clock::time_point;
     // What `resume` does next.
-    enum class next_move { start, attempt, wait, hand_token, finish };
+    enum class next_move { start, attempt, wait, hand_token, correct_clock, finish };
 
     MODELARTS_DECL step attempt(const step_inputs& in);
     MODELARTS_DECL step send_now(const step_inputs& in);
     MODELARTS_DECL step log_in(const step_inputs& in);
     MODELARTS_DECL std::optional<std::chrono::nanoseconds> decide(const result<http_response>& outcome, const step_inputs& in);
     MODELARTS_DECL void end_with(call_end how, boost::system::error_code ec = {}) noexcept;
+    MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> refused_for_its_date(const http_response& res) const noexcept;
     bool logs_in() const noexcept { return settings_.auth && std::holds_alternative<password_credentials>(*settings_.auth); }
 
     http_request call_;
@@ -162,6 +172,7 @@ private:
     time_point deadline_ = time_point::max();
     time_point sent_at_{};
     std::chrono::nanoseconds wait_{};
+    std::chrono::system_clock::time_point server_time_{};
     unsigned retries_ = 0;
     next_move next_ = next_move::start;
     call_end end_ = call_end::error;
@@ -169,6 +180,7 @@ private:
     bool logging_in_ = false;
     bool has_token_ = false;  // token_ holds a token this call fetched, to use on its next attempt
     bool renewed_ = false;    // a 401 was answered by logging in again: once per call
+    bool resigned_ = false;   // a 401 for the signature's date was answered by signing again: once per call
     bool done_ = false;
 };
 

@@ -12,6 +12,7 @@
 #include "modelarts/http.hpp"
 #include "modelarts/response.hpp"
 
+#include <chrono>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -66,6 +67,9 @@ public:
 
     /** @return the request to send, after a `send` step */
     const http_request& request() const noexcept { return machine_.request(); }
+
+    /** @return the time the service's answer was dated, after a `clock_skew` step */
+    std::chrono::system_clock::time_point server_time() const noexcept { return machine_.server_time(); }
 
     /** @return the call's facts so far */
     const diagnostics& facts() const noexcept { return machine_.facts(); }

@@ -39,6 +39,7 @@ MODELARTS_DECL std::optional<std::string> emulator::description(std::string_view
 MODELARTS_DECL http_response emulator::handle(const http_request& req)
 {
     http_response res = answer(req);
+    date(res);
     if (options_.keep_requests) requests_.push_back(req);  // after: `req` may be one of requests_
     return res;
 }
@@ -49,20 +50,33 @@ MODELARTS_DECL emulated_exchange emulator::exchange(const http_request& req)
     switch (f) {
     case fault::none: return {handle(req)};
     case fault::reset: return {{}, fault::reset};
-    case fault::bad_gateway: return {html_error(502, "Bad Gateway")};
-    case fault::service_unavailable: return {html_error(503, "Service Temporarily Unavailable")};
+    case fault::bad_gateway: return {date(html_error(502, "Bad Gateway"))};
+    case fault::service_unavailable: return {date(html_error(503, "Service Temporarily Unavailable"))};
     case fault::throttled:
     case fault::throttled_retry_after: {
         auto res = gateway_error(429, "APIGW.0308",
                                  "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute",
                                  next_request_id());
         if (f == fault::throttled_retry_after) res.headers.set("Retry-After", std::to_string(options_.faults.retry_after.count()));
-        return {std::move(res)};
+        return {date(std::move(res))};
     }
     case fault::delay: return {handle(req), fault::delay, options_.faults.delay};
     case fault::truncated_body: return {handle(req), fault::truncated_body};
     }
     return {handle(req)};
+}
+
+// Every answer says when it was made, as the gateway's do: a client learns its clock's offset from it.
+MODELARTS_DECL http_response& emulator::date(http_response& res) const
+{
+    res.headers.set("Date", detail::format_http_date(now()));
+    return res;
+}
+
+MODELARTS_DECL http_response emulator::date(http_response&& res) const
+{
+    date(res);
+    return std::move(res);
 }
 
 MODELARTS_DECL http_response emulator::answer_body_too_large(std::string_view target)

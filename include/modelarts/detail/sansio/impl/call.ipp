@@ -29,6 +29,7 @@ MODELARTS_DECL step call_machine::resume(const step_inputs& in)
     case next_move::attempt: return attempt(in);
     case next_move::wait: next_ = next_move::attempt; return {step::action::wait, wait_};
     case next_move::hand_token: next_ = next_move::attempt; return {step::action::token_received};
+    case next_move::correct_clock: next_ = next_move::attempt; return {step::action::clock_skew};
     case next_move::finish: break;
     }
     return {};
@@ -109,6 +110,13 @@ MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(cons
                 if (has_token_) next_ = next_move::hand_token;
                 else end_with(call_end::iam_refusal);
             }
+        } else if (auto server_time = outcome->status == 401 && !resigned_ ? refused_for_its_date(*outcome) : std::nullopt) {
+            // Our clock is off: sign again with the service's time, once, outside the retry policy.
+            resigned_ = true;
+            server_time_ = *server_time;
+            facts_.last_failure = {{}, 401};
+            next_ = next_move::correct_clock;
+            return std::chrono::nanoseconds(0);
         } else if (outcome->status == 401 && logs_in() && !renewed_) {  // the token died early: log in again, once
             renewed_ = true;
             has_token_ = false;
@@ -137,6 +145,18 @@ MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(cons
     wait_ = wait;
     next_ = next_move::wait;
     return wait;
+}
+
+// The service's time, when a signed request was refused because its date was too far from it: the
+// answer is dated (`Date`), and that date is more than `max_signing_skew` from the signature's.
+MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> call_machine::refused_for_its_date(const http_response& res) const noexcept
+{
+    const auto signed_at = signing::parse_sdk_date(call_.headers.get("X-Sdk-Date"));
+    const auto server_time = res.headers.find("Date") ? parse_http_date(*res.headers.find("Date")) : std::nullopt;
+    if (!signed_at || !server_time) return std::nullopt;
+    const auto off = *server_time > *signed_at ? *server_time - *signed_at : *signed_at - *server_time;
+    if (off <= max_signing_skew) return std::nullopt;  // refused for something else: the answer stands
+    return server_time;
 }
 
 MODELARTS_DECL void call_machine::end_with(call_end how, boost::system::error_code ec) noexcept
