@@ -1860,7 +1860,7 @@ MODELARTS_DECL std::string format_http_date(std::chrono::system_clock::time_poin
     const year_month_day ymd{day};
     const hh_mm_ss time{floor<seconds>(t - day)};
     const unsigned weekday_index = weekday{day}.iso_encoding() - 1;
-    char buf[32];
+    char buf[48];  // 29 bytes are written; GCC, not knowing the fields' ranges, reckons on up to 35
     std::snprintf(buf, sizeof buf, "%.3s, %02u %.3s %04d %02d:%02d:%02d GMT", http_date::days.data() + 3 * weekday_index,
                   static_cast<unsigned>(ymd.day()), http_date::months.data() + 3 * (static_cast<unsigned>(ymd.month()) - 1),
                   static_cast<int>(ymd.year()), static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
