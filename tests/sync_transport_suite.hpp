@@ -135,7 +135,7 @@ void transport_failures(Make make)
     const auto trickle_took = std::chrono::steady_clock::now() - trickle_start;
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error() == error::timeout);
-    CHECK(trickle_took >= std::chrono::milliseconds(400));
+    CHECK(trickle_took >= std::chrono::milliseconds(390));  // libcurl's timer ticks in whole milliseconds, and may end one early
     CHECK(trickle_took < std::chrono::seconds(2));
 
     net_support::full_listener full;

@@ -248,13 +248,13 @@ TEST_CASE("a file that cannot be read: exit 2, a message naming it, nothing on s
     }
 }
 
-TEST_CASE("a password session logs in once for the whole batch, even when its first line is bad")
+TEST_CASE("a password session logs in once for the whole batch: 16 updates start at once, and wait for one login")
 {
     modelarts::testing::emulator_server_options opts;
     opts.emulator.users = {{"frank", "SECRET-PW-6", "acme"}};
     modelarts::testing::emulator_server server(opts);
     server.start();
-    std::string input = "not json\n";  // answered at once, with no login: it must not open the window
+    std::string input = "not json\n";  // answered at once, with no login
     for (int i = 0; i < 40; ++i) input += line_for("182626", "logged in");
     write_file("login.jsonl", input);
     auto r = run("MODELARTS_USERNAME=frank MODELARTS_PASSWORD=SECRET-PW-6 MODELARTS_ACCOUNT=acme HUAWEICLOUD_SDK_IAM_ENDPOINT="

@@ -58,9 +58,10 @@ TEST_CASE("curl: the second call reuses the first call's connection")
     auto server = net_support::start_emulator();
     auto s = sync_transport_suite::make_session(curl_transport{}, server->endpoint());
     REQUIRE(modelarts::estimator{s, "182626"}.update_job_description("one").has_value());
-    CHECK(s.transport().last_new_connections() == 1);
+    CHECK(s.transport().connections_opened() == 1);
     REQUIRE(modelarts::estimator{s, "182626"}.update_job_description("two").has_value());
-    CHECK(s.transport().last_new_connections() == 0);
+    CHECK(s.transport().connections_opened() == 1);
+    CHECK(s.transport().handles() == 1);  // one call at a time: one handle
 }
 
 TEST_CASE("curl: the header list is kept while the headers stay the same, and rebuilt when they change")

@@ -339,9 +339,9 @@ modelarts::any_async_transport make_async_transport(boost::asio::io_context& ioc
 
 class batch {
 public:
-    batch(modelarts::session<modelarts::any_async_transport> s, bool logs_in, line_reader& in, const batch_arguments& args,
-          counters& c, std::function<void()> on_over)
-        : session_(std::move(s)), logs_in_(logs_in), in_(in), args_(args), counters_(c), on_over_(std::move(on_over)),
+    batch(modelarts::session<modelarts::any_async_transport> s, line_reader& in, const batch_arguments& args, counters& c,
+          std::function<void()> on_over)
+        : session_(std::move(s)), in_(in), args_(args), counters_(c), on_over_(std::move(on_over)),
           window_limit_(4 * args.concurrency)
     {
     }
@@ -355,13 +355,6 @@ public:
     int read_error() const noexcept { return in_.error(); }
 
 private:
-    // One password login for the whole batch: until the first sent update is answered, one at a
-    // time. (Bad lines are answered too, without a login, so they cannot open the window.)
-    unsigned in_flight_limit() const
-    {
-        return logs_in_ && sent_answered_ == 0 ? 1 : args_.concurrency;
-    }
-
     // Writes what is ready, then reads while there is room; again until neither moves.
     void pump()
     {
@@ -371,7 +364,7 @@ private:
                 std::fwrite(window_.front().data(), 1, window_.front().size(), stdout);
                 wrote = true;
             }
-            if (input_over_ || in_flight_ >= in_flight_limit() || window_.size() >= window_limit_) break;
+            if (input_over_ || in_flight_ >= args_.concurrency || window_.size() >= window_limit_) break;
             read_one();
         }
         // Flushed when nothing else is pending or 50 ms have passed: a reader sees lines promptly,
@@ -415,7 +408,6 @@ private:
         auto done = [this, seq, line, id = std::optional<std::string>(job_id), diag = std::move(diag)](
                         modelarts::result<modelarts::update_result> r) {
             --in_flight_;
-            ++sent_answered_;
             if (!r) answer(seq, error_output(line, id, r.error()), 2);
             else answer(seq, verdict_output(line, id, *r, *diag), r->is_success ? 0 : 1);
             pump();
@@ -435,7 +427,6 @@ private:
     }
 
     modelarts::session<modelarts::any_async_transport> session_;
-    const bool logs_in_;  // password credentials: the first update logs in
     line_reader& in_;
     const batch_arguments& args_;
     counters& counters_;
@@ -446,7 +437,6 @@ private:
     std::uint64_t line_number_ = 0;  // of the last line read, blank ones included
     std::uint64_t lines_ = 0;        // lines that get an output line
     unsigned in_flight_ = 0;
-    std::uint64_t sent_answered_ = 0;  // sent updates that have their answer
     bool input_over_ = false;
     bool unflushed_ = false;
     std::chrono::steady_clock::time_point flushed_at_{};
@@ -482,7 +472,6 @@ int run_batch(modelarts::session_options options, const batch_arguments& args, m
         if (user) user(a);
     };
 
-    const bool logs_in = std::holds_alternative<modelarts::password_credentials>(options.auth);
     boost::asio::io_context ioc(1);
     auto transport = make_async_transport(ioc, emulator);
     auto session = modelarts::make_session(std::move(transport), std::move(options));
@@ -493,7 +482,7 @@ int run_batch(modelarts::session_options options, const batch_arguments& args, m
 
     line_reader reader(fd);
     progress_line progress(ioc, counts, show_progress);
-    batch b(std::move(*session), logs_in, reader, args, counts, [&progress] { progress.finish(); });
+    batch b(std::move(*session), reader, args, counts, [&progress] { progress.finish(); });
     progress.start();
     boost::asio::post(ioc, [&b] { b.start(); });
     ioc.run();  // until the last line is written and the progress timer stopped

@@ -40,6 +40,8 @@
 #include "modelarts/session.hpp"
 #include "modelarts/transport.hpp"
 
+#include <boost/asio/append.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/error.hpp>
@@ -47,11 +49,59 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <utility>
 
 namespace modelarts {
 
 namespace detail {
+
+// Why a call parked while another call logged in goes on.
+struct login_wake {
+    enum class reason { ended, deadline, cancelled } why;
+    login_outcome outcome = {};  // for `ended`
+};
+
+// A call parked while another call of its session logs in. Whichever comes first, the login's end,
+// the call's deadline or its cancellation, takes the operation and posts it to its executor; the
+// others find it gone. A wake that comes before the operation is parked is kept for it.
+template <class Self>
+struct parked_call {
+    std::mutex mutex;
+    std::optional<Self> self;
+    std::optional<login_wake> early;
+
+    void wake(login_wake w)
+    {
+        std::optional<Self> taken;
+        {
+            std::lock_guard lock(mutex);
+            if (!self) {
+                if (!early) early = std::move(w);
+                return;
+            }
+            taken.emplace(std::move(*self));  // an Asio operation moves, but is not assigned
+            self.reset();
+        }
+        boost::asio::post(boost::asio::append(std::move(*taken), std::move(w)));
+    }
+
+    // Parks `s`; or, when a wake came first, posts it at once.
+    void park(Self&& s)
+    {
+        std::optional<login_wake> w;
+        {
+            std::lock_guard lock(mutex);
+            if (!early) {
+                self.emplace(std::move(s));
+                return;
+            }
+            w.swap(early);
+        }
+        boost::asio::post(boost::asio::append(std::move(s), std::move(*w)));
+    }
+};
 
 // The body of `async_compose`: one operation driven by the transport and an Asio timer. `self`
 // is handed to every inner operation, so they see the handler's associators.
@@ -61,6 +111,7 @@ struct asio_call {
     sansio::operation<Parse> op;
     diagnostics* diag;
     std::unique_ptr<boost::asio::steady_timer> timer = {};  // on the heap: `self` moves while it waits
+    login_duty duty = {};
     bool posted = false;
 
     template <class Self>
@@ -94,8 +145,36 @@ struct asio_call {
         advance(self, op.resume(in), in);
     }
 
+    template <class Self>
+    void operator()(Self& self, login_wake w)  // parked: the login ended, or the deadline came, or the call was cancelled
+    {
+        if (timer) timer->cancel();  // the deadline, when it was armed
+        if (w.why == login_wake::reason::cancelled || self.cancelled() != boost::asio::cancellation_type::none) return aborted(self);
+        const auto in = state().inputs();
+        if (w.why == login_wake::reason::deadline) return advance(self, op.login_failed(nullptr, error::timeout), in);
+        if (!w.outcome.join_again()) return advance(self, op.login_failed(w.outcome.refusal.get(), w.outcome.error), in);
+        advance(self, sansio::step{sansio::step::action::need_token}, in);
+    }
+
 private:
     session_state& state() const noexcept { return access::state(session_); }
+
+    // Waits for the login under way: arms the deadline and the cancellation first, so that the
+    // operation, once parked, is never touched here again (a wake may take it on another thread).
+    template <class Self>
+    void park(Self& self, std::shared_ptr<parked_call<Self>> p, const sansio::step_inputs& in)
+    {
+        if (const auto left = op.time_left(in); left != std::chrono::nanoseconds::max()) {
+            if (!timer) timer = std::make_unique<boost::asio::steady_timer>(session_.transport().get_executor());
+            timer->expires_after(left);
+            timer->async_wait([p](boost::system::error_code ec) {
+                if (!ec) p->wake({login_wake::reason::deadline});
+            });
+        }
+        if (auto slot = boost::asio::get_associated_cancellation_slot(self); slot.is_connected())
+            slot.assign([p](boost::asio::cancellation_type) { p->wake({login_wake::reason::cancelled}); });
+        p->park(std::move(self));
+    }
 
     // `in`: the clocks as read for `step`, good until time passes.
     template <class Self>
@@ -111,9 +190,19 @@ private:
                 if (!timer) timer = std::make_unique<boost::asio::steady_timer>(session_.transport().get_executor());
                 timer->expires_after(step.duration);
                 return timer->async_wait(std::move(self));
-            case action::need_token: step = op.use_token(state().held_token(), in); break;
+            case action::need_token: {
+                std::shared_ptr<parked_call<Self>> p;
+                const auto ticket = state().logins.join([&](const iam_token& held) { return op.token_usable(held, in); }, [&] {
+                    p = std::make_shared<parked_call<Self>>();
+                    return [p](const login_outcome& o) { p->wake({login_wake::reason::ended, o}); };
+                });
+                if (ticket.what == login_flight::role::wait) return park(self, std::move(p), in);
+                if (ticket.what == login_flight::role::log_in) duty.take(state().logins);
+                step = op.use_token(ticket.token.get(), in);
+                break;
+            }
             case action::token_received:
-                state().keep_token(op.received_token());
+                duty.land(op.received_token());
                 step = op.resume(in);
                 break;
             case action::clock_skew:
@@ -122,6 +211,7 @@ private:
                 break;
             case action::done:
                 timer.reset();
+                duty.fail(op.refusal(), op.error());  // when it was logging in for the others
                 return self.complete(op.take_result(diag));
             }
         }
@@ -131,6 +221,7 @@ private:
     void aborted(Self& self)
     {
         timer.reset();
+        duty.abandon();  // a login it was making: a waiter takes it over
         if (diag) *diag = op.facts();  // what the call did before it was cancelled
         self.complete(typename sansio::operation<Parse>::result_type(boost::system::error_code(boost::asio::error::operation_aborted)));
     }

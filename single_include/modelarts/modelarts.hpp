@@ -2821,25 +2821,25 @@ MODELARTS_DECL result<std::string> iam_endpoint(std::string_view region)
 /**
  * @file detail/session_state.hpp
  * What a session holds but its transport: checked once, shared by every copy of the session and
- * every object made from it. The drivers read the clocks, the observer and the IAM token here,
- * and hand the call machine what it needs.
+ * every object made from it, and safe for concurrent calls. The drivers read the clocks, the
+ * observer and the IAM token here, and hand the call machine what it needs.
  */
 #ifndef MODELARTS_DETAIL_SESSION_STATE_HPP
 #define MODELARTS_DETAIL_SESSION_STATE_HPP
 
 
-// ---- begin modelarts/detail/sansio/call.hpp ----
+// ---- begin modelarts/detail/login_flight.hpp ----
 /**
- * @file detail/sansio/call.hpp
- * One call, written once, as a sans-I/O state machine (as Boost.MySQL's algorithms and h11):
- * authenticate each attempt, log in through IAM when the credentials need a token, send, retry
- * with backoff under a deadline. It reads no clock, calls no user code but the retry policy's
- * decision, and writes no shared state: the driver passes the clocks in, does what each step
- * says, hands back each outcome, and acts on the events (an attempt finished, a token is needed,
- * a token was issued). The sync driver, the callback driver and the Asio adapter drive it alike.
+ * @file detail/login_flight.hpp
+ * A session's IAM token, fetched by one call at a time (single flight), however many threads and
+ * calls in flight share the session. A call that needs the token joins the flight: it uses the
+ * token held when it may, logs in itself when no login is under way, or else waits for the login
+ * under way. The call that logs in says how it ended, and every waiter is told at once: they take
+ * the new token, or end as the login ended. The call machine stays free of all this: the drivers
+ * join, wait and report.
  */
-#ifndef MODELARTS_DETAIL_SANSIO_CALL_HPP
-#define MODELARTS_DETAIL_SANSIO_CALL_HPP
+#ifndef MODELARTS_DETAIL_LOGIN_FLIGHT_HPP
+#define MODELARTS_DETAIL_LOGIN_FLIGHT_HPP
 
 
 // ---- begin modelarts/iam.hpp ----
@@ -3528,6 +3528,222 @@ MODELARTS_DECL result<iam_token> parse_iam_token_response(const http_response& r
 #endif
 // ---- end modelarts/iam.hpp ----
 
+#include <boost/system/error_code.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace modelarts::detail {
+
+/** How a login that other calls waited for ended. */
+struct login_outcome {
+    std::shared_ptr<const iam_token> refusal;  ///< IAM refused: the waiters end with its refusal
+    boost::system::error_code error;           ///< the login failed without a refusal: the waiters end with this
+    /** @return true when the waiters should join again: a token was issued, or the login was abandoned */
+    bool join_again() const noexcept { return !refusal && !error; }
+};
+
+/** The session's token and the login under way, if any. Safe for concurrent use. */
+class login_flight {
+public:
+    /** Told, once, how the login it waited for ended; called by the thread that ends it, no lock held. */
+    using waiter = std::function<void(const login_outcome&)>;
+
+    /** What a call that joined does. */
+    enum class role {
+        use,     ///< use `token`
+        log_in,  ///< log in, then `land` or `fail` (or `abandon`)
+        wait,    ///< the waiter will be called
+    };
+
+    /** A call's part in the flight. */
+    struct ticket {
+        role what;                               ///< what to do
+        std::shared_ptr<const iam_token> token;  ///< for `use`: the token
+    };
+
+    /**
+     * @param usable whether the calling call may use a token: `bool(const iam_token&)`, called under the lock
+     * @param make_waiter makes the waiter, only when the call is to wait: `waiter()`
+     * @return the call's part
+     */
+    template <class Usable, class MakeWaiter>
+    ticket join(const Usable& usable, MakeWaiter&& make_waiter)
+    {
+        std::lock_guard lock(mutex_);
+        if (token_ && usable(*token_)) return {role::use, token_};
+        if (!in_flight_) {
+            in_flight_ = true;
+            return {role::log_in, nullptr};
+        }
+        waiters_.push_back(std::forward<MakeWaiter>(make_waiter)());
+        return {role::wait, nullptr};
+    }
+
+    /** The login succeeded: the session holds `issued`, and the waiters join again. @param issued the token */
+    void land(const iam_token& issued)
+    {
+        auto token = std::make_shared<const iam_token>(issued);
+        end({}, &token);
+    }
+
+    /**
+     * The login failed: every waiter ends with its refusal or error.
+     * @param refusal IAM's refusal, or null
+     * @param ec else, the error
+     */
+    void fail(const iam_token* refusal, boost::system::error_code ec)
+    {
+        end({refusal ? std::make_shared<const iam_token>(*refusal) : nullptr, refusal ? boost::system::error_code() : ec}, nullptr);
+    }
+
+    /** The login was given up without an outcome (its call was cancelled): the waiters join again, and one logs in. */
+    void abandon() { end({}, nullptr); }
+
+    /** @return the token held, or null */
+    std::shared_ptr<const iam_token> held() const
+    {
+        std::lock_guard lock(mutex_);
+        return token_;
+    }
+
+    /** @return true while a call logs in */
+    bool in_flight() const
+    {
+        std::lock_guard lock(mutex_);
+        return in_flight_;
+    }
+
+    /** @return how many calls wait for the login under way */
+    std::size_t waiting() const
+    {
+        std::lock_guard lock(mutex_);
+        return waiters_.size();
+    }
+
+private:
+    void end(const login_outcome& outcome, std::shared_ptr<const iam_token>* issued)
+    {
+        std::vector<waiter> told;
+        {
+            std::lock_guard lock(mutex_);
+            if (issued) token_ = std::move(*issued);
+            in_flight_ = false;
+            told.swap(waiters_);
+        }
+        for (auto& w : told) w(outcome);
+    }
+
+    mutable std::mutex mutex_;
+    std::shared_ptr<const iam_token> token_;
+    std::vector<waiter> waiters_;
+    bool in_flight_ = false;
+};
+
+/**
+ * What the call that logs in owes the others: to say how its login ended. Destroyed still owing
+ * (its call was cancelled, or dropped by its transport), it abandons the login, and a waiter takes
+ * it over.
+ */
+class login_duty {
+public:
+    login_duty() = default;
+    login_duty(login_duty&& other) noexcept : flight_(std::exchange(other.flight_, nullptr)) {}
+    login_duty& operator=(login_duty&&) = delete;
+    ~login_duty() { abandon(); }
+
+    /** @param flight the flight this call now logs in for */
+    void take(login_flight& flight) noexcept { flight_ = &flight; }
+
+    /** @return true while the call logs in for the others */
+    bool owed() const noexcept { return flight_ != nullptr; }
+
+    /** @param issued the token IAM issued: the session holds it */
+    void land(const iam_token& issued)
+    {
+        if (auto* f = std::exchange(flight_, nullptr)) f->land(issued);
+    }
+
+    /** @param refusal IAM's refusal, or null @param ec else, the error */
+    void fail(const iam_token* refusal, boost::system::error_code ec)
+    {
+        if (auto* f = std::exchange(flight_, nullptr)) f->fail(refusal, ec);
+    }
+
+    /** Gives the login up without an outcome, if it was owed: a waiter makes it instead. */
+    void abandon()
+    {
+        if (auto* f = std::exchange(flight_, nullptr)) f->abandon();
+    }
+
+private:
+    login_flight* flight_ = nullptr;
+};
+
+/** A blocking call's wait for a login: its end, or the call's deadline. */
+class login_wait {
+public:
+    /** @return the waiter to hand to `login_flight::join` */
+    login_flight::waiter waiter()
+    {
+        return [s = state_](const login_outcome& o) {
+            {
+                std::lock_guard lock(s->mutex);
+                s->outcome = o;
+            }
+            s->ended.notify_one();
+        };
+    }
+
+    /**
+     * Blocks until the login ends, or for at most `left`.
+     * @param left the time the call has left (`nanoseconds::max()`: no deadline)
+     * @return how the login ended; nothing when the time ran out first
+     */
+    std::optional<login_outcome> wait_for(std::chrono::nanoseconds left)
+    {
+        std::unique_lock lock(state_->mutex);
+        const auto ended = [this] { return state_->outcome.has_value(); };
+        if (left == std::chrono::nanoseconds::max()) state_->ended.wait(lock, ended);
+        else state_->ended.wait_for(lock, left, ended);
+        return state_->outcome;
+    }
+
+private:
+    struct state {
+        std::mutex mutex;
+        std::condition_variable ended;
+        std::optional<login_outcome> outcome;
+    };
+    std::shared_ptr<state> state_ = std::make_shared<state>();  // the waiter may outlive the wait: a call past its deadline
+};
+
+} // namespace modelarts::detail
+
+#endif
+// ---- end modelarts/detail/login_flight.hpp ----
+
+// ---- begin modelarts/detail/sansio/call.hpp ----
+/**
+ * @file detail/sansio/call.hpp
+ * One call, written once, as a sans-I/O state machine (as Boost.MySQL's algorithms and h11):
+ * authenticate each attempt, log in through IAM when the credentials need a token, send, retry
+ * with backoff under a deadline. It reads no clock, calls no user code but the retry policy's
+ * decision, and writes no shared state: the driver passes the clocks in, does what each step
+ * says, hands back each outcome, and acts on the events (an attempt finished, a token is needed,
+ * a token was issued). The sync driver, the callback driver and the Asio adapter drive it alike.
+ */
+#ifndef MODELARTS_DETAIL_SANSIO_CALL_HPP
+#define MODELARTS_DETAIL_SANSIO_CALL_HPP
+
+
 // ---- begin modelarts/retry.hpp ----
 /**
  * @file retry.hpp
@@ -3791,7 +4007,7 @@ struct call_settings {
  * for (;;) switch (st.what) {
  * case step::action::send: { auto o = send(m.request(), st.duration); report(m.on_response(o, inputs()), o); st = m.resume(inputs()); break; }
  * case step::action::wait: sleep(st.duration); st = m.resume(inputs()); break;
- * case step::action::need_token: st = m.use_token(held_token(), inputs()); break;
+ * case step::action::need_token: st = m.use_token(held_token(), inputs()); break;  // or wait for another call's login
  * case step::action::token_received: hold(m.received_token()); st = m.resume(inputs()); break;
  * case step::action::done: return m.end();
  * }
@@ -3823,6 +4039,28 @@ public:
      * @return the next step (`send`: the call with the token, or the IAM login)
      */
     [[nodiscard]] MODELARTS_DECL step use_token(const iam_token* held, const step_inputs& in);
+
+    /**
+     * @param held a token the session holds
+     * @param in the clocks now
+     * @return true when `use_token(&held, in)` would send with it rather than log in
+     */
+    [[nodiscard]] MODELARTS_DECL bool token_usable(const iam_token& held, const step_inputs& in) const noexcept;
+
+    /**
+     * Ends the call as a login it waited for, made by another call of the session, ended: after
+     * `need_token`, instead of `use_token`.
+     * @param refusal IAM's refusal, or null
+     * @param ec when there is no refusal: why the login failed
+     * @return `done`
+     */
+    MODELARTS_DECL step login_failed(const iam_token* refusal, boost::system::error_code ec);
+
+    /**
+     * @param in the clocks now
+     * @return the time left before the call's deadline (`nanoseconds::max()`: none; 0: past it)
+     */
+    [[nodiscard]] MODELARTS_DECL std::chrono::nanoseconds time_left(const step_inputs& in) const noexcept;
 
     /**
      * Feeds the outcome of the last `send` step; then `resume`.
@@ -3865,6 +4103,7 @@ private:
     MODELARTS_DECL step send_now(const step_inputs& in);
     MODELARTS_DECL step log_in(const step_inputs& in);
     MODELARTS_DECL std::optional<std::chrono::nanoseconds> decide(const result<http_response>& outcome, const step_inputs& in);
+    MODELARTS_DECL void read_login(const http_response& answer);
     MODELARTS_DECL void end_with(call_end how, boost::system::error_code ec = {}) noexcept;
     MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> refused_for_its_date(const http_response& res) const noexcept;
     bool logs_in() const noexcept { return settings_.auth && std::holds_alternative<password_credentials>(*settings_.auth); }
@@ -3924,16 +4163,45 @@ MODELARTS_DECL step call_machine::resume(const step_inputs& in)
         return attempt(in);
     case next_move::attempt: return attempt(in);
     case next_move::wait: next_ = next_move::attempt; return {step::action::wait, wait_};
-    case next_move::hand_token: next_ = next_move::attempt; return {step::action::token_received};
+    case next_move::hand_token:
+        next_ = next_move::attempt;
+        logging_in_ = false;
+        return {step::action::token_received};
     case next_move::correct_clock: next_ = next_move::attempt; return {step::action::clock_skew};
     case next_move::finish: break;
     }
     return {};
 }
 
+MODELARTS_DECL bool call_machine::token_usable(const iam_token& held, const step_inputs& in) const noexcept
+{
+    return in.wall + token_refresh_margin < held.expires_at && held.token != refused_token_;
+}
+
+MODELARTS_DECL step call_machine::login_failed(const iam_token* refusal, boost::system::error_code ec)
+{
+    if (refusal) {
+        token_ = *refusal;
+        end_with(call_end::iam_refusal);
+    } else {
+        end_with(call_end::error, ec);
+    }
+    return {};
+}
+
+MODELARTS_DECL std::chrono::nanoseconds call_machine::time_left(const step_inputs& in) const noexcept
+{
+    if (deadline_ == time_point::max()) return std::chrono::nanoseconds::max();
+    return in.now >= deadline_ ? std::chrono::nanoseconds(0) : std::chrono::nanoseconds(deadline_ - in.now);
+}
+
 MODELARTS_DECL step call_machine::use_token(const iam_token* held, const step_inputs& in)
 {
-    if (held && in.wall + token_refresh_margin < held->expires_at && held->token != refused_token_) {
+    if (in.now >= deadline_) {  // it may have waited for another call's login
+        end_with(call_end::error, error::timeout);
+        return {};
+    }
+    if (held && token_usable(*held, in)) {
         call_.headers.set("X-Auth-Token", held->token);
         return send_now(in);
     }
@@ -3955,8 +4223,8 @@ MODELARTS_DECL step call_machine::attempt(const step_inputs& in)
         end_with(call_end::error, error::timeout);
         return {};
     }
-    logging_in_ = false;
     if (logs_in()) {
+        if (logging_in_) return log_in(in);  // IAM failed for a moment: the login is tried again, by this call
         if (!has_token_) return {step::action::need_token};
         call_.headers.set("X-Auth-Token", token_.token);
     } else {
@@ -3996,16 +4264,8 @@ MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(cons
     if (!transient) {
         if (!outcome) {
             end_with(call_end::error, outcome.error());
-        } else if (logging_in_) {  // IAM's answer, read by IAM's parser
-            auto token = parse_iam_token_response(*outcome);
-            if (!token) {
-                end_with(call_end::error, token.error());
-            } else {
-                token_ = std::move(*token);
-                has_token_ = token_.is_success;
-                if (has_token_) next_ = next_move::hand_token;
-                else end_with(call_end::iam_refusal);
-            }
+        } else if (logging_in_) {
+            read_login(*outcome);
         } else if (auto server_time = outcome->status == 401 && !resigned_ ? refused_for_its_date(*outcome) : std::nullopt) {
             // Our clock is off: sign again with the service's time, once, outside the retry policy.
             resigned_ = true;
@@ -4033,7 +4293,8 @@ MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(cons
             if (auto asked = parse_retry_after(*header, in.wall)) wait = *asked;
     const bool out_of_attempts = !settings_.can_wait || retries_ + 1 >= retry.max_attempts;
     if (out_of_attempts || (deadline_ != time_point::max() && std::chrono::nanoseconds(deadline_ - in.now) <= wait)) {
-        if (outcome) end_with(call_end::service_answer);  // the last answer stands
+        if (outcome && logging_in_) read_login(*outcome);  // IAM's last answer stands, as IAM's
+        else if (outcome) end_with(call_end::service_answer);  // the last answer stands
         else end_with(call_end::error, outcome.error());
         return std::nullopt;
     }
@@ -4041,6 +4302,20 @@ MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(cons
     wait_ = wait;
     next_ = next_move::wait;
     return wait;
+}
+
+// IAM's answer, read by IAM's parser: a token to hand over, a refusal, or an error.
+MODELARTS_DECL void call_machine::read_login(const http_response& answer)
+{
+    auto token = parse_iam_token_response(answer);
+    if (!token) {
+        end_with(call_end::error, token.error());
+        return;
+    }
+    token_ = std::move(*token);
+    has_token_ = token_.is_success;
+    if (has_token_) next_ = next_move::hand_token;
+    else end_with(call_end::iam_refusal);
 }
 
 // The service's time, when a signed request was refused because its date was too far from it: the
@@ -4476,8 +4751,8 @@ struct session_state {
     sleep_function sleep;
     random_function random_source;
     attempt_observer on_attempt;
-    std::uint64_t seed;
-    std::optional<iam_token> token;  // password sessions: the last token IAM gave
+    std::atomic<std::uint64_t> seed;  // the default jitter: splitmix64's state, stepped atomically
+    login_flight logins;              // password sessions: the token, fetched by one call at a time
     // How far the service's clock is ahead of `clock` (behind: negative), learnt from an answer
     // that refused a signature for its date; every later signature and expiry check uses it.
     std::atomic<std::chrono::system_clock::rep> clock_offset{0};
@@ -4489,7 +4764,14 @@ struct session_state {
     {
         return {monotonic_clock ? monotonic_clock() : std::chrono::steady_clock::now(),
                 uncorrected_wall() + std::chrono::system_clock::duration(clock_offset.load(std::memory_order_relaxed)),
-                random_source ? random_source() : splitmix64(seed)};
+                random_source ? random_source() : next_random()};
+    }
+
+    // splitmix64, its state stepped by one atomic add, so that concurrent calls draw different values.
+    std::uint64_t next_random() noexcept
+    {
+        std::uint64_t state = seed.fetch_add(0x9e3779b97f4a7c15ULL, std::memory_order_relaxed);
+        return splitmix64(state);
     }
 
     // The service dated an answer `server_time`: from now on, the wall clock reads as its does.
@@ -4503,9 +4785,6 @@ struct session_state {
     {
         return {&auth, &retry, location.project_id(), can_wait};
     }
-
-    const iam_token* held_token() const noexcept { return token ? &*token : nullptr; }
-    void keep_token(const iam_token& issued) { token = issued; }
 
     // Tells the observer, if any, of an attempt that ended.
     void report(const sansio::finished_attempt& a, const http_request& sent, const result<http_response>& outcome) const
@@ -4862,6 +5141,21 @@ public:
     /** @param held the session's token, or null @param in the clocks now @return the next step */
     [[nodiscard]] step use_token(const iam_token* held, const step_inputs& in) { return machine_.use_token(held, in); }
 
+    /** @param held a token the session holds @param in the clocks now @return true when the call would use it */
+    [[nodiscard]] bool token_usable(const iam_token& held, const step_inputs& in) const noexcept { return machine_.token_usable(held, in); }
+
+    /** @param refusal IAM's refusal, or null @param ec else, the login's error @return `done` */
+    step login_failed(const iam_token* refusal, boost::system::error_code ec) { return machine_.login_failed(refusal, ec); }
+
+    /** @param in the clocks now @return the time left before the call's deadline */
+    [[nodiscard]] std::chrono::nanoseconds time_left(const step_inputs& in) const noexcept { return machine_.time_left(in); }
+
+    /** @return after `done`: IAM's refusal, when the call ended with one, else null */
+    const iam_token* refusal() const noexcept { return machine_.end() == call_end::iam_refusal ? &machine_.iam_refusal() : nullptr; }
+
+    /** @return after `done`: the error the call ended with, if any */
+    boost::system::error_code error() const noexcept { return machine_.error(); }
+
     /**
      * Feeds the outcome of the last `send` step, and parses it when it is the call's answer.
      * @param outcome the answer, whatever its status, or the transport's error
@@ -4960,9 +5254,16 @@ private:
                     });
                 }
                 return;  // unreachable without a timer: such operations never wait
-            case action::need_token: step = op_.use_token(state().held_token(), in); break;
+            case action::need_token: {
+                const auto ticket = state().logins.join([&](const iam_token& held) { return op_.token_usable(held, in); },
+                                                        [&] { return waiter(self); });
+                if (ticket.what == login_flight::role::wait) return;  // the waiter goes on
+                if (ticket.what == login_flight::role::log_in) duty_.take(state().logins);
+                step = op_.use_token(ticket.token.get(), in);
+                break;
+            }
             case action::token_received:
-                state().keep_token(op_.received_token());
+                duty_.land(op_.received_token());
                 step = op_.resume(in);
                 break;
             case action::clock_skew:
@@ -4970,12 +5271,24 @@ private:
                 step = op_.resume(state().inputs());  // signed again with the corrected time
                 break;
             case action::done: {
+                duty_.fail(op_.refusal(), op_.error());  // when it was logging in for the others
                 Handler h = std::move(handler_);
                 h(op_.take_result(diag_));
                 return;
             }
             }
         }
+    }
+
+    // Goes on when the login another call is making ends, on the thread that ends it. Without a
+    // timer to cancel, the wait is not cut short at the deadline: the call ends at once after it.
+    static login_flight::waiter waiter(const std::shared_ptr<callback_call>& self)
+    {
+        return [self](const login_outcome& o) {
+            const auto in = self->state().inputs();
+            const auto next = o.join_again() ? sansio::step{action::need_token} : self->op_.login_failed(o.refusal.get(), o.error);
+            self->advance(self, next, in);
+        };
     }
 
     void answered(const std::shared_ptr<callback_call>& self, const result<http_response>& outcome)
@@ -4990,6 +5303,7 @@ private:
     sansio::operation<Parse> op_;
     diagnostics* diag_;
     Handler handler_;
+    login_duty duty_;
 };
 
 } // namespace modelarts::detail
@@ -5136,10 +5450,34 @@ template class operation<update_parser>;  // declared `extern` in update.hpp for
 #define MODELARTS_DETAIL_SYNC_DRIVER_HPP
 
 
+#include <optional>
+
 namespace modelarts::detail {
 
 // The sync driver sleeps between attempts, so its calls may wait (call_settings::can_wait).
 inline constexpr bool sync_driver_waits = true;
+
+// `need_token`, in a blocking call: the session's token; or this call's own login, for every call
+// that needs one meanwhile; or, when another call is logging in, the end of that login, waited for
+// within this call's deadline. `in` is read again after a wait.
+template <class Parse>
+[[nodiscard]] sansio::step join_login(session_state& state, sansio::operation<Parse>& op, sansio::step_inputs& in, login_duty& duty)
+{
+    for (;;) {
+        std::optional<login_wait> wait;
+        const auto ticket = state.logins.join([&](const iam_token& held) { return op.token_usable(held, in); },
+                                              [&] { return wait.emplace().waiter(); });
+        switch (ticket.what) {
+        case login_flight::role::use: return op.use_token(ticket.token.get(), in);
+        case login_flight::role::log_in: duty.take(state.logins); return op.use_token(nullptr, in);
+        case login_flight::role::wait: break;
+        }
+        const auto outcome = wait->wait_for(op.time_left(in));
+        in = state.inputs();
+        if (!outcome) return op.login_failed(nullptr, error::timeout);
+        if (!outcome->join_again()) return op.login_failed(outcome->refusal.get(), outcome->error);
+    }
+}
 
 template <class Transport, class Parse>
 [[nodiscard]] typename sansio::operation<Parse>::result_type run_sync(const session<Transport>& s, sansio::operation<Parse>& op,
@@ -5147,6 +5485,7 @@ template <class Transport, class Parse>
 {
     using action = sansio::step::action;
     session_state& state = access::state(s);
+    login_duty duty;
     auto in = state.inputs();  // read again only after time passed: an exchange or a wait
     auto step = op.resume(in);
     for (;;) {
@@ -5164,9 +5503,9 @@ template <class Transport, class Parse>
             in = state.inputs();
             step = op.resume(in);
             break;
-        case action::need_token: step = op.use_token(state.held_token(), in); break;
+        case action::need_token: step = join_login(state, op, in, duty); break;
         case action::token_received:
-            state.keep_token(op.received_token());
+            duty.land(op.received_token());
             step = op.resume(in);
             break;
         case action::clock_skew:
@@ -5174,7 +5513,9 @@ template <class Transport, class Parse>
             in = state.inputs();  // signed again with the corrected time
             step = op.resume(in);
             break;
-        case action::done: return op.take_result(diag);
+        case action::done:
+            duty.fail(op.refusal(), op.error());  // when it was logging in for the others
+            return op.take_result(diag);
         }
     }
 }
@@ -5496,6 +5837,7 @@ inline constexpr const char* version_string = BOOST_STRINGIZE(MODELARTS_VERSION_
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -5600,7 +5942,8 @@ struct emulated_version {
 };
 
 /**
- * The emulated service. Not safe for concurrent use: a server serialises calls to `handle`.
+ * The emulated service. Safe for concurrent use: requests are answered one at a time, in the
+ * order they take its lock; read `requests()` while none is being answered.
  *
  * @code
  * modelarts::testing::emulator em;   // v1 job 182626 with two versions, and one v2 job
@@ -5658,7 +6001,11 @@ public:
     const std::vector<http_request>& requests() const noexcept { return requests_; }
 
     /** Forgets the requests handled so far. */
-    void clear_requests() noexcept { requests_.clear(); }
+    void clear_requests()
+    {
+        std::lock_guard lock(mutex_);
+        requests_.clear();
+    }
 
     /**
      * Answers a request as the service (and its API gateway) would.
@@ -5676,14 +6023,22 @@ public:
     MODELARTS_DECL emulated_exchange exchange(const http_request& req);
 
     /** @return how many requests `exchange` has seen */
-    std::uint64_t exchanges() const noexcept { return exchanges_; }
+    std::uint64_t exchanges() const
+    {
+        std::lock_guard lock(mutex_);
+        return exchanges_;
+    }
 
     /**
      * Answers a request that cannot even be expressed as an `http_request` (a method other than
      * GET, PUT or POST), as the gateway does: 404 APIGW.0101.
      * @return the answer
      */
-    http_response answer_unknown_api() { return gateway_error(404, "APIGW.0101", unknown_api_message, next_request_id()); }
+    http_response answer_unknown_api()
+    {
+        std::lock_guard lock(mutex_);
+        return gateway_error(404, "APIGW.0101", unknown_api_message, next_request_id());
+    }
 
     /** The largest request body the service reads: 12 MB. */
     static constexpr std::size_t max_body_size = 12 * 1024 * 1024;
@@ -5697,6 +6052,7 @@ public:
     MODELARTS_DECL http_response answer_body_too_large(std::string_view target);
 
 private:
+    MODELARTS_DECL http_response handle_locked(const http_request& req);
     MODELARTS_DECL http_response answer(const http_request& req);
 
     static constexpr std::string_view unknown_api_message =
@@ -5745,6 +6101,7 @@ private:
     MODELARTS_DECL http_response list_versions(const std::string& job_id, const job& j, std::string_view query,
                                                const std::string& request_id) const;
 
+    mutable std::mutex mutex_;  // held by every public member that reads or writes what follows
     emulator_options options_;
     std::map<std::string, job, std::less<>> jobs_;
     std::vector<http_request> requests_;
@@ -5825,22 +6182,31 @@ namespace modelarts::testing {
 MODELARTS_DECL void emulator::add_v1_job(std::int64_t job_id, std::string job_name, std::string description,
                                          std::vector<emulated_version> versions)
 {
+    std::lock_guard lock(mutex_);
     jobs_[std::to_string(job_id)] = job{std::move(job_name), std::move(description), std::move(versions), true};
 }
 
 MODELARTS_DECL void emulator::add_v2_job(std::string job_id, std::string description)
 {
+    std::lock_guard lock(mutex_);
     jobs_[std::move(job_id)] = job{"", std::move(description), {}, false};
 }
 
 MODELARTS_DECL std::optional<std::string> emulator::description(std::string_view job_id) const
 {
+    std::lock_guard lock(mutex_);
     auto it = jobs_.find(std::string(job_id));
     if (it == jobs_.end()) return std::nullopt;
     return it->second.description;
 }
 
 MODELARTS_DECL http_response emulator::handle(const http_request& req)
+{
+    std::lock_guard lock(mutex_);
+    return handle_locked(req);
+}
+
+MODELARTS_DECL http_response emulator::handle_locked(const http_request& req)
 {
     http_response res = answer(req);
     date(res);
@@ -5850,9 +6216,10 @@ MODELARTS_DECL http_response emulator::handle(const http_request& req)
 
 MODELARTS_DECL emulated_exchange emulator::exchange(const http_request& req)
 {
+    std::lock_guard lock(mutex_);
     const fault f = options_.faults.for_request(++exchanges_);
     switch (f) {
-    case fault::none: return {handle(req)};
+    case fault::none: return {handle_locked(req)};
     case fault::reset: return {{}, fault::reset};
     case fault::bad_gateway: return {date(html_error(502, "Bad Gateway"))};
     case fault::service_unavailable: return {date(html_error(503, "Service Temporarily Unavailable"))};
@@ -5864,10 +6231,10 @@ MODELARTS_DECL emulated_exchange emulator::exchange(const http_request& req)
         if (f == fault::throttled_retry_after) res.headers.set("Retry-After", std::to_string(options_.faults.retry_after.count()));
         return {date(std::move(res))};
     }
-    case fault::delay: return {handle(req), fault::delay, options_.faults.delay};
-    case fault::truncated_body: return {handle(req), fault::truncated_body};
+    case fault::delay: return {handle_locked(req), fault::delay, options_.faults.delay};
+    case fault::truncated_body: return {handle_locked(req), fault::truncated_body};
     }
-    return {handle(req)};
+    return {handle_locked(req)};
 }
 
 // Every answer says when it was made, as the gateway's do: a client learns its clock's offset from it.
@@ -5885,6 +6252,7 @@ MODELARTS_DECL http_response emulator::date(http_response&& res) const
 
 MODELARTS_DECL http_response emulator::answer_body_too_large(std::string_view target)
 {
+    std::lock_guard lock(mutex_);
     return service_error(target.starts_with("/v2/"), 413, "ModelArts.4104", "The request body is larger than 12 MB",
                          next_request_id());
 }

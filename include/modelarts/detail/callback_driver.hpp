@@ -7,6 +7,7 @@
 #ifndef MODELARTS_DETAIL_CALLBACK_DRIVER_HPP
 #define MODELARTS_DETAIL_CALLBACK_DRIVER_HPP
 
+#include "modelarts/detail/login_flight.hpp"
 #include "modelarts/detail/sansio/operation.hpp"
 #include "modelarts/detail/send.hpp"
 #include "modelarts/detail/session_state.hpp"
@@ -56,9 +57,16 @@ private:
                     });
                 }
                 return;  // unreachable without a timer: such operations never wait
-            case action::need_token: step = op_.use_token(state().held_token(), in); break;
+            case action::need_token: {
+                const auto ticket = state().logins.join([&](const iam_token& held) { return op_.token_usable(held, in); },
+                                                        [&] { return waiter(self); });
+                if (ticket.what == login_flight::role::wait) return;  // the waiter goes on
+                if (ticket.what == login_flight::role::log_in) duty_.take(state().logins);
+                step = op_.use_token(ticket.token.get(), in);
+                break;
+            }
             case action::token_received:
-                state().keep_token(op_.received_token());
+                duty_.land(op_.received_token());
                 step = op_.resume(in);
                 break;
             case action::clock_skew:
@@ -66,12 +74,24 @@ private:
                 step = op_.resume(state().inputs());  // signed again with the corrected time
                 break;
             case action::done: {
+                duty_.fail(op_.refusal(), op_.error());  // when it was logging in for the others
                 Handler h = std::move(handler_);
                 h(op_.take_result(diag_));
                 return;
             }
             }
         }
+    }
+
+    // Goes on when the login another call is making ends, on the thread that ends it. Without a
+    // timer to cancel, the wait is not cut short at the deadline: the call ends at once after it.
+    static login_flight::waiter waiter(const std::shared_ptr<callback_call>& self)
+    {
+        return [self](const login_outcome& o) {
+            const auto in = self->state().inputs();
+            const auto next = o.join_again() ? sansio::step{action::need_token} : self->op_.login_failed(o.refusal.get(), o.error);
+            self->advance(self, next, in);
+        };
     }
 
     void answered(const std::shared_ptr<callback_call>& self, const result<http_response>& outcome)
@@ -86,6 +106,7 @@ private:
     sansio::operation<Parse> op_;
     diagnostics* diag_;
     Handler handler_;
+    login_duty duty_;
 };
 
 } // namespace modelarts::detail

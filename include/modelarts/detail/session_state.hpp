@@ -1,14 +1,15 @@
 /**
  * @file detail/session_state.hpp
  * What a session holds but its transport: checked once, shared by every copy of the session and
- * every object made from it. The drivers read the clocks, the observer and the IAM token here,
- * and hand the call machine what it needs.
+ * every object made from it, and safe for concurrent calls. The drivers read the clocks, the
+ * observer and the IAM token here, and hand the call machine what it needs.
  */
 #ifndef MODELARTS_DETAIL_SESSION_STATE_HPP
 #define MODELARTS_DETAIL_SESSION_STATE_HPP
 
 #include "modelarts/credentials.hpp"
 #include "modelarts/detail/config.hpp"
+#include "modelarts/detail/login_flight.hpp"
 #include "modelarts/detail/sansio/call.hpp"
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
@@ -38,8 +39,8 @@ struct session_state {
     sleep_function sleep;
     random_function random_source;
     attempt_observer on_attempt;
-    std::uint64_t seed;
-    std::optional<iam_token> token;  // password sessions: the last token IAM gave
+    std::atomic<std::uint64_t> seed;  // the default jitter: splitmix64's state, stepped atomically
+    login_flight logins;              // password sessions: the token, fetched by one call at a time
     // How far the service's clock is ahead of `clock` (behind: negative), learnt from an answer
     // that refused a signature for its date; every later signature and expiry check uses it.
     std::atomic<std::chrono::system_clock::rep> clock_offset{0};
@@ -51,7 +52,14 @@ struct session_state {
     {
         return {monotonic_clock ? monotonic_clock() : std::chrono::steady_clock::now(),
                 uncorrected_wall() + std::chrono::system_clock::duration(clock_offset.load(std::memory_order_relaxed)),
-                random_source ? random_source() : splitmix64(seed)};
+                random_source ? random_source() : next_random()};
+    }
+
+    // splitmix64, its state stepped by one atomic add, so that concurrent calls draw different values.
+    std::uint64_t next_random() noexcept
+    {
+        std::uint64_t state = seed.fetch_add(0x9e3779b97f4a7c15ULL, std::memory_order_relaxed);
+        return splitmix64(state);
     }
 
     // The service dated an answer `server_time`: from now on, the wall clock reads as its does.
@@ -65,9 +73,6 @@ struct session_state {
     {
         return {&auth, &retry, location.project_id(), can_wait};
     }
-
-    const iam_token* held_token() const noexcept { return token ? &*token : nullptr; }
-    void keep_token(const iam_token& issued) { token = issued; }
 
     // Tells the observer, if any, of an attempt that ended.
     void report(const sansio::finished_attempt& a, const http_request& sent, const result<http_response>& outcome) const

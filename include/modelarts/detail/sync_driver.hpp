@@ -6,16 +6,41 @@
 #ifndef MODELARTS_DETAIL_SYNC_DRIVER_HPP
 #define MODELARTS_DETAIL_SYNC_DRIVER_HPP
 
+#include "modelarts/detail/login_flight.hpp"
 #include "modelarts/detail/sansio/operation.hpp"
 #include "modelarts/detail/send.hpp"
 #include "modelarts/detail/session_state.hpp"
 #include "modelarts/diagnostics.hpp"
 #include "modelarts/session.hpp"
 
+#include <optional>
+
 namespace modelarts::detail {
 
 // The sync driver sleeps between attempts, so its calls may wait (call_settings::can_wait).
 inline constexpr bool sync_driver_waits = true;
+
+// `need_token`, in a blocking call: the session's token; or this call's own login, for every call
+// that needs one meanwhile; or, when another call is logging in, the end of that login, waited for
+// within this call's deadline. `in` is read again after a wait.
+template <class Parse>
+[[nodiscard]] sansio::step join_login(session_state& state, sansio::operation<Parse>& op, sansio::step_inputs& in, login_duty& duty)
+{
+    for (;;) {
+        std::optional<login_wait> wait;
+        const auto ticket = state.logins.join([&](const iam_token& held) { return op.token_usable(held, in); },
+                                              [&] { return wait.emplace().waiter(); });
+        switch (ticket.what) {
+        case login_flight::role::use: return op.use_token(ticket.token.get(), in);
+        case login_flight::role::log_in: duty.take(state.logins); return op.use_token(nullptr, in);
+        case login_flight::role::wait: break;
+        }
+        const auto outcome = wait->wait_for(op.time_left(in));
+        in = state.inputs();
+        if (!outcome) return op.login_failed(nullptr, error::timeout);
+        if (!outcome->join_again()) return op.login_failed(outcome->refusal.get(), outcome->error);
+    }
+}
 
 template <class Transport, class Parse>
 [[nodiscard]] typename sansio::operation<Parse>::result_type run_sync(const session<Transport>& s, sansio::operation<Parse>& op,
@@ -23,6 +48,7 @@ template <class Transport, class Parse>
 {
     using action = sansio::step::action;
     session_state& state = access::state(s);
+    login_duty duty;
     auto in = state.inputs();  // read again only after time passed: an exchange or a wait
     auto step = op.resume(in);
     for (;;) {
@@ -40,9 +66,9 @@ template <class Transport, class Parse>
             in = state.inputs();
             step = op.resume(in);
             break;
-        case action::need_token: step = op.use_token(state.held_token(), in); break;
+        case action::need_token: step = join_login(state, op, in, duty); break;
         case action::token_received:
-            state.keep_token(op.received_token());
+            duty.land(op.received_token());
             step = op.resume(in);
             break;
         case action::clock_skew:
@@ -50,7 +76,9 @@ template <class Transport, class Parse>
             in = state.inputs();  // signed again with the corrected time
             step = op.resume(in);
             break;
-        case action::done: return op.take_result(diag);
+        case action::done:
+            duty.fail(op.refusal(), op.error());  // when it was logging in for the others
+            return op.take_result(diag);
         }
     }
 }

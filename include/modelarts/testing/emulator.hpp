@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -124,7 +125,8 @@ struct emulated_version {
 };
 
 /**
- * The emulated service. Not safe for concurrent use: a server serialises calls to `handle`.
+ * The emulated service. Safe for concurrent use: requests are answered one at a time, in the
+ * order they take its lock; read `requests()` while none is being answered.
  *
  * @code
  * modelarts::testing::emulator em;   // v1 job 182626 with two versions, and one v2 job
@@ -182,7 +184,11 @@ public:
     const std::vector<http_request>& requests() const noexcept { return requests_; }
 
     /** Forgets the requests handled so far. */
-    void clear_requests() noexcept { requests_.clear(); }
+    void clear_requests()
+    {
+        std::lock_guard lock(mutex_);
+        requests_.clear();
+    }
 
     /**
      * Answers a request as the service (and its API gateway) would.
@@ -200,14 +206,22 @@ public:
     MODELARTS_DECL emulated_exchange exchange(const http_request& req);
 
     /** @return how many requests `exchange` has seen */
-    std::uint64_t exchanges() const noexcept { return exchanges_; }
+    std::uint64_t exchanges() const
+    {
+        std::lock_guard lock(mutex_);
+        return exchanges_;
+    }
 
     /**
      * Answers a request that cannot even be expressed as an `http_request` (a method other than
      * GET, PUT or POST), as the gateway does: 404 APIGW.0101.
      * @return the answer
      */
-    http_response answer_unknown_api() { return gateway_error(404, "APIGW.0101", unknown_api_message, next_request_id()); }
+    http_response answer_unknown_api()
+    {
+        std::lock_guard lock(mutex_);
+        return gateway_error(404, "APIGW.0101", unknown_api_message, next_request_id());
+    }
 
     /** The largest request body the service reads: 12 MB. */
     static constexpr std::size_t max_body_size = 12 * 1024 * 1024;
@@ -221,6 +235,7 @@ public:
     MODELARTS_DECL http_response answer_body_too_large(std::string_view target);
 
 private:
+    MODELARTS_DECL http_response handle_locked(const http_request& req);
     MODELARTS_DECL http_response answer(const http_request& req);
 
     static constexpr std::string_view unknown_api_message =
@@ -269,6 +284,7 @@ private:
     MODELARTS_DECL http_response list_versions(const std::string& job_id, const job& j, std::string_view query,
                                                const std::string& request_id) const;
 
+    mutable std::mutex mutex_;  // held by every public member that reads or writes what follows
     emulator_options options_;
     std::map<std::string, job, std::less<>> jobs_;
     std::vector<http_request> requests_;

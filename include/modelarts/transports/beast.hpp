@@ -30,9 +30,11 @@
 #include <boost/system/result.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -44,7 +46,11 @@ class context;
 
 namespace modelarts {
 
-/** An async transport over Boost.Beast. Use it from one thread (or strand) at a time. */
+/**
+ * An async transport over Boost.Beast: safe for concurrent use, from any thread, with its
+ * `io_context` run by any number of threads. Each exchange runs on its connection's strand, and
+ * completes on its handler's executor.
+ */
 class beast_transport {
 public:
     using executor_type = boost::asio::any_io_executor;  ///< where handlers run by default
@@ -108,7 +114,7 @@ public:
     }
 
     /** @return connections opened so far (a reused connection is not counted again) */
-    std::size_t connections_opened() const noexcept { return opened_; }
+    std::size_t connections_opened() const noexcept { return opened_->load(std::memory_order_relaxed); }
 
     /**
      * Maps Asio, Beast and OpenSSL errors to the library's transport errors.
@@ -125,13 +131,15 @@ private:
     // Every exchange enters here, its handler erased: Beast's code is instantiated once.
     MODELARTS_DECL void start(http_request req, clock::time_point deadline, detail::handler_relay handler);
     MODELARTS_DECL std::shared_ptr<connection> take_idle(const endpoint& where);
+    MODELARTS_DECL void give_back(std::shared_ptr<connection> conn);
     MODELARTS_DECL boost::system::result<boost::asio::ssl::context*> tls_context();
 
     executor_type executor_;
     options options_;
+    std::unique_ptr<std::mutex> mutex_ = std::make_unique<std::mutex>();  // guards tls_ and idle_; on the heap, so the transport moves
     std::unique_ptr<boost::asio::ssl::context> tls_;  // made at the first https connection
     std::vector<std::shared_ptr<connection>> idle_;
-    std::size_t opened_ = 0;
+    std::unique_ptr<std::atomic<std::size_t>> opened_ = std::make_unique<std::atomic<std::size_t>>(0);
 };
 
 } // namespace modelarts

@@ -85,7 +85,7 @@ struct call_settings {
  * for (;;) switch (st.what) {
  * case step::action::send: { auto o = send(m.request(), st.duration); report(m.on_response(o, inputs()), o); st = m.resume(inputs()); break; }
  * case step::action::wait: sleep(st.duration); st = m.resume(inputs()); break;
- * case step::action::need_token: st = m.use_token(held_token(), inputs()); break;
+ * case step::action::need_token: st = m.use_token(held_token(), inputs()); break;  // or wait for another call's login
  * case step::action::token_received: hold(m.received_token()); st = m.resume(inputs()); break;
  * case step::action::done: return m.end();
  * }
@@ -117,6 +117,28 @@ public:
      * @return the next step (`send`: the call with the token, or the IAM login)
      */
     [[nodiscard]] MODELARTS_DECL step use_token(const iam_token* held, const step_inputs& in);
+
+    /**
+     * @param held a token the session holds
+     * @param in the clocks now
+     * @return true when `use_token(&held, in)` would send with it rather than log in
+     */
+    [[nodiscard]] MODELARTS_DECL bool token_usable(const iam_token& held, const step_inputs& in) const noexcept;
+
+    /**
+     * Ends the call as a login it waited for, made by another call of the session, ended: after
+     * `need_token`, instead of `use_token`.
+     * @param refusal IAM's refusal, or null
+     * @param ec when there is no refusal: why the login failed
+     * @return `done`
+     */
+    MODELARTS_DECL step login_failed(const iam_token* refusal, boost::system::error_code ec);
+
+    /**
+     * @param in the clocks now
+     * @return the time left before the call's deadline (`nanoseconds::max()`: none; 0: past it)
+     */
+    [[nodiscard]] MODELARTS_DECL std::chrono::nanoseconds time_left(const step_inputs& in) const noexcept;
 
     /**
      * Feeds the outcome of the last `send` step; then `resume`.
@@ -159,6 +181,7 @@ private:
     MODELARTS_DECL step send_now(const step_inputs& in);
     MODELARTS_DECL step log_in(const step_inputs& in);
     MODELARTS_DECL std::optional<std::chrono::nanoseconds> decide(const result<http_response>& outcome, const step_inputs& in);
+    MODELARTS_DECL void read_login(const http_response& answer);
     MODELARTS_DECL void end_with(call_end how, boost::system::error_code ec = {}) noexcept;
     MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> refused_for_its_date(const http_response& res) const noexcept;
     bool logs_in() const noexcept { return settings_.auth && std::holds_alternative<password_credentials>(*settings_.auth); }

@@ -52,6 +52,21 @@ public:
     /** @param held the session's token, or null @param in the clocks now @return the next step */
     [[nodiscard]] step use_token(const iam_token* held, const step_inputs& in) { return machine_.use_token(held, in); }
 
+    /** @param held a token the session holds @param in the clocks now @return true when the call would use it */
+    [[nodiscard]] bool token_usable(const iam_token& held, const step_inputs& in) const noexcept { return machine_.token_usable(held, in); }
+
+    /** @param refusal IAM's refusal, or null @param ec else, the login's error @return `done` */
+    step login_failed(const iam_token* refusal, boost::system::error_code ec) { return machine_.login_failed(refusal, ec); }
+
+    /** @param in the clocks now @return the time left before the call's deadline */
+    [[nodiscard]] std::chrono::nanoseconds time_left(const step_inputs& in) const noexcept { return machine_.time_left(in); }
+
+    /** @return after `done`: IAM's refusal, when the call ended with one, else null */
+    const iam_token* refusal() const noexcept { return machine_.end() == call_end::iam_refusal ? &machine_.iam_refusal() : nullptr; }
+
+    /** @return after `done`: the error the call ended with, if any */
+    boost::system::error_code error() const noexcept { return machine_.error(); }
+
     /**
      * Feeds the outcome of the last `send` step, and parses it when it is the call's answer.
      * @param outcome the answer, whatever its status, or the transport's error

@@ -21,22 +21,31 @@ namespace modelarts::testing {
 MODELARTS_DECL void emulator::add_v1_job(std::int64_t job_id, std::string job_name, std::string description,
                                          std::vector<emulated_version> versions)
 {
+    std::lock_guard lock(mutex_);
     jobs_[std::to_string(job_id)] = job{std::move(job_name), std::move(description), std::move(versions), true};
 }
 
 MODELARTS_DECL void emulator::add_v2_job(std::string job_id, std::string description)
 {
+    std::lock_guard lock(mutex_);
     jobs_[std::move(job_id)] = job{"", std::move(description), {}, false};
 }
 
 MODELARTS_DECL std::optional<std::string> emulator::description(std::string_view job_id) const
 {
+    std::lock_guard lock(mutex_);
     auto it = jobs_.find(std::string(job_id));
     if (it == jobs_.end()) return std::nullopt;
     return it->second.description;
 }
 
 MODELARTS_DECL http_response emulator::handle(const http_request& req)
+{
+    std::lock_guard lock(mutex_);
+    return handle_locked(req);
+}
+
+MODELARTS_DECL http_response emulator::handle_locked(const http_request& req)
 {
     http_response res = answer(req);
     date(res);
@@ -46,9 +55,10 @@ MODELARTS_DECL http_response emulator::handle(const http_request& req)
 
 MODELARTS_DECL emulated_exchange emulator::exchange(const http_request& req)
 {
+    std::lock_guard lock(mutex_);
     const fault f = options_.faults.for_request(++exchanges_);
     switch (f) {
-    case fault::none: return {handle(req)};
+    case fault::none: return {handle_locked(req)};
     case fault::reset: return {{}, fault::reset};
     case fault::bad_gateway: return {date(html_error(502, "Bad Gateway"))};
     case fault::service_unavailable: return {date(html_error(503, "Service Temporarily Unavailable"))};
@@ -60,10 +70,10 @@ MODELARTS_DECL emulated_exchange emulator::exchange(const http_request& req)
         if (f == fault::throttled_retry_after) res.headers.set("Retry-After", std::to_string(options_.faults.retry_after.count()));
         return {date(std::move(res))};
     }
-    case fault::delay: return {handle(req), fault::delay, options_.faults.delay};
-    case fault::truncated_body: return {handle(req), fault::truncated_body};
+    case fault::delay: return {handle_locked(req), fault::delay, options_.faults.delay};
+    case fault::truncated_body: return {handle_locked(req), fault::truncated_body};
     }
-    return {handle(req)};
+    return {handle_locked(req)};
 }
 
 // Every answer says when it was made, as the gateway's do: a client learns its clock's offset from it.
@@ -81,6 +91,7 @@ MODELARTS_DECL http_response emulator::date(http_response&& res) const
 
 MODELARTS_DECL http_response emulator::answer_body_too_large(std::string_view target)
 {
+    std::lock_guard lock(mutex_);
     return service_error(target.starts_with("/v2/"), 413, "ModelArts.4104", "The request body is larger than 12 MB",
                          next_request_id());
 }

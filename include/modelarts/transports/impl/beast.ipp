@@ -10,6 +10,7 @@
 
 #include <boost/asio/compose.hpp>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -17,6 +18,7 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -25,7 +27,9 @@
 #include <boost/beast/http/read.hpp>
 
 #include <array>
+#include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 
 namespace modelarts {
@@ -78,11 +82,13 @@ private:
 
 } // namespace detail
 
-// One connection and what its exchanges reuse: the read buffer, the head's bytes, the timer.
+// One connection and what its exchanges reuse: the read buffer, the head's bytes, the timer. Its
+// I/O objects run on a strand of its own, and so does the exchange that holds it (see `start`):
+// the deadline's timer may close the socket while the exchange's steps run on other threads.
 struct beast_transport::connection {
     using tcp = boost::asio::ip::tcp;
 
-    explicit connection(const executor_type& ex) : socket(ex), resolver(ex), timer(ex) {}
+    explicit connection(const executor_type& strand) : socket(strand), resolver(strand), timer(strand) {}
 
     // Ends whatever is pending on it: the deadline passed.
     void abort() noexcept
@@ -97,7 +103,7 @@ struct beast_transport::connection {
     std::optional<boost::asio::ssl::stream<tcp::socket&>> tls;
     tcp::resolver resolver;
     boost::asio::steady_timer timer;
-    unsigned deadline_id = 0;  // which exchange the pending timer wait belongs to
+    unsigned deadline_id = 0;  // which exchange the pending timer wait belongs to (read and written on the strand)
     bool timed_out = false;
     std::string head;
     boost::beast::flat_buffer buffer;
@@ -111,8 +117,10 @@ struct beast_transport::exchange_op {
     beast_transport* transport;
     http_request req;
     clock::time_point deadline;
-    std::shared_ptr<connection> conn = nullptr;
+    std::shared_ptr<connection> conn;  // an idle one, or none yet
+    executor_type strand;              // where every step runs: the connection's
     enum class stage { start, resolve, connect, handshake, write, read } at = stage::start;
+    bool on_strand = false;
     bool reused = false;
     bool replaced = false;
     bool connecting = false;  // the timer holds the connect deadline, not the exchange's
@@ -122,7 +130,11 @@ struct beast_transport::exchange_op {
     {
         switch (at) {
         case stage::start:
-            if ((conn = transport->take_idle(req.destination()))) {
+            if (!on_strand) {  // the initiating thread may be any: the first step moves to the strand
+                on_strand = true;
+                return boost::asio::dispatch(std::move(self));
+            }
+            if (conn) {
                 reused = true;
                 arm(deadline);
                 return write(self);
@@ -148,7 +160,7 @@ struct beast_transport::exchange_op {
         if (ec) return fail(self, ec);
         boost::system::error_code ignored;  // headers and body leave at once: no Nagle stall
         conn->socket.set_option(tcp::no_delay(true), ignored);
-        ++transport->opened_;
+        transport->opened_->fetch_add(1, std::memory_order_relaxed);
         if (req.destination().scheme != "https") return write(self);
 
         auto context = transport->tls_context();
@@ -195,7 +207,7 @@ struct beast_transport::exchange_op {
     template <class Self>
     void open(Self& self)
     {
-        conn = std::make_shared<connection>(transport->executor_);
+        conn = std::make_shared<connection>(strand);
         conn->where = req.destination();
         const auto connect_timeout = transport->options_.connect_timeout;
         connecting = connect_timeout.count() > 0 && clock::now() + connect_timeout < deadline;
@@ -281,7 +293,7 @@ struct beast_transport::exchange_op {
         const bool keep = conn->parser->keep_alive();
         conn->parser.reset();
         disarm();
-        if (keep) transport->idle_.push_back(std::move(conn));
+        if (keep) transport->give_back(std::move(conn));
         conn.reset();
         self.complete({}, std::move(res));
     }
@@ -298,12 +310,23 @@ MODELARTS_DECL beast_transport::~beast_transport() = default;
 
 MODELARTS_DECL void beast_transport::start(http_request req, clock::time_point deadline, detail::handler_relay relay)
 {
+    auto conn = take_idle(req.destination());
+    executor_type strand = conn ? conn->socket.get_executor() : executor_type(boost::asio::make_strand(executor_));
+    relay.executor = strand;  // every step runs on the connection's strand, and the result is dispatched from it
+    relay.in_place = false;
     boost::asio::async_compose<detail::handler_relay, void(boost::system::error_code, http_response)>(
-        exchange_op{this, std::move(req), deadline}, relay, executor_);
+        exchange_op{this, std::move(req), deadline, std::move(conn), strand}, relay, strand);
+}
+
+MODELARTS_DECL void beast_transport::give_back(std::shared_ptr<connection> conn)
+{
+    std::lock_guard lock(*mutex_);
+    idle_.push_back(std::move(conn));
 }
 
 MODELARTS_DECL std::shared_ptr<beast_transport::connection> beast_transport::take_idle(const endpoint& where)
 {
+    std::lock_guard lock(*mutex_);
     for (auto it = idle_.begin(); it != idle_.end(); ++it) {
         if ((*it)->where != where) continue;
         auto c = std::move(*it);
@@ -316,6 +339,7 @@ MODELARTS_DECL std::shared_ptr<beast_transport::connection> beast_transport::tak
 // The TLS context, made once, at the first https connection.
 MODELARTS_DECL boost::system::result<boost::asio::ssl::context*> beast_transport::tls_context()
 {
+    std::lock_guard lock(*mutex_);
     if (tls_) return tls_.get();
     boost::asio::ssl::context context{boost::asio::ssl::context::tls_client};
     boost::system::error_code ec;

@@ -28,16 +28,45 @@ MODELARTS_DECL step call_machine::resume(const step_inputs& in)
         return attempt(in);
     case next_move::attempt: return attempt(in);
     case next_move::wait: next_ = next_move::attempt; return {step::action::wait, wait_};
-    case next_move::hand_token: next_ = next_move::attempt; return {step::action::token_received};
+    case next_move::hand_token:
+        next_ = next_move::attempt;
+        logging_in_ = false;
+        return {step::action::token_received};
     case next_move::correct_clock: next_ = next_move::attempt; return {step::action::clock_skew};
     case next_move::finish: break;
     }
     return {};
 }
 
+MODELARTS_DECL bool call_machine::token_usable(const iam_token& held, const step_inputs& in) const noexcept
+{
+    return in.wall + token_refresh_margin < held.expires_at && held.token != refused_token_;
+}
+
+MODELARTS_DECL step call_machine::login_failed(const iam_token* refusal, boost::system::error_code ec)
+{
+    if (refusal) {
+        token_ = *refusal;
+        end_with(call_end::iam_refusal);
+    } else {
+        end_with(call_end::error, ec);
+    }
+    return {};
+}
+
+MODELARTS_DECL std::chrono::nanoseconds call_machine::time_left(const step_inputs& in) const noexcept
+{
+    if (deadline_ == time_point::max()) return std::chrono::nanoseconds::max();
+    return in.now >= deadline_ ? std::chrono::nanoseconds(0) : std::chrono::nanoseconds(deadline_ - in.now);
+}
+
 MODELARTS_DECL step call_machine::use_token(const iam_token* held, const step_inputs& in)
 {
-    if (held && in.wall + token_refresh_margin < held->expires_at && held->token != refused_token_) {
+    if (in.now >= deadline_) {  // it may have waited for another call's login
+        end_with(call_end::error, error::timeout);
+        return {};
+    }
+    if (held && token_usable(*held, in)) {
         call_.headers.set("X-Auth-Token", held->token);
         return send_now(in);
     }
@@ -59,8 +88,8 @@ MODELARTS_DECL step call_machine::attempt(const step_inputs& in)
         end_with(call_end::error, error::timeout);
         return {};
     }
-    logging_in_ = false;
     if (logs_in()) {
+        if (logging_in_) return log_in(in);  // IAM failed for a moment: the login is tried again, by this call
         if (!has_token_) return {step::action::need_token};
         call_.headers.set("X-Auth-Token", token_.token);
     } else {
@@ -100,16 +129,8 @@ MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(cons
     if (!transient) {
         if (!outcome) {
             end_with(call_end::error, outcome.error());
-        } else if (logging_in_) {  // IAM's answer, read by IAM's parser
-            auto token = parse_iam_token_response(*outcome);
-            if (!token) {
-                end_with(call_end::error, token.error());
-            } else {
-                token_ = std::move(*token);
-                has_token_ = token_.is_success;
-                if (has_token_) next_ = next_move::hand_token;
-                else end_with(call_end::iam_refusal);
-            }
+        } else if (logging_in_) {
+            read_login(*outcome);
         } else if (auto server_time = outcome->status == 401 && !resigned_ ? refused_for_its_date(*outcome) : std::nullopt) {
             // Our clock is off: sign again with the service's time, once, outside the retry policy.
             resigned_ = true;
@@ -137,7 +158,8 @@ MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(cons
             if (auto asked = parse_retry_after(*header, in.wall)) wait = *asked;
     const bool out_of_attempts = !settings_.can_wait || retries_ + 1 >= retry.max_attempts;
     if (out_of_attempts || (deadline_ != time_point::max() && std::chrono::nanoseconds(deadline_ - in.now) <= wait)) {
-        if (outcome) end_with(call_end::service_answer);  // the last answer stands
+        if (outcome && logging_in_) read_login(*outcome);  // IAM's last answer stands, as IAM's
+        else if (outcome) end_with(call_end::service_answer);  // the last answer stands
         else end_with(call_end::error, outcome.error());
         return std::nullopt;
     }
@@ -145,6 +167,20 @@ MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(cons
     wait_ = wait;
     next_ = next_move::wait;
     return wait;
+}
+
+// IAM's answer, read by IAM's parser: a token to hand over, a refusal, or an error.
+MODELARTS_DECL void call_machine::read_login(const http_response& answer)
+{
+    auto token = parse_iam_token_response(answer);
+    if (!token) {
+        end_with(call_end::error, token.error());
+        return;
+    }
+    token_ = std::move(*token);
+    has_token_ = token_.is_success;
+    if (has_token_) next_ = next_move::hand_token;
+    else end_with(call_end::iam_refusal);
 }
 
 // The service's time, when a signed request was refused because its date was too far from it: the
