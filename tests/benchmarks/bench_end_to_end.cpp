@@ -3,7 +3,8 @@
 // `{"is_success": true}`. Prints one line: `<client> <auth> <n> <seconds> <microseconds per call>`.
 // end_to_end.py starts nginx, pins, interleaves the clients and prints medians and ratios.
 //
-//   bench_end_to_end --port P --client raw|libcurl|curl|httplib|beast|beast64 [--auth token|aksk] [--n N]
+//   bench_end_to_end --port P --client raw|libcurl|curl|httplib|beast|beast64|{curl,httplib}8{shared,separate}
+//                    [--auth token|aksk] [--n N]
 //
 // The two floors: `raw`, one blocking socket with TCP_NODELAY writing a prebuilt request in one
 // write and reading until Content-Length; `libcurl`, bare libcurl with one reused handle.
@@ -26,6 +27,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -33,6 +35,8 @@
 #include <iostream>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 namespace {
 
@@ -155,6 +159,32 @@ void run_sync(const config& c, Transport transport)
     }
 }
 
+// 8 threads share `n` updates between them, through one session or through a session each (made
+// before the clock starts): what sharing a session costs, or saves, under concurrency.
+template <class Transport>
+void run_threads(const config& c, bool shared)
+{
+    constexpr int threads = 8;
+    std::vector<modelarts::session<Transport>> sessions;
+    for (int t = 0; t < (shared ? 1 : threads); ++t) {
+        auto s = modelarts::make_session(Transport{}, options(c));
+        if (!s) fail(s.error().message());
+        sessions.push_back(std::move(*s));
+    }
+    std::atomic<int> left{c.n};
+    std::vector<std::thread> pool;
+    start_clock();
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back([&, t] {
+            modelarts::estimator est{sessions[shared ? 0 : static_cast<std::size_t>(t)], "182626"};
+            while (left.fetch_sub(1) > 0) {
+                auto r = est.update_job_description(description);
+                if (!r || !r->is_success) fail(r ? "not a success" : r.error().message());
+            }
+        });
+    for (auto& th : pool) th.join();
+}
+
 // `in_flight` coroutines on one thread share one session and `n` updates between them.
 void run_beast(const config& c, int in_flight)
 {
@@ -194,6 +224,10 @@ int main(int argc, char** argv)
     else if (c.client == "libcurl") run_libcurl(c);
     else if (c.client == "curl") run_sync(c, modelarts::curl_transport{});
     else if (c.client == "httplib") run_sync(c, modelarts::httplib_transport{});
+    else if (c.client == "curl8shared") run_threads<modelarts::curl_transport>(c, true);
+    else if (c.client == "curl8separate") run_threads<modelarts::curl_transport>(c, false);
+    else if (c.client == "httplib8shared") run_threads<modelarts::httplib_transport>(c, true);
+    else if (c.client == "httplib8separate") run_threads<modelarts::httplib_transport>(c, false);
     else if (c.client == "beast") run_beast(c, 1);
     else if (c.client == "beast64") run_beast(c, 64);
     else fail("unknown client " + c.client);

@@ -25,7 +25,9 @@ CLIENTS = [("raw", "token"), ("libcurl", "token"),
            ("curl", "token"), ("curl", "aksk"),
            ("httplib", "token"), ("httplib", "aksk"),
            ("beast", "token"), ("beast", "aksk"),
-           ("beast64", "token")]
+           ("beast64", "token"),
+           ("curl8separate", "token"), ("curl8shared", "token"),
+           ("httplib8separate", "token"), ("httplib8shared", "token")]
 
 NGINX_CONF = """\
 worker_processes 1;
@@ -120,7 +122,7 @@ def main():
         pass
     print(f"# {os.cpu_count()} CPUs ({cpu}); {'pinned: nginx on CPU 1, client on CPU 0' if pin else 'not pinned'};"
           f" median of {args.rounds} interleaved round(s)")
-    print(f"{'client':<10} {'auth':<6} {'updates':>8} {'us/call':>9} {'x libcurl':>10}")
+    print(f"{'client':<16} {'auth':<6} {'updates':>8} {'us/call':>9} {'x libcurl':>10}")
     # A client's ratio is the median of its rounds' ratios, each taken against the floor of the same
     # round: the floor itself drifts by a quarter over minutes here, and a round runs every client
     # within seconds.
@@ -130,7 +132,14 @@ def main():
             t = times[(name, auth, n)]
             ratio = statistics.median(mine / base for mine, base in zip(t, floor))
             note = "  (64 in flight: throughput is %.2fx the floor's)" % (1 / ratio) if name == "beast64" else ""
-            print(f"{name:<10} {auth:<6} {n:>8} {statistics.median(t):>9.2f} {ratio:>10.2f}{note}")
+            print(f"{name:<16} {auth:<6} {n:>8} {statistics.median(t):>9.2f} {ratio:>10.2f}{note}")
+        # The goal of issue 25: 8 threads sharing one session reach at least 0.9x the throughput of
+        # 8 separate sessions (each round's pair compared, as above).
+        for transport in ("curl", "httplib"):
+            shared, separate = times[(transport + "8shared", "token", n)], times[(transport + "8separate", "token", n)]
+            ratio = statistics.median(b / a for a, b in zip(shared, separate))
+            print(f"# {transport}, 8 threads, {n} updates: one shared session has {ratio:.2f}x the throughput of"
+                  f" 8 separate sessions (goal: at least 0.90)")
 
 
 if __name__ == "__main__":
