@@ -52,9 +52,12 @@ struct access {
  * training job and version object holds one, so none of them can outlive it. Make one with
  * `make_session`.
  *
- * Thread safety: a session and every copy of it are used from one thread at a time (or one
- * strand), as its transport is; different sessions are independent. The observer is called
- * from the thread that drives the call.
+ * Thread safety: a session, and every copy of it, may be used by any number of threads and calls
+ * in flight at once when its transport allows it, as every shipped transport and the emulator's
+ * do. Its IAM token is fetched by one call at a time (the others wait for that login), and its
+ * clock offset and jitter are shared safely. The observer, clocks, sleep and random functions are
+ * called from the threads that drive calls, concurrently when calls run concurrently: give it
+ * thread-safe ones.
  *
  * @tparam Transport a type modelling `sync_transport` or `async_transport`
  */
