@@ -388,3 +388,19 @@ TEST_CASE("single flight over Asio: a waiting call can be cancelled; a login who
     }
     CHECK(logins_in(em) == 1);  // IAM saw one login: the cancelled one never reached it
 }
+
+TEST_CASE("a token nearing expiry is renewed once for 8 threads, whoever sees it first")
+{
+    using namespace std::chrono;
+    auto now = std::make_shared<std::atomic<system_clock::rep>>(system_clock::now().time_since_epoch().count());
+    const auto clock = [now] { return system_clock::time_point(system_clock::duration(now->load())); };
+    emulator em{{.users = {alice}, .clock = clock}};
+    add_jobs(em, 8);
+    auto s = test_support::session_of(in_process_transport{em}, {.endpoint = em.endpoint(), .project_id = em.project_id(),
+                                                                 .auth = alice_at(em.endpoint()), .clock = clock});
+    REQUIRE(estimator{s, job_of(0)}.update_job_description("first")->is_success);
+    CHECK(logins_in(em) == 1);
+    now->fetch_add(duration_cast<system_clock::duration>(hours(24) - minutes(20)).count());  // within the 30-minute margin
+    CHECK(update_from_threads(s, 8, 50) == 0);
+    CHECK(logins_in(em) == 2);
+}
