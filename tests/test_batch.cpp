@@ -366,7 +366,8 @@ TEST_CASE("--version prints the library's version; --help lists every flag, ever
     }
     for (const char* variable : {"MODELARTS_ENDPOINT", "HUAWEICLOUD_SDK_REGION", "HUAWEICLOUD_SDK_PROJECT_ID", "HUAWEICLOUD_SDK_AK",
                                  "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN", "MODELARTS_AUTH_TOKEN", "MODELARTS_USERNAME",
-                                 "MODELARTS_PASSWORD", "MODELARTS_ACCOUNT", "HUAWEICLOUD_SDK_IAM_ENDPOINT"}) {
+                                 "MODELARTS_PASSWORD", "MODELARTS_ACCOUNT", "HUAWEICLOUD_SDK_IAM_ENDPOINT",
+                                 "HUAWEICLOUD_SDK_CREDENTIALS_FILE"}) {
         CAPTURE(variable);
         CHECK(r.out.find(variable) != std::string::npos);
     }

@@ -229,6 +229,27 @@ TEST_CASE("transient failures are retried, one line each on stderr, with no secr
     CHECK(r.err.find("not valid JSON") != std::string::npos);
 }
 
+TEST_CASE("the command reads the profile file after the environment, says so with --verbose, and stops on a bad one")
+{
+    emulator_process emulator("--access-key FILEAK:SECRET-FILESK");
+    const std::string file = "command-test-credentials";
+    std::ofstream(file) << "[basic]\nak = FILEAK\nsk = SECRET-FILESK\nproject_id = 0123456789abcdef0123456789abcdef\n";
+    const std::string base = "MODELARTS_ENDPOINT=" + emulator.endpoint + " HUAWEICLOUD_SDK_CREDENTIALS_FILE=" + file + " ";
+    auto r = run(base, {"--job-id", "182626", "--description", "from the file", "--verbose"});
+    CAPTURE(r.err);
+    CHECK(r.status == 0);
+    CHECK(r.err.find("credentials: profile file " + file + "\n") != std::string::npos);
+
+    std::ofstream(file) << "[basic]\nak = FILEAK\nsk: SECRET-FILESK\n";
+    r = run(base, {"--job-id", "182626", "--description", "x"});
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.find(file + ":3: expected [section], key = value") != std::string::npos);
+    CHECK(r.err.find("SECRET") == std::string::npos);
+    std::remove(file.c_str());
+    CHECK(emulator.stop());
+}
+
 TEST_CASE("modelarts-emulator serves any client's credentials, seeded jobs and a fault plan")
 {
     emulator_process emulator("--access-key AKX:SECRET-SKX --access-key TMPX:SECRET-TSKX:SECRET-STX --user erin:SECRET-PWX:acme "

@@ -71,10 +71,16 @@ int usage(std::ostream& os, int status)
        << "  HUAWEICLOUD_SDK_PROJECT_ID    the project, when --project-id is not given\n"
        << "  HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK [, HUAWEICLOUD_SDK_SECURITY_TOKEN]\n"
        << "                                sign each request with an access key\n"
+       << "  HUAWEICLOUD_SDK_CREDENTIALS_FILE\n"
+       << "                                the profile file, else ~/.huaweicloud/credentials if it exists: its\n"
+       << "                                [basic] ak, sk, security_token, project_id, iam_endpoint, read when\n"
+       << "                                no HUAWEICLOUD_SDK_AK is set (a file that cannot be parsed: exit 2)\n"
        << "  MODELARTS_AUTH_TOKEN          send an IAM token as X-Auth-Token\n"
        << "  MODELARTS_USERNAME, MODELARTS_PASSWORD [, MODELARTS_ACCOUNT]\n"
        << "                                log in through IAM at HUAWEICLOUD_SDK_IAM_ENDPOINT, or the region's\n"
        << "  HUAWEICLOUD_SDK_IAM_ENDPOINT  the IAM endpoint for a password login\n"
+       << "Credentials: the first found of HUAWEICLOUD_SDK_AK/SK, the profile file, MODELARTS_AUTH_TOKEN,\n"
+       << "MODELARTS_USERNAME/PASSWORD; none: requests go without. --verbose says which was used.\n"
        << "With no endpoint and no region, and no --emulator, nothing is sent: exit status 2.\n"
        << "\n"
        << "Exit status:\n"
@@ -238,8 +244,10 @@ int main(int argc, char** argv)
         return usage(std::cerr, 2);
     }
 
-    auto options = modelarts::session_options_from_environment();
-    if (!options) return fail(options.error().message());
+    modelarts::environment_report found;
+    auto options = modelarts::session_options_from_environment(&found);
+    if (!options) return fail(found.problem.empty() ? options.error().message() : options.error().message() + ": " + found.problem);
+    if (args.verbose) std::cerr << program << ": credentials: " << (found.source.empty() ? "none" : found.source) << '\n';
     if (args.emulator && args.endpoint) return fail("--emulator: give either it or --endpoint, not both");
     if (args.endpoint) options->endpoint = *args.endpoint;
     if (args.project_id) options->project_id = *args.project_id;

@@ -40,6 +40,7 @@ enum class error {
     incomplete_credentials,    ///< half a pair in the environment: an AK without its SK, a user without a password
     invalid_retry_policy,      ///< max_attempts 0, multiplier below 1, or a negative duration
     login_required,            ///< password credentials applied by hand: a session logs in through IAM first
+    invalid_profile_file,      ///< the credentials profile file cannot be read or parsed (`environment_report` says where)
 
     // A response that arrived but cannot be understood.
     malformed_body = 100,      ///< body is not JSON (HTML, empty, truncated, invalid UTF-8)
@@ -122,6 +123,9 @@ public:
             return "retry: max_attempts must be at least 1, multiplier at least 1, and delays and timeout 0 or more";
         case error::login_required:
             return "credentials: password credentials need a token from IAM first; a session logs in by itself";
+        case error::invalid_profile_file:
+            return "credentials: the profile file (HUAWEICLOUD_SDK_CREDENTIALS_FILE, else ~/.huaweicloud/credentials) "
+                   "cannot be read or parsed";
         case error::malformed_body:
             return "response body: not valid JSON";
         case error::unexpected_shape:

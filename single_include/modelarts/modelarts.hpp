@@ -102,6 +102,7 @@ enum class error {
     incomplete_credentials,    ///< half a pair in the environment: an AK without its SK, a user without a password
     invalid_retry_policy,      ///< max_attempts 0, multiplier below 1, or a negative duration
     login_required,            ///< password credentials applied by hand: a session logs in through IAM first
+    invalid_profile_file,      ///< the credentials profile file cannot be read or parsed (`environment_report` says where)
 
     // A response that arrived but cannot be understood.
     malformed_body = 100,      ///< body is not JSON (HTML, empty, truncated, invalid UTF-8)
@@ -184,6 +185,9 @@ public:
             return "retry: max_attempts must be at least 1, multiplier at least 1, and delays and timeout 0 or more";
         case error::login_required:
             return "credentials: password credentials need a token from IAM first; a session logs in by itself";
+        case error::invalid_profile_file:
+            return "credentials: the profile file (HUAWEICLOUD_SDK_CREDENTIALS_FILE, else ~/.huaweicloud/credentials) "
+                   "cannot be read or parsed";
         case error::malformed_body:
             return "response body: not valid JSON";
         case error::unexpected_shape:
@@ -4956,31 +4960,69 @@ template <class Transport>
 // ---- end modelarts/session.hpp ----
 
 #include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace modelarts {
 
 /** Reads one environment variable: `std::getenv`, or a map in tests. Null when unset. */
 using environment_lookup = std::function<const char*(const char*)>;
 
+/** What `session_options_from_environment` read: where the credentials came from, or what was wrong. */
+struct environment_report {
+    std::string source;   ///< "environment", "profile file PATH", or empty when nothing gave credentials
+    std::string problem;  ///< after `error::invalid_profile_file`: the file and line, and what is wrong (never a value)
+};
+
+namespace detail {
+
+// The `[basic]` section of a profile file, the part regional services read.
+struct profile_basic {
+    std::optional<std::string> ak, sk, security_token, project_id, iam_endpoint;
+};
+
+// What parsing a profile file gave: the section, or the first line that is none of `[section]`,
+// `key = value`, a comment (`#`, `;`) or blank.
+struct profile_read {
+    profile_basic basic;
+    unsigned bad_line = 0;  // 1-based; 0: none
+};
+
+// Parses a profile file's text (INI, as the official SDKs read it). Keys are case-insensitive;
+// values are trimmed; a key given twice keeps the last value.
+MODELARTS_DECL profile_read parse_profile(std::string_view text);
+
+} // namespace detail
+
 /**
  * Builds session options from the environment, as Huawei Cloud's SDKs read it:
  * - endpoint: `MODELARTS_ENDPOINT`, else the endpoint of `HUAWEICLOUD_SDK_REGION`;
- * - project: `HUAWEICLOUD_SDK_PROJECT_ID`;
- * - credentials, first found: `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK` (+ `HUAWEICLOUD_SDK_SECURITY_TOKEN`
- *   for temporary credentials); `MODELARTS_AUTH_TOKEN`; `MODELARTS_USERNAME` + `MODELARTS_PASSWORD`
- *   (+ `MODELARTS_ACCOUNT`), with IAM at `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the region's.
- * An empty variable counts as unset. Half a pair is an error, never a silent fallback.
+ * - project: `HUAWEICLOUD_SDK_PROJECT_ID`, else the profile file's `project_id`;
+ * - credentials, first found (the official SDKs' chain, then this library's own variables):
+ *   1. `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK` (+ `HUAWEICLOUD_SDK_SECURITY_TOKEN` for temporary
+ *      credentials);
+ *   2. the profile file: `HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else `$HOME/.huaweicloud/credentials`
+ *      when it exists; its `[basic]` section's `ak`, `sk`, `security_token`, `project_id`;
+ *   3. `MODELARTS_AUTH_TOKEN`; then `MODELARTS_USERNAME` + `MODELARTS_PASSWORD` (+ `MODELARTS_ACCOUNT`),
+ *      with IAM at `HUAWEICLOUD_SDK_IAM_ENDPOINT` (else the profile's `iam_endpoint`, else the region's).
+ * An empty variable counts as unset. Half a pair is an error, never a silent fallback; so is a
+ * profile file that cannot be parsed, or one named by `HUAWEICLOUD_SDK_CREDENTIALS_FILE` that
+ * cannot be read.
  * @param lookup where to read variables
+ * @param report when not null: where the credentials came from, or what was wrong with the file
  * @return the options (the endpoint, and IAM's, empty when neither endpoint nor region is set),
- *         or `error::incomplete_credentials` or `error::unknown_region`
+ *         or `error::incomplete_credentials`, `error::invalid_profile_file` or `error::unknown_region`
  */
-[[nodiscard]] MODELARTS_DECL result<session_options> session_options_from_environment(const environment_lookup& lookup);
+[[nodiscard]] MODELARTS_DECL result<session_options> session_options_from_environment(const environment_lookup& lookup,
+                                                                                      environment_report* report = nullptr);
 
 /**
  * The same, from the process environment (`std::getenv`).
- * @return the options, or `error::incomplete_credentials` or `error::unknown_region`
+ * @param report when not null: where the credentials came from, or what was wrong with the file
+ * @return the options, or `error::incomplete_credentials`, `error::invalid_profile_file` or `error::unknown_region`
  */
-[[nodiscard]] MODELARTS_DECL result<session_options> session_options_from_environment();
+[[nodiscard]] MODELARTS_DECL result<session_options> session_options_from_environment(environment_report* report = nullptr);
 
 } // namespace modelarts
 
@@ -4996,13 +5038,52 @@ using environment_lookup = std::function<const char*(const char*)>;
 #define MODELARTS_IMPL_ENVIRONMENT_IPP
 
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 
 namespace modelarts {
 
-MODELARTS_DECL result<session_options> session_options_from_environment(const environment_lookup& lookup)
+namespace detail {
+
+MODELARTS_DECL profile_read parse_profile(std::string_view text)
 {
+    profile_read out;
+    bool in_basic = false;
+    unsigned number = 0;
+    while (!text.empty()) {
+        ++number;
+        const auto end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // a file written on Windows
+        line = trim(line);
+        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+        if (line.empty() || line.front() == '#' || line.front() == ';') continue;
+        if (line.front() == '[') {
+            if (line.back() != ']' || line.size() < 3) return {{}, number};
+            in_basic = iequals(trim(line.substr(1, line.size() - 2)), "basic");
+            continue;
+        }
+        const auto equals = line.find('=');
+        const auto key = trim(line.substr(0, equals == std::string_view::npos ? 0 : equals));
+        if (equals == std::string_view::npos || key.empty()) return {{}, number};
+        if (!in_basic) continue;
+        std::string value(trim(line.substr(equals + 1)));
+        for (auto [name, field] : {std::pair{"ak", &out.basic.ak}, {"sk", &out.basic.sk}, {"security_token", &out.basic.security_token},
+                                   {"project_id", &out.basic.project_id}, {"iam_endpoint", &out.basic.iam_endpoint}})
+            if (iequals(key, name)) *field = value.empty() ? std::nullopt : std::optional<std::string>(value);
+    }
+    return out;
+}
+
+} // namespace detail
+
+MODELARTS_DECL result<session_options> session_options_from_environment(const environment_lookup& lookup, environment_report* report)
+{
+    environment_report ignored;
+    environment_report& told = report ? *report : ignored;
+    told = {};
     auto get = [&](const char* name) -> std::optional<std::string> {
         const char* v = lookup(name);
         if (!v || !*v) return std::nullopt;
@@ -5014,8 +5095,35 @@ MODELARTS_DECL result<session_options> session_options_from_environment(const en
     if (ak.has_value() != sk.has_value() || (security_token && !ak) || user.has_value() != password.has_value())
         return error::incomplete_credentials;
 
+    // The profile file, second in the chain: read only when the environment gives no access key.
+    detail::profile_basic profile;
+    std::string profile_path;
+    if (!ak) {
+        const auto named = get("HUAWEICLOUD_SDK_CREDENTIALS_FILE");
+        const auto home = get("HOME");
+        profile_path = named ? *named : home ? *home + "/.huaweicloud/credentials" : std::string();
+        std::ifstream file;
+        if (!profile_path.empty()) file.open(profile_path, std::ios::binary);
+        if (file) {
+            const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+            const auto read = detail::parse_profile(text);
+            if (read.bad_line) {
+                told.problem = profile_path + ":" + std::to_string(read.bad_line) + ": expected [section], key = value, a comment or a blank line";
+                return error::invalid_profile_file;
+            }
+            profile = read.basic;
+        } else if (named) {  // named outright: a file that is not there is a mistake, not an absence
+            told.problem = profile_path + ": cannot be read";
+            return error::invalid_profile_file;
+        }
+        if (profile.ak.has_value() != profile.sk.has_value() || (profile.security_token && !profile.ak)) {
+            told.problem = profile_path + ": [basic] needs both ak and sk";
+            return error::incomplete_credentials;
+        }
+    }
+
     session_options out;
-    out.project_id = get("HUAWEICLOUD_SDK_PROJECT_ID").value_or("");
+    out.project_id = get("HUAWEICLOUD_SDK_PROJECT_ID").value_or(profile.project_id.value_or(""));
     if (auto endpoint = get("MODELARTS_ENDPOINT")) {
         out.endpoint = *endpoint;
     } else if (region) {
@@ -5026,11 +5134,19 @@ MODELARTS_DECL result<session_options> session_options_from_environment(const en
 
     if (ak) {
         out.auth = aksk_credentials{*ak, *sk, security_token.value_or("")};
+        told.source = "environment";
+    } else if (profile.ak) {
+        out.auth = aksk_credentials{*profile.ak, *profile.sk, profile.security_token.value_or("")};
+        told.source = "profile file " + profile_path;
     } else if (token) {
         out.auth = token_credentials{*token};
+        told.source = "environment";
     } else if (user) {
+        told.source = "environment";
         password_credentials creds{*user, *password, get("MODELARTS_ACCOUNT").value_or(""), ""};
-        if (auto iam = get("HUAWEICLOUD_SDK_IAM_ENDPOINT")) {
+        auto iam = get("HUAWEICLOUD_SDK_IAM_ENDPOINT");
+        if (!iam) iam = profile.iam_endpoint;
+        if (iam) {
             creds.iam_endpoint = *iam;
         } else if (region) {
             auto url = iam_endpoint(*region);
@@ -5042,9 +5158,9 @@ MODELARTS_DECL result<session_options> session_options_from_environment(const en
     return out;
 }
 
-MODELARTS_DECL result<session_options> session_options_from_environment()
+MODELARTS_DECL result<session_options> session_options_from_environment(environment_report* report)
 {
-    return session_options_from_environment([](const char* name) { return static_cast<const char*>(std::getenv(name)); });
+    return session_options_from_environment([](const char* name) { return static_cast<const char*>(std::getenv(name)); }, report);
 }
 
 } // namespace modelarts
