@@ -48,6 +48,8 @@ enum class error {
     contradictory_status,      ///< 2xx saying failure, or 4xx/5xx saying success
     nesting_too_deep,          ///< JSON nested deeper than the response needs
     response_too_large,        ///< over the transport's `response_limits`: the connection was dropped
+    no_agency,                 ///< the metadata service has no temporary keys: the instance has no agency
+    metadata_token_expired,    ///< the metadata service refused its session token: fetch a new one, and try once more
 
     // The exchange itself failed (issued by transports).
     transport_failure = 200,   ///< the exchange failed for another reason
@@ -137,6 +139,10 @@ public:
         case error::response_too_large:
             return "response: over the transport's limits (response_limits: body 8 MiB, 100 header lines, 16 KiB of "
                    "header by default); the connection was dropped";
+        case error::no_agency:
+            return "metadata service: no temporary keys, the instance has no agency (configure Cloud Service Agency for it)";
+        case error::metadata_token_expired:
+            return "metadata service: its session token was refused (expired): fetch a new one";
         case error::transport_failure:
             return "transport: the request could not be delivered";
         case error::host_not_found:

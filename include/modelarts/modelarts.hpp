@@ -13,6 +13,7 @@
 #include "modelarts/estimator.hpp"
 #include "modelarts/http.hpp"
 #include "modelarts/iam.hpp"
+#include "modelarts/metadata.hpp"
 #include "modelarts/region.hpp"
 #include "modelarts/request.hpp"
 #include "modelarts/response.hpp"

@@ -110,6 +110,8 @@ enum class error {
     contradictory_status,      ///< 2xx saying failure, or 4xx/5xx saying success
     nesting_too_deep,          ///< JSON nested deeper than the response needs
     response_too_large,        ///< over the transport's `response_limits`: the connection was dropped
+    no_agency,                 ///< the metadata service has no temporary keys: the instance has no agency
+    metadata_token_expired,    ///< the metadata service refused its session token: fetch a new one, and try once more
 
     // The exchange itself failed (issued by transports).
     transport_failure = 200,   ///< the exchange failed for another reason
@@ -199,6 +201,10 @@ public:
         case error::response_too_large:
             return "response: over the transport's limits (response_limits: body 8 MiB, 100 header lines, 16 KiB of "
                    "header by default); the connection was dropped";
+        case error::no_agency:
+            return "metadata service: no temporary keys, the instance has no agency (configure Cloud Service Agency for it)";
+        case error::metadata_token_expired:
+            return "metadata service: its session token was refused (expired): fetch a new one";
         case error::transport_failure:
             return "transport: the request could not be delivered";
         case error::host_not_found:
@@ -5907,6 +5913,168 @@ public:
 #endif
 // ---- end modelarts/estimator.hpp ----
 
+// ---- begin modelarts/metadata.hpp ----
+/**
+ * @file metadata.hpp
+ * The instance metadata service's temporary keys, as sans-I/O requests and parsers (the official
+ * Java SDK's `MetadataAccessor`; modelarts-api.md §5). On an ECS, a CCE node or a notebook whose
+ * instance has an agency, it hands out an AK/SK with a security token, renewed before they expire:
+ *
+ * 1. `make_metadata_token_request`: an optional session token; `parse_metadata_token_response`
+ *    gives it, or nothing when the service has none (404 or 405).
+ * 2. `make_metadata_securitykey_request`: the keys; `parse_metadata_securitykey_response` gives
+ *    them with their expiry, or `error::metadata_token_expired` (fetch a new session token and try
+ *    once more), or `error::no_agency`.
+ *
+ * Give these requests short timeouts (the official SDKs: 3 s to connect, 3 s to read).
+ */
+#ifndef MODELARTS_METADATA_HPP
+#define MODELARTS_METADATA_HPP
+
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace modelarts {
+
+/** Where the metadata service answers on every Huawei Cloud instance. */
+inline constexpr std::string_view default_metadata_endpoint = "http://169.254.169.254";
+
+/** How long a session token is asked for: 6 hours, as the official SDKs ask. */
+inline constexpr std::chrono::seconds metadata_token_lifetime{21600};
+
+/** The official SDKs' timeout for each metadata request. */
+inline constexpr std::chrono::seconds metadata_timeout{3};
+
+/** Temporary keys and when they expire. */
+struct temporary_credentials {
+    aksk_credentials keys;                            ///< AK, SK and security token; never printed
+    std::chrono::system_clock::time_point expires_at;  ///< from `expires_at`
+};
+
+/**
+ * @param endpoint the metadata service, e.g. `default_metadata_endpoint`
+ * @return `PUT /meta-data/latest/api/token` asking for a 6-hour session token, or the endpoint's error
+ */
+[[nodiscard]] MODELARTS_DECL result<http_request> make_metadata_token_request(std::string_view endpoint);
+
+/**
+ * @param res the answer to `make_metadata_token_request`
+ * @return the session token; nothing when the service issues none (404, 405); or the error
+ *         (`error::malformed_body` for an unusable token, `error::unexpected_shape` for another status)
+ */
+[[nodiscard]] MODELARTS_DECL result<std::optional<std::string>> parse_metadata_token_response(const http_response& res);
+
+/**
+ * @param endpoint the metadata service
+ * @param session_token from `parse_metadata_token_response`, or empty
+ * @return `GET /openstack/latest/securitykey`, with `X-Metadata-Token` when a token is given
+ */
+[[nodiscard]] MODELARTS_DECL result<http_request> make_metadata_securitykey_request(std::string_view endpoint,
+                                                                                   std::string_view session_token);
+
+/**
+ * @param res the answer to `make_metadata_securitykey_request`
+ * @return the keys and their expiry; or `error::no_agency` (401 saying "Please configure Cloud
+ *         Service Agency first"), `error::metadata_token_expired` (another 401), or the body's error
+ */
+[[nodiscard]] MODELARTS_DECL result<temporary_credentials> parse_metadata_securitykey_response(const http_response& res);
+
+} // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/impl/metadata.ipp ----
+/**
+ * @file impl/metadata.ipp
+ * The definitions of metadata.hpp: inline in every unit by default, or compiled once with
+ * MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_IMPL_METADATA_IPP
+#define MODELARTS_IMPL_METADATA_IPP
+
+
+#include <boost/json/monotonic_resource.hpp>
+
+namespace modelarts {
+
+namespace detail {
+
+// The sentence the metadata service answers with when the instance has no agency (§5).
+inline constexpr std::string_view no_agency_sentence = "Please configure Cloud Service Agency first";
+
+} // namespace detail
+
+MODELARTS_DECL result<http_request> make_metadata_token_request(std::string_view endpoint)
+{
+    auto ep = parse_endpoint(endpoint);
+    if (!ep) return ep.error();
+    http_request req(http_method::put, std::move(*ep), "/meta-data/latest/api/token", {}, "");
+    req.headers.set("Host", req.destination().host_header());
+    req.headers.set("X-Metadata-Token-Ttl-Seconds", std::to_string(metadata_token_lifetime.count()));
+    req.headers.set("Content-Length", "0");
+    return req;
+}
+
+MODELARTS_DECL result<std::optional<std::string>> parse_metadata_token_response(const http_response& res)
+{
+    if (res.status == 404 || res.status == 405) return std::optional<std::string>();  // no session tokens here
+    if (res.status != 200) return make_error_code(error::unexpected_shape);
+    std::string_view body = res.body;
+    while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' ')) body.remove_suffix(1);
+    std::string token(detail::trim(body));
+    if (!validate_token(token)) return make_error_code(error::malformed_body);  // it goes in a header: nothing a header cannot carry
+    return std::optional<std::string>(std::move(token));
+}
+
+MODELARTS_DECL result<http_request> make_metadata_securitykey_request(std::string_view endpoint, std::string_view session_token)
+{
+    auto ep = parse_endpoint(endpoint);
+    if (!ep) return ep.error();
+    if (!session_token.empty())
+        if (auto r = validate_token(session_token); !r) return r.error();
+    http_request req(http_method::get, std::move(*ep), "/openstack/latest/securitykey", {}, "");
+    req.headers.set("Host", req.destination().host_header());
+    if (!session_token.empty()) req.headers.set("X-Metadata-Token", session_token);
+    return req;
+}
+
+MODELARTS_DECL result<temporary_credentials> parse_metadata_securitykey_response(const http_response& res)
+{
+    if (res.status == 401)
+        return make_error_code(res.body.find(detail::no_agency_sentence) != std::string::npos ? error::no_agency
+                                                                                               : error::metadata_token_expired);
+    if (res.status != 200) return make_error_code(error::unexpected_shape);
+    unsigned char stack[4096];
+    boost::json::monotonic_resource arena(stack, sizeof stack);
+    auto body = detail::parse_json(res.body, 4, &arena);
+    if (!body) return body.error();
+    auto* object = body->if_object();
+    auto* credential = object ? object->if_contains("credential") : nullptr;
+    auto* fields = credential ? credential->if_object() : nullptr;
+    temporary_credentials out;
+    std::string expires;
+    if (!fields || !detail::read_string(*fields, "access", out.keys.access_key) || !detail::read_string(*fields, "secret", out.keys.secret_key)
+        || !detail::read_string(*fields, "securitytoken", out.keys.security_token) || !detail::read_string(*fields, "expires_at", expires)
+        || out.keys.security_token.empty())  // absent fields read as empty
+        return make_error_code(error::unexpected_shape);
+    const auto when = detail::parse_iso8601_utc(expires);
+    if (!when || !validate_credentials(out.keys)) return make_error_code(error::unexpected_shape);
+    out.expires_at = *when;
+    return out;
+}
+
+} // namespace modelarts
+
+#endif
+// ---- end modelarts/impl/metadata.ipp ----
+#endif
+
+#endif
+// ---- end modelarts/metadata.hpp ----
+
 // ---- begin modelarts/version.hpp ----
 /**
  * @file version.hpp
@@ -6052,6 +6220,15 @@ struct emulator_options {
     std::function<std::chrono::system_clock::time_point()> clock = {};
     /** Faults `exchange` injects; none by default. `handle` never injects any. */
     fault_plan faults = {};
+    /**
+     * Serve the instance metadata service's temporary keys (modelarts-api.md §5): a session token
+     * at `PUT /meta-data/latest/api/token`, and at `GET /openstack/latest/securitykey` a fresh AK,
+     * SK and security token valid for this long, which the service accepts until they expire.
+     * None (the default): those paths are unknown.
+     */
+    std::optional<std::chrono::seconds> metadata_credentials = {};
+    /** With `metadata_credentials`: false answers the keys' call as an instance without an agency does. */
+    bool metadata_agency = true;
 };
 
 /** A version of an emulated v1 job. */
@@ -6141,6 +6318,13 @@ public:
      */
     MODELARTS_DECL emulated_exchange exchange(const http_request& req);
 
+    /** @return how many temporary keys the metadata service has handed out */
+    std::uint64_t temporary_keys_issued() const
+    {
+        std::lock_guard lock(mutex_);
+        return temporary_keys_.size();
+    }
+
     /** @return how many requests `exchange` has seen */
     std::uint64_t exchanges() const
     {
@@ -6196,6 +6380,10 @@ private:
 
     MODELARTS_DECL std::string check_signature(const http_request& req, std::string_view authz) const;
 
+    // The metadata service's two calls (§5).
+    MODELARTS_DECL http_response issue_metadata_token(const http_request& req, const std::string& request_id);
+    MODELARTS_DECL http_response issue_temporary_keys(const http_request& req, const std::string& request_id);
+
     // IAM's POST /v3/auth/tokens: a token for a known user and password, scoped to our project.
     MODELARTS_DECL http_response issue_token(const http_request& req, const std::string& request_id);
 
@@ -6225,6 +6413,12 @@ private:
     std::map<std::string, job, std::less<>> jobs_;
     std::vector<http_request> requests_;
     std::map<std::string, std::chrono::system_clock::time_point, std::less<>> issued_tokens_;
+    std::map<std::string, std::chrono::system_clock::time_point, std::less<>> metadata_tokens_;  // session tokens, by token
+    struct temporary_key {
+        emulated_access_key key;
+        std::chrono::system_clock::time_point expires_at;
+    };
+    std::map<std::string, temporary_key, std::less<>> temporary_keys_;  // handed out by the metadata service, by AK
     std::uint64_t counter_ = 0;
     std::uint64_t exchanges_ = 0;
 };
@@ -6383,6 +6577,10 @@ MODELARTS_DECL http_response emulator::answer(const http_request& req)
     std::string_view path = req.target(), query;
     if (auto q = path.find('?'); q != std::string_view::npos) query = path.substr(q + 1), path = path.substr(0, q);
     if (req.method == http_method::post && path == "/v3/auth/tokens") return issue_token(req, request_id);
+    if (options_.metadata_credentials && req.method == http_method::put && path == "/meta-data/latest/api/token")
+        return issue_metadata_token(req, request_id);
+    if (options_.metadata_credentials && req.method == http_method::get && path == "/openstack/latest/securitykey")
+        return issue_temporary_keys(req, request_id);
     auto parts = split(path);
 
     // /{v1|v2}/{project}/training-jobs/{id}[/versions]
@@ -6434,8 +6632,15 @@ MODELARTS_DECL std::string emulator::check_signature(const http_request& req, st
         return value.substr(0, value.find(','));
     };
     const std::string_view ak = field("Access="), names = field("SignedHeaders="), sig = field("Signature=");
-    auto key = options_.access_keys.find(std::string(ak));
-    if (key == options_.access_keys.end()) return "unknown access key";
+    const emulated_access_key* key = nullptr;
+    if (auto known = options_.access_keys.find(std::string(ak)); known != options_.access_keys.end()) {
+        key = &known->second;
+    } else if (auto temporary = temporary_keys_.find(ak); temporary != temporary_keys_.end()) {
+        if (now() >= temporary->second.expires_at) return "temporary access key expired";
+        key = &temporary->second.key;
+    } else {
+        return "unknown access key";
+    }
     std::vector<std::string> signed_headers;
     for (std::size_t start = 0; start <= names.size();) {
         auto end = std::min(names.find(';', start), names.size());
@@ -6450,13 +6655,51 @@ MODELARTS_DECL std::string emulator::check_signature(const http_request& req, st
     if (!date) return "bad X-Sdk-Date";
     const auto skew = *date > now() ? *date - now() : now() - *date;
     if (skew > max_clock_skew) return "X-Sdk-Date is more than 15 minutes off";
-    if (!key->second.security_token.empty()
-        && (!has("x-security-token") || req.headers.get("X-Security-Token") != key->second.security_token))
+    if (!key->security_token.empty() && (!has("x-security-token") || req.headers.get("X-Security-Token") != key->security_token))
         return "bad security token";
     const auto expected = signing::signature(
-        key->second.secret_key, signing::string_to_sign(signing::canonical_request(req, signed_headers),
+        key->secret_key, signing::string_to_sign(signing::canonical_request(req, signed_headers),
                                                         req.headers.get("X-Sdk-Date")));
     return expected == sig ? std::string() : "signature does not match";
+}
+
+MODELARTS_DECL http_response emulator::issue_metadata_token(const http_request& req, const std::string& request_id)
+{
+    std::int64_t ttl = 0;
+    const auto asked = req.headers.get("X-Metadata-Token-Ttl-Seconds");
+    if (std::from_chars(asked.data(), asked.data() + asked.size(), ttl).ec != std::errc() || ttl <= 0 || ttl > 21600)
+        return html_error(400, "Bad Request");
+    char token[40];
+    std::snprintf(token, sizeof token, "md%016llx", static_cast<unsigned long long>(++counter_));
+    metadata_tokens_[token] = now() + std::chrono::seconds(ttl);
+    http_response res{200, {}, token};
+    res.headers.set("Content-Type", "text/plain");
+    res.headers.set("X-Request-Id", request_id);
+    return res;
+}
+
+MODELARTS_DECL http_response emulator::issue_temporary_keys(const http_request& req, const std::string& request_id)
+{
+    auto unauthorized = [&](std::string_view why) {
+        http_response res{401, {}, std::string(why)};
+        res.headers.set("Content-Type", "text/plain");
+        return res;
+    };
+    if (!options_.metadata_agency) return unauthorized("Please configure Cloud Service Agency first");
+    if (auto token = req.headers.find("X-Metadata-Token")) {
+        auto issued = metadata_tokens_.find(*token);
+        if (issued == metadata_tokens_.end() || now() >= issued->second) return unauthorized("Unauthorized: the token has expired");
+    }
+    const auto n = static_cast<unsigned long long>(++counter_);
+    char ak[24], sk[40], st[48];
+    std::snprintf(ak, sizeof ak, "TMP%016llX", n);
+    std::snprintf(sk, sizeof sk, "tmpsk%016llx", n);
+    std::snprintf(st, sizeof st, "tmpst-%016llx", n);
+    const auto expires_at = now() + *options_.metadata_credentials;
+    temporary_keys_[ak] = {{sk, st}, expires_at};
+    boost::json::object o{{"credential",
+                           {{"access", ak}, {"secret", sk}, {"securitytoken", st}, {"expires_at", detail::format_iso8601_utc(expires_at)}}}};
+    return reply(200, boost::json::serialize(o), request_id);
 }
 
 MODELARTS_DECL http_response emulator::issue_token(const http_request& req, const std::string& request_id)

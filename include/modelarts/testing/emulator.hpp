@@ -116,6 +116,15 @@ struct emulator_options {
     std::function<std::chrono::system_clock::time_point()> clock = {};
     /** Faults `exchange` injects; none by default. `handle` never injects any. */
     fault_plan faults = {};
+    /**
+     * Serve the instance metadata service's temporary keys (modelarts-api.md §5): a session token
+     * at `PUT /meta-data/latest/api/token`, and at `GET /openstack/latest/securitykey` a fresh AK,
+     * SK and security token valid for this long, which the service accepts until they expire.
+     * None (the default): those paths are unknown.
+     */
+    std::optional<std::chrono::seconds> metadata_credentials = {};
+    /** With `metadata_credentials`: false answers the keys' call as an instance without an agency does. */
+    bool metadata_agency = true;
 };
 
 /** A version of an emulated v1 job. */
@@ -205,6 +214,13 @@ public:
      */
     MODELARTS_DECL emulated_exchange exchange(const http_request& req);
 
+    /** @return how many temporary keys the metadata service has handed out */
+    std::uint64_t temporary_keys_issued() const
+    {
+        std::lock_guard lock(mutex_);
+        return temporary_keys_.size();
+    }
+
     /** @return how many requests `exchange` has seen */
     std::uint64_t exchanges() const
     {
@@ -260,6 +276,10 @@ private:
 
     MODELARTS_DECL std::string check_signature(const http_request& req, std::string_view authz) const;
 
+    // The metadata service's two calls (§5).
+    MODELARTS_DECL http_response issue_metadata_token(const http_request& req, const std::string& request_id);
+    MODELARTS_DECL http_response issue_temporary_keys(const http_request& req, const std::string& request_id);
+
     // IAM's POST /v3/auth/tokens: a token for a known user and password, scoped to our project.
     MODELARTS_DECL http_response issue_token(const http_request& req, const std::string& request_id);
 
@@ -289,6 +309,12 @@ private:
     std::map<std::string, job, std::less<>> jobs_;
     std::vector<http_request> requests_;
     std::map<std::string, std::chrono::system_clock::time_point, std::less<>> issued_tokens_;
+    std::map<std::string, std::chrono::system_clock::time_point, std::less<>> metadata_tokens_;  // session tokens, by token
+    struct temporary_key {
+        emulated_access_key key;
+        std::chrono::system_clock::time_point expires_at;
+    };
+    std::map<std::string, temporary_key, std::less<>> temporary_keys_;  // handed out by the metadata service, by AK
     std::uint64_t counter_ = 0;
     std::uint64_t exchanges_ = 0;
 };

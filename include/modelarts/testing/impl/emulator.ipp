@@ -103,6 +103,10 @@ MODELARTS_DECL http_response emulator::answer(const http_request& req)
     std::string_view path = req.target(), query;
     if (auto q = path.find('?'); q != std::string_view::npos) query = path.substr(q + 1), path = path.substr(0, q);
     if (req.method == http_method::post && path == "/v3/auth/tokens") return issue_token(req, request_id);
+    if (options_.metadata_credentials && req.method == http_method::put && path == "/meta-data/latest/api/token")
+        return issue_metadata_token(req, request_id);
+    if (options_.metadata_credentials && req.method == http_method::get && path == "/openstack/latest/securitykey")
+        return issue_temporary_keys(req, request_id);
     auto parts = split(path);
 
     // /{v1|v2}/{project}/training-jobs/{id}[/versions]
@@ -154,8 +158,15 @@ MODELARTS_DECL std::string emulator::check_signature(const http_request& req, st
         return value.substr(0, value.find(','));
     };
     const std::string_view ak = field("Access="), names = field("SignedHeaders="), sig = field("Signature=");
-    auto key = options_.access_keys.find(std::string(ak));
-    if (key == options_.access_keys.end()) return "unknown access key";
+    const emulated_access_key* key = nullptr;
+    if (auto known = options_.access_keys.find(std::string(ak)); known != options_.access_keys.end()) {
+        key = &known->second;
+    } else if (auto temporary = temporary_keys_.find(ak); temporary != temporary_keys_.end()) {
+        if (now() >= temporary->second.expires_at) return "temporary access key expired";
+        key = &temporary->second.key;
+    } else {
+        return "unknown access key";
+    }
     std::vector<std::string> signed_headers;
     for (std::size_t start = 0; start <= names.size();) {
         auto end = std::min(names.find(';', start), names.size());
@@ -170,13 +181,51 @@ MODELARTS_DECL std::string emulator::check_signature(const http_request& req, st
     if (!date) return "bad X-Sdk-Date";
     const auto skew = *date > now() ? *date - now() : now() - *date;
     if (skew > max_clock_skew) return "X-Sdk-Date is more than 15 minutes off";
-    if (!key->second.security_token.empty()
-        && (!has("x-security-token") || req.headers.get("X-Security-Token") != key->second.security_token))
+    if (!key->security_token.empty() && (!has("x-security-token") || req.headers.get("X-Security-Token") != key->security_token))
         return "bad security token";
     const auto expected = signing::signature(
-        key->second.secret_key, signing::string_to_sign(signing::canonical_request(req, signed_headers),
+        key->secret_key, signing::string_to_sign(signing::canonical_request(req, signed_headers),
                                                         req.headers.get("X-Sdk-Date")));
     return expected == sig ? std::string() : "signature does not match";
+}
+
+MODELARTS_DECL http_response emulator::issue_metadata_token(const http_request& req, const std::string& request_id)
+{
+    std::int64_t ttl = 0;
+    const auto asked = req.headers.get("X-Metadata-Token-Ttl-Seconds");
+    if (std::from_chars(asked.data(), asked.data() + asked.size(), ttl).ec != std::errc() || ttl <= 0 || ttl > 21600)
+        return html_error(400, "Bad Request");
+    char token[40];
+    std::snprintf(token, sizeof token, "md%016llx", static_cast<unsigned long long>(++counter_));
+    metadata_tokens_[token] = now() + std::chrono::seconds(ttl);
+    http_response res{200, {}, token};
+    res.headers.set("Content-Type", "text/plain");
+    res.headers.set("X-Request-Id", request_id);
+    return res;
+}
+
+MODELARTS_DECL http_response emulator::issue_temporary_keys(const http_request& req, const std::string& request_id)
+{
+    auto unauthorized = [&](std::string_view why) {
+        http_response res{401, {}, std::string(why)};
+        res.headers.set("Content-Type", "text/plain");
+        return res;
+    };
+    if (!options_.metadata_agency) return unauthorized("Please configure Cloud Service Agency first");
+    if (auto token = req.headers.find("X-Metadata-Token")) {
+        auto issued = metadata_tokens_.find(*token);
+        if (issued == metadata_tokens_.end() || now() >= issued->second) return unauthorized("Unauthorized: the token has expired");
+    }
+    const auto n = static_cast<unsigned long long>(++counter_);
+    char ak[24], sk[40], st[48];
+    std::snprintf(ak, sizeof ak, "TMP%016llX", n);
+    std::snprintf(sk, sizeof sk, "tmpsk%016llx", n);
+    std::snprintf(st, sizeof st, "tmpst-%016llx", n);
+    const auto expires_at = now() + *options_.metadata_credentials;
+    temporary_keys_[ak] = {{sk, st}, expires_at};
+    boost::json::object o{{"credential",
+                           {{"access", ak}, {"secret", sk}, {"securitytoken", st}, {"expires_at", detail::format_iso8601_utc(expires_at)}}}};
+    return reply(200, boost::json::serialize(o), request_id);
 }
 
 MODELARTS_DECL http_response emulator::issue_token(const http_request& req, const std::string& request_id)
