@@ -353,7 +353,7 @@ TEST_CASE("--version prints the library's version; --help lists every flag, ever
     // The command's flags and the environment it reads, as the README documents them: each is in
     // --help, and --help documents no flag beyond them.
     const std::set<std::string> flags = {"--job-id", "--description", "--from",    "--concurrency", "--quiet",
-                                         "--endpoint", "--emulator",  "--project-id", "--via",      "--timeout",
+                                         "--endpoint", "--emulator",  "--project-id", "--via",      "--timeout", "--credentials", "--metadata-endpoint",
                                          "--max-attempts", "--verbose", "--version", "--help"};
     for (const auto& flag : flags) {
         CAPTURE(flag);

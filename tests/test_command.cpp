@@ -250,6 +250,29 @@ TEST_CASE("the command reads the profile file after the environment, says so wit
     CHECK(emulator.stop());
 }
 
+TEST_CASE("--credentials metadata: the instance metadata service's keys, from modelarts-emulator --metadata-credentials")
+{
+    emulator_process emulator("--metadata-credentials 600");
+    std::smatch m;
+    const std::string log = slurp(emulator.log);
+    REQUIRE(std::regex_search(log, m, std::regex(R"(metadata service on (http://127\.0\.0\.1:[0-9]+) \(keys valid 600 s\))")));
+    const std::string metadata = m[1];
+    REQUIRE(metadata != emulator.endpoint);  // a port of its own
+    auto r = run("MODELARTS_ENDPOINT=" + emulator.endpoint + " HUAWEICLOUD_SDK_PROJECT_ID=0123456789abcdef0123456789abcdef",
+                 {"--job-id", "182626", "--description", "with temporary keys", "--credentials", "metadata", "--metadata-endpoint", metadata,
+                  "--verbose"});
+    CAPTURE(r.err);
+    CHECK(r.status == 0);
+    CHECK(r.err.find("credentials: the metadata service at " + metadata) != std::string::npos);
+    CHECK(r.err.find("GET " + metadata + "/openstack/latest/securitykey") != std::string::npos);
+    CHECK(r.err.find("X-Security-Token: ***") != std::string::npos);  // the update carried the temporary token, masked
+    CHECK(r.err.find("tmpsk") == std::string::npos);                 // and no secret key
+    CHECK(emulator.stop());
+
+    r = run("", {"--emulator", "--job-id", "182626", "--description", "in process", "--credentials", "metadata"});
+    CHECK(r.status == 0);
+}
+
 TEST_CASE("modelarts-emulator serves any client's credentials, seeded jobs and a fault plan")
 {
     emulator_process emulator("--access-key AKX:SECRET-SKX --access-key TMPX:SECRET-TSKX:SECRET-STX --user erin:SECRET-PWX:acme "

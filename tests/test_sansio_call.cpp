@@ -45,13 +45,10 @@ http_response issued(std::string token)
     return {201, {{"X-Subject-Token", std::move(token)}}, R"({"token":{"expires_at":"2026-11-29T12:00:00.000000Z"}})"};
 }
 
-iam_token token_expiring(std::string token, system_clock::time_point at)
+// A token held, issued a day before it expires (as IAM's are).
+issued_credentials token_expiring(std::string token, system_clock::time_point at)
 {
-    iam_token t;
-    t.is_success = true;
-    t.token = std::move(token);
-    t.expires_at = at;
-    return t;
+    return {token_credentials{std::move(token)}, at, at - 24h};
 }
 
 } // namespace
@@ -119,7 +116,7 @@ TEST_CASE("no token, or one within the refresh margin: the call logs in, and han
     const retry_policy retry;
     clocks c;
     const auto nearly_expired = token_expiring("OLD", c.at.wall + token_refresh_margin - 1s);
-    for (const iam_token* held : {static_cast<const iam_token*>(nullptr), &nearly_expired}) {
+    for (const issued_credentials* held : {static_cast<const issued_credentials*>(nullptr), &nearly_expired}) {
         call_machine m(update_request(), {&auth, &retry, "p", true});
         REQUIRE(m.resume(c.at).what == action::need_token);
         REQUIRE(m.use_token(held, c.at).what == action::send);
@@ -131,7 +128,7 @@ TEST_CASE("no token, or one within the refresh margin: the call logs in, and han
         CHECK_FALSE(a.retry_in);
         CHECK_FALSE(m.answer_is_final());  // IAM's answer is the login's, never the call's
         REQUIRE(m.resume(c.at).what == action::token_received);
-        CHECK(m.received_token().token == "NEW");
+        CHECK(std::get<token_credentials>(m.received_token().auth).token == "NEW");
 
         REQUIRE(m.resume(c.at).what == action::send);  // its own token: not asked for again
         CHECK(m.request().headers.get("X-Auth-Token") == "NEW");

@@ -32,6 +32,11 @@ int usage(std::ostream& os, int status)
           "  --job ID                      seed a v1 job (repeatable); --v2-job UUID seeds a v2 job\n"
           "  --v1-error-field error_message|error_msg\n"
           "  --tls-cert PEM --tls-key PEM  serve HTTPS\n"
+          "  --metadata-credentials SECONDS\n"
+          "                                serve the instance metadata service's temporary keys on a port of\n"
+          "                                its own (printed), each answer a fresh key valid SECONDS, accepted\n"
+          "                                until it expires\n"
+          "  --metadata-port N             that port (default 0: a free one)\n"
           "Faults (deterministic: by request number, counting from 1):\n"
           "  --fault-at N:KIND[,N:KIND...] these requests fail so\n"
           "  --fault-rate R                this share (0 to 1) of the others fails...\n"
@@ -122,6 +127,15 @@ int main(int argc, char** argv)
             if (ok) v2_jobs.emplace_back(value);
         } else if (arg == "--v1-error-field" && (value == "error_message" || value == "error_msg")) {
             opts.emulator.v1_error_message_field = value;
+        } else if (arg == "--metadata-credentials") {
+            unsigned seconds = 0;
+            ok = parse_number(value, seconds) && seconds > 0;
+            opts.emulator.metadata_credentials = std::chrono::seconds(seconds);
+            if (!opts.metadata_port) opts.metadata_port = 0;
+        } else if (arg == "--metadata-port") {
+            unsigned port = 0;
+            ok = parse_number(value, port) && port <= 65535;
+            opts.metadata_port = static_cast<unsigned short>(port);
         } else if (arg == "--tls-cert") {
             opts.tls_certificate_chain = value;
         } else if (arg == "--tls-key") {
@@ -170,6 +184,9 @@ int main(int argc, char** argv)
         boost::asio::signal_set signals(server.io_context(), SIGINT, SIGTERM);
         signals.async_wait([&](const boost::system::error_code&, int) { server.stop(); });
         const bool open = opts.emulator.token.empty() && opts.emulator.access_keys.empty() && opts.emulator.users.empty();
+        if (opts.emulator.metadata_credentials)
+            std::cout << "modelarts-emulator: metadata service on " << server.metadata_endpoint() << " (keys valid "
+                      << opts.emulator.metadata_credentials->count() << " s)" << std::endl;
         std::cout << "modelarts-emulator: listening on " << server.endpoint() << " (project "
                   << opts.emulator.project_id << (open ? ", no credentials required" : ", credentials required")
                   << (faults.rate > 0 || !faults.at.empty() ? ", faults injected" : "") << ")" << std::endl;

@@ -5,6 +5,7 @@
 // Every flag, environment variable and exit status is in usage() below (--help).
 #include "command_batch.hpp"
 
+#include "modelarts/credential_provider.hpp"
 #include "modelarts/modelarts.hpp"
 #include "modelarts/testing/emulator.hpp"
 #include "modelarts/transports/curl.hpp"
@@ -26,7 +27,8 @@ namespace {
 using command::program;
 
 struct arguments {
-    std::optional<std::string> job_id, description, endpoint, project_id, from;
+    std::optional<std::string> job_id, description, endpoint, project_id, from, credentials;
+    std::string metadata_endpoint = std::string(modelarts::default_metadata_endpoint);
     std::string via = "estimator";
     unsigned timeout_seconds = 60;
     unsigned max_attempts = modelarts::retry_policy{}.max_attempts;
@@ -55,6 +57,11 @@ int usage(std::ostream& os, int status)
        << "                       real endpoint: for trying the program out; it accepts whatever credentials\n"
        << "                       are given\n"
        << "  --project-id ID      the project to act in\n"
+       << "  --credentials metadata\n"
+       << "                       use the instance metadata service's temporary keys (an ECS, CCE node or\n"
+       << "                       notebook with an agency), renewed before they expire, not the environment's\n"
+       << "  --metadata-endpoint URL\n"
+       << "                       where that service answers (default " << modelarts::default_metadata_endpoint << ")\n"
        << "  --via estimator|job|version\n"
        << "                       which SDK object makes the call (default estimator; --from: estimator or job)\n"
        << "  --timeout SECONDS    the time one update may take, retries included (default 60)\n"
@@ -103,10 +110,13 @@ std::unique_ptr<modelarts::testing::emulator> make_emulator(modelarts::session_o
         opts.access_keys[k->access_key] = {k->secret_key, k->security_token};
     if (auto* u = std::get_if<modelarts::password_credentials>(&options.auth))
         opts.users.push_back({u->username, u->password, u->account});
+    const bool metadata = std::holds_alternative<modelarts::credential_provider>(options.auth);
+    if (metadata) opts.metadata_credentials = std::chrono::hours(1);  // --credentials metadata: it serves the keys too
     auto emulator = std::make_unique<modelarts::testing::emulator>(std::move(opts));
     options.endpoint = emulator->endpoint();
     options.project_id = emulator->project_id();
     if (auto* u = std::get_if<modelarts::password_credentials>(&options.auth)) u->iam_endpoint = emulator->endpoint();
+    if (metadata) options.auth = modelarts::make_metadata_provider(emulator->endpoint());
     return emulator;
 }
 
@@ -221,6 +231,8 @@ int main(int argc, char** argv)
         else if (arg == "--from") args.from = value;
         else if (arg == "--endpoint") args.endpoint = value;
         else if (arg == "--project-id") args.project_id = value;
+        else if (arg == "--credentials" && value == "metadata") args.credentials = value;
+        else if (arg == "--metadata-endpoint") args.metadata_endpoint = value;
         else if (arg == "--via" && (value == "estimator" || value == "job" || value == "version")) args.via = value;
         else if (arg == "--timeout") {
             auto n = whole_number(value, 1, 24 * 3600);
@@ -247,6 +259,10 @@ int main(int argc, char** argv)
     modelarts::environment_report found;
     auto options = modelarts::session_options_from_environment(&found);
     if (!options) return fail(found.problem.empty() ? options.error().message() : options.error().message() + ": " + found.problem);
+    if (args.credentials) {  // named outright: the chain is not consulted
+        options->auth = modelarts::make_metadata_provider(args.metadata_endpoint);
+        found.source = "the metadata service at " + args.metadata_endpoint;
+    }
     if (args.verbose) std::cerr << program << ": credentials: " << (found.source.empty() ? "none" : found.source) << '\n';
     if (args.emulator && args.endpoint) return fail("--emulator: give either it or --endpoint, not both");
     if (args.endpoint) options->endpoint = *args.endpoint;

@@ -192,17 +192,20 @@ private:
                 return timer->async_wait(std::move(self));
             case action::need_token: {
                 std::shared_ptr<parked_call<Self>> p;
-                const auto ticket = state().logins.join([&](const iam_token& held) { return op.token_usable(held, in); }, [&] {
+                auto next = join_credentials(state(), op, duty, in, [&] {
                     p = std::make_shared<parked_call<Self>>();
                     return [p](const login_outcome& o) { p->wake({login_wake::reason::ended, o}); };
                 });
-                if (ticket.what == login_flight::role::wait) return park(self, std::move(p), in);
-                if (ticket.what == login_flight::role::log_in) duty.take(state().logins);
-                step = op.use_token(ticket.token.get(), in);
+                if (!next) return park(self, std::move(p), in);
+                step = *next;
                 break;
             }
             case action::token_received:
                 duty.land(op.received_token());
+                step = op.resume(in);
+                break;
+            case action::renewal_failed:
+                duty.renewal_failed(in.now);
                 step = op.resume(in);
                 break;
             case action::clock_skew:

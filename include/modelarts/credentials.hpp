@@ -14,8 +14,11 @@
 #include "modelarts/validation.hpp"
 
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 
 namespace modelarts {
@@ -58,8 +61,60 @@ struct password_credentials {
     friend bool operator==(const password_credentials&, const password_credentials&) = default;
 };
 
+struct expiring_credentials;
+
+/** A source of credentials of the user's own (Vault, KMS, a sidecar): see `make_callback_provider`. */
+using credentials_callback = std::function<result<expiring_credentials>()>;
+
+namespace detail {
+
+struct provider_state;  // the provider's credentials and the fetch under way (detail/provider_state.hpp)
+
+// Where a provider's credentials come from: what the call machine needs to fetch them.
+struct provider_source {
+    enum class kind { iam_password, metadata_service, callback } what = kind::callback;
+    password_credentials user = {};        // iam_password: the user IAM logs in
+    std::string metadata_endpoint = {};    // metadata_service: where it answers
+};
+
+} // namespace detail
+
+/**
+ * Credentials that expire, fetched when needed and renewed before they do, by one call at a time,
+ * for every session and thread that holds the provider (a copy is a handle to the same state). Made
+ * by `make_metadata_provider`, `make_callback_provider` or `make_iam_password_provider`
+ * (credential_provider.hpp); set it as `session_options::auth`.
+ */
+class credential_provider {
+public:
+    /** @return true when both are handles to the same provider */
+    friend bool operator==(const credential_provider& a, const credential_provider& b) noexcept { return a.state_ == b.state_; }
+
+    /** @return where its credentials come from */
+    const detail::provider_source& source() const noexcept { return source_; }
+
+    /** @return its shared state: the credentials held and the fetch under way */
+    detail::provider_state& state() const noexcept { return *state_; }
+
+    /** @param source where credentials come from @param state its shared state */
+    credential_provider(detail::provider_source source, std::shared_ptr<detail::provider_state> state) noexcept
+        : source_(std::move(source)), state_(std::move(state))
+    {
+    }
+
+private:
+    detail::provider_source source_;
+    std::shared_ptr<detail::provider_state> state_;
+};
+
 /** The ways a session can authenticate. */
-using credentials = std::variant<no_credentials, token_credentials, aksk_credentials, password_credentials>;
+using credentials = std::variant<no_credentials, token_credentials, aksk_credentials, password_credentials, credential_provider>;
+
+/** Credentials and when they stop working: what a provider hands out. */
+struct expiring_credentials {
+    credentials auth;                                   ///< `token_credentials` or `aksk_credentials` (temporary keys carry their security token)
+    std::chrono::system_clock::time_point expires_at;  ///< when they stop working
+};
 
 namespace detail {
 
@@ -94,13 +149,13 @@ MODELARTS_DECL void apply_valid_credentials(http_request& req, const credentials
 
 /**
  * Adds the credentials' headers to a request: `X-Auth-Token` for a token, the signature for an
- * access key, nothing for none. Password credentials cannot be applied: they must be turned into
- * a token through IAM first, which a session does by itself.
+ * access key, nothing for none. Password credentials and providers cannot be applied: they must
+ * be turned into a token or keys first, which a session does by itself.
  * @param req a request built by one of the request builders, every other header in place
  * @param creds the credentials
  * @param now the time to sign with (for AK/SK)
  * @return nothing; or the credentials' validation error, or `error::login_required` for
- *         password credentials; `req` is unchanged then
+ *         password credentials and providers; `req` is unchanged then
  */
 [[nodiscard]] MODELARTS_DECL result<void> apply_credentials(http_request& req, const credentials& creds,
                                                             std::chrono::system_clock::time_point now);

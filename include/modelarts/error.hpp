@@ -41,6 +41,7 @@ enum class error {
     invalid_retry_policy,      ///< max_attempts 0, multiplier below 1, or a negative duration
     login_required,            ///< password credentials applied by hand: a session logs in through IAM first
     invalid_profile_file,      ///< the credentials profile file cannot be read or parsed (`environment_report` says where)
+    invalid_provided_credentials,  ///< a provider's function gave credentials of another kind than a token or keys, bad ones, or expired ones
 
     // A response that arrived but cannot be understood.
     malformed_body = 100,      ///< body is not JSON (HTML, empty, truncated, invalid UTF-8)
@@ -128,6 +129,8 @@ public:
         case error::invalid_profile_file:
             return "credentials: the profile file (HUAWEICLOUD_SDK_CREDENTIALS_FILE, else ~/.huaweicloud/credentials) "
                    "cannot be read or parsed";
+        case error::invalid_provided_credentials:
+            return "credentials: the provider's function gave no token or access key, an invalid one, or one already expired";
         case error::malformed_body:
             return "response body: not valid JSON";
         case error::unexpected_shape:

@@ -6,6 +6,7 @@
 #define MODELARTS_MODELARTS_HPP
 
 #include "modelarts/any_transport.hpp"
+#include "modelarts/credential_provider.hpp"
 #include "modelarts/credentials.hpp"
 #include "modelarts/diagnostics.hpp"
 #include "modelarts/environment.hpp"

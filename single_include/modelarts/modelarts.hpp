@@ -103,6 +103,7 @@ enum class error {
     invalid_retry_policy,      ///< max_attempts 0, multiplier below 1, or a negative duration
     login_required,            ///< password credentials applied by hand: a session logs in through IAM first
     invalid_profile_file,      ///< the credentials profile file cannot be read or parsed (`environment_report` says where)
+    invalid_provided_credentials,  ///< a provider's function gave credentials of another kind than a token or keys, bad ones, or expired ones
 
     // A response that arrived but cannot be understood.
     malformed_body = 100,      ///< body is not JSON (HTML, empty, truncated, invalid UTF-8)
@@ -190,6 +191,8 @@ public:
         case error::invalid_profile_file:
             return "credentials: the profile file (HUAWEICLOUD_SDK_CREDENTIALS_FILE, else ~/.huaweicloud/credentials) "
                    "cannot be read or parsed";
+        case error::invalid_provided_credentials:
+            return "credentials: the provider's function gave no token or access key, an invalid one, or one already expired";
         case error::malformed_body:
             return "response body: not valid JSON";
         case error::unexpected_shape:
@@ -1275,6 +1278,35 @@ private:
 
 #endif
 // ---- end modelarts/any_transport.hpp ----
+
+// ---- begin modelarts/credential_provider.hpp ----
+/**
+ * @file credential_provider.hpp
+ * Credentials that expire and renew themselves: the instance metadata service's temporary keys, a
+ * function of your own (Vault, KMS, a sidecar), or an IAM password login. Set one as
+ * `session_options::auth`; share it (it is a handle) between sessions and threads, and a service
+ * fetches once for all of them. Credentials are fetched by one call at a time, renewed before they
+ * expire (30 minutes before, or at seven eighths of their life when that comes first), and while
+ * a renewal is under way, or has just failed, the credentials still valid go on being used.
+ *
+ * @code
+ * #include "modelarts/credential_provider.hpp"
+ * #include "modelarts/transports/curl.hpp"
+ *
+ * void run()
+ * {
+ *     auto keys = modelarts::make_metadata_provider();  // on an ECS, a CCE node or a notebook with an agency
+ *     auto a = modelarts::make_session(modelarts::curl_transport{}, {.endpoint = "https://modelarts.cn-north-4.myhuaweicloud.com",
+ *                                                                   .project_id = "0123456789abcdef0123456789abcdef", .auth = keys});
+ *     auto b = modelarts::make_session(modelarts::curl_transport{}, {.endpoint = "https://modelarts.cn-north-4.myhuaweicloud.com",
+ *                                                                   .project_id = "0123456789abcdef0123456789abcdef", .auth = keys});
+ *     // a and b, and every thread that uses them, fetch the keys once, and renew them once
+ * }
+ * @endcode
+ */
+#ifndef MODELARTS_CREDENTIAL_PROVIDER_HPP
+#define MODELARTS_CREDENTIAL_PROVIDER_HPP
+
 
 // ---- begin modelarts/credentials.hpp ----
 /**
@@ -2483,8 +2515,11 @@ MODELARTS_DECL result<endpoint> parse_endpoint(std::string_view url)
 // ---- end modelarts/validation.hpp ----
 
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 
 namespace modelarts {
@@ -2527,8 +2562,60 @@ struct password_credentials {
     friend bool operator==(const password_credentials&, const password_credentials&) = default;
 };
 
+struct expiring_credentials;
+
+/** A source of credentials of the user's own (Vault, KMS, a sidecar): see `make_callback_provider`. */
+using credentials_callback = std::function<result<expiring_credentials>()>;
+
+namespace detail {
+
+struct provider_state;  // the provider's credentials and the fetch under way (detail/provider_state.hpp)
+
+// Where a provider's credentials come from: what the call machine needs to fetch them.
+struct provider_source {
+    enum class kind { iam_password, metadata_service, callback } what = kind::callback;
+    password_credentials user = {};        // iam_password: the user IAM logs in
+    std::string metadata_endpoint = {};    // metadata_service: where it answers
+};
+
+} // namespace detail
+
+/**
+ * Credentials that expire, fetched when needed and renewed before they do, by one call at a time,
+ * for every session and thread that holds the provider (a copy is a handle to the same state). Made
+ * by `make_metadata_provider`, `make_callback_provider` or `make_iam_password_provider`
+ * (credential_provider.hpp); set it as `session_options::auth`.
+ */
+class credential_provider {
+public:
+    /** @return true when both are handles to the same provider */
+    friend bool operator==(const credential_provider& a, const credential_provider& b) noexcept { return a.state_ == b.state_; }
+
+    /** @return where its credentials come from */
+    const detail::provider_source& source() const noexcept { return source_; }
+
+    /** @return its shared state: the credentials held and the fetch under way */
+    detail::provider_state& state() const noexcept { return *state_; }
+
+    /** @param source where credentials come from @param state its shared state */
+    credential_provider(detail::provider_source source, std::shared_ptr<detail::provider_state> state) noexcept
+        : source_(std::move(source)), state_(std::move(state))
+    {
+    }
+
+private:
+    detail::provider_source source_;
+    std::shared_ptr<detail::provider_state> state_;
+};
+
 /** The ways a session can authenticate. */
-using credentials = std::variant<no_credentials, token_credentials, aksk_credentials, password_credentials>;
+using credentials = std::variant<no_credentials, token_credentials, aksk_credentials, password_credentials, credential_provider>;
+
+/** Credentials and when they stop working: what a provider hands out. */
+struct expiring_credentials {
+    credentials auth;                                   ///< `token_credentials` or `aksk_credentials` (temporary keys carry their security token)
+    std::chrono::system_clock::time_point expires_at;  ///< when they stop working
+};
 
 namespace detail {
 
@@ -2563,13 +2650,13 @@ MODELARTS_DECL void apply_valid_credentials(http_request& req, const credentials
 
 /**
  * Adds the credentials' headers to a request: `X-Auth-Token` for a token, the signature for an
- * access key, nothing for none. Password credentials cannot be applied: they must be turned into
- * a token through IAM first, which a session does by itself.
+ * access key, nothing for none. Password credentials and providers cannot be applied: they must
+ * be turned into a token or keys first, which a session does by itself.
  * @param req a request built by one of the request builders, every other header in place
  * @param creds the credentials
  * @param now the time to sign with (for AK/SK)
  * @return nothing; or the credentials' validation error, or `error::login_required` for
- *         password credentials; `req` is unchanged then
+ *         password credentials and providers; `req` is unchanged then
  */
 [[nodiscard]] MODELARTS_DECL result<void> apply_credentials(http_request& req, const credentials& creds,
                                                             std::chrono::system_clock::time_point now);
@@ -2603,6 +2690,12 @@ MODELARTS_DECL result<void> validate_credentials(const credentials& creds)
             return error::invalid_user;
         if (auto ep = parse_endpoint(p->iam_endpoint); !ep) return ep.error();
     }
+    if (auto* provider = std::get_if<credential_provider>(&creds)) {
+        const auto& from = provider->source();
+        if (from.what == detail::provider_source::kind::iam_password) return validate_credentials(from.user);
+        if (from.what == detail::provider_source::kind::metadata_service)
+            if (auto ep = parse_endpoint(from.metadata_endpoint); !ep) return ep.error();
+    }
     return {};
 }
 
@@ -2620,7 +2713,8 @@ MODELARTS_DECL void apply_valid_credentials(http_request& req, const credentials
 MODELARTS_DECL result<void> apply_credentials(http_request& req, const credentials& creds,
                                               std::chrono::system_clock::time_point now)
 {
-    if (std::holds_alternative<password_credentials>(creds)) return error::login_required;
+    if (std::holds_alternative<password_credentials>(creds) || std::holds_alternative<credential_provider>(creds))
+        return error::login_required;
     if (auto r = validate_credentials(creds); !r) return r;
     detail::apply_valid_credentials(req, creds, now);
     return {};
@@ -2634,6 +2728,46 @@ MODELARTS_DECL result<void> apply_credentials(http_request& req, const credentia
 
 #endif
 // ---- end modelarts/credentials.hpp ----
+
+// ---- begin modelarts/detail/provider_state.hpp ----
+/**
+ * @file detail/provider_state.hpp
+ * What the copies of a `credential_provider` share: the credentials held and the fetch under way
+ * (a `login_flight`), and a callback provider's function.
+ */
+#ifndef MODELARTS_DETAIL_PROVIDER_STATE_HPP
+#define MODELARTS_DETAIL_PROVIDER_STATE_HPP
+
+
+// ---- begin modelarts/detail/login_flight.hpp ----
+/**
+ * @file detail/login_flight.hpp
+ * Credentials that are fetched (a session's IAM token, a provider's keys), fetched by one call at
+ * a time (single flight), however many threads, calls in flight and sessions share them. A call
+ * that needs them joins the flight: it uses those held when it may, fetches itself when no fetch
+ * is under way, or else waits for the fetch under way. Credentials due for renewal but still valid
+ * go on being used while another call renews them, and for a while after a renewal failed (with
+ * backoff). The call that fetches says how it ended, and every waiter is told at once: they take
+ * the new credentials, or end as the fetch ended. The call machine stays free of all this: the
+ * drivers join, wait and report.
+ */
+#ifndef MODELARTS_DETAIL_LOGIN_FLIGHT_HPP
+#define MODELARTS_DETAIL_LOGIN_FLIGHT_HPP
+
+
+// ---- begin modelarts/detail/sansio/call.hpp ----
+/**
+ * @file detail/sansio/call.hpp
+ * One call, written once, as a sans-I/O state machine (as Boost.MySQL's algorithms and h11):
+ * authenticate each attempt, log in through IAM when the credentials need a token, send, retry
+ * with backoff under a deadline. It reads no clock, calls no user code but the retry policy's
+ * decision, and writes no shared state: the driver passes the clocks in, does what each step
+ * says, hands back each outcome, and acts on the events (an attempt finished, a token is needed,
+ * a token was issued). The sync driver, the callback driver and the Asio adapter drive it alike.
+ */
+#ifndef MODELARTS_DETAIL_SANSIO_CALL_HPP
+#define MODELARTS_DETAIL_SANSIO_CALL_HPP
+
 
 // ---- begin modelarts/diagnostics.hpp ----
 /**
@@ -2720,137 +2854,6 @@ MODELARTS_DECL std::string to_string(const attempt_failure& f)
 
 #endif
 // ---- end modelarts/diagnostics.hpp ----
-
-// ---- begin modelarts/environment.hpp ----
-/**
- * @file environment.hpp
- * The SDK's notebook mode, `Session()` with no parameters: session options from the environment.
- */
-#ifndef MODELARTS_ENVIRONMENT_HPP
-#define MODELARTS_ENVIRONMENT_HPP
-
-
-// ---- begin modelarts/region.hpp ----
-/**
- * @file region.hpp
- * Huawei Cloud regions and their ModelArts and IAM endpoints. An explicit endpoint always wins:
- * these are for when only a region is known (`HUAWEICLOUD_SDK_REGION`).
- */
-#ifndef MODELARTS_REGION_HPP
-#define MODELARTS_REGION_HPP
-
-
-#include <array>
-#include <string>
-#include <string_view>
-
-namespace modelarts {
-
-/** The public regions that offer ModelArts. */
-inline constexpr std::array<std::string_view, 22> modelarts_regions = {
-    "cn-north-1",     "cn-north-2",     "cn-north-4",     "cn-north-9",     "cn-north-11",    "cn-north-12",
-    "cn-south-1",     "cn-east-3",      "cn-east-4",      "cn-southwest-2", "cn-southwest-3", "ap-southeast-1",
-    "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "la-south-2",     "la-north-2",     "af-south-1",
-    "af-north-1",     "tr-west-1",      "me-east-1",      "sa-brazil-1"};
-
-/**
- * @param region a region name, e.g. "cn-north-4"
- * @return true when ModelArts is offered there
- */
-MODELARTS_DECL bool is_modelarts_region(std::string_view region) noexcept;
-
-/**
- * @param region a region with ModelArts
- * @return `https://modelarts.{region}.myhuaweicloud.com` (`.cn` for ap-southeast-1), or
- *         `error::unknown_region`
- */
-[[nodiscard]] MODELARTS_DECL result<std::string> modelarts_endpoint(std::string_view region);
-
-/**
- * @param region a region with ModelArts
- * @return `https://iam.{region}.myhuaweicloud.com`, or `error::unknown_region`
- */
-[[nodiscard]] MODELARTS_DECL result<std::string> iam_endpoint(std::string_view region);
-
-} // namespace modelarts
-
-#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
-
-// ---- begin modelarts/impl/region.ipp ----
-/**
- * @file impl/region.ipp
- * The definitions of region.hpp: inline in every unit by default, or compiled
- * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
- */
-#ifndef MODELARTS_IMPL_REGION_IPP
-#define MODELARTS_IMPL_REGION_IPP
-
-#include <algorithm>
-
-namespace modelarts {
-
-MODELARTS_DECL bool is_modelarts_region(std::string_view region) noexcept
-{
-    return std::find(modelarts_regions.begin(), modelarts_regions.end(), region) != modelarts_regions.end();
-}
-
-MODELARTS_DECL result<std::string> modelarts_endpoint(std::string_view region)
-{
-    if (!is_modelarts_region(region)) return error::unknown_region;
-    std::string url = "https://modelarts.";
-    url.append(region).append(region == "ap-southeast-1" ? ".myhuaweicloud.cn" : ".myhuaweicloud.com");
-    return url;
-}
-
-MODELARTS_DECL result<std::string> iam_endpoint(std::string_view region)
-{
-    if (!is_modelarts_region(region)) return error::unknown_region;
-    return "https://iam." + std::string(region) + ".myhuaweicloud.com";
-}
-
-} // namespace modelarts
-
-#endif
-// ---- end modelarts/impl/region.ipp ----
-#endif
-
-#endif
-// ---- end modelarts/region.hpp ----
-
-// ---- begin modelarts/session.hpp ----
-/**
- * @file session.hpp
- * The SDK's `Session`: where the service is, who we are, how to retry, and the transport that
- * carries requests. Checked once by `make_session`; a `session` is a cheap handle to that state.
- */
-#ifndef MODELARTS_SESSION_HPP
-#define MODELARTS_SESSION_HPP
-
-
-// ---- begin modelarts/detail/session_state.hpp ----
-/**
- * @file detail/session_state.hpp
- * What a session holds but its transport: checked once, shared by every copy of the session and
- * every object made from it, and safe for concurrent calls. The drivers read the clocks, the
- * observer and the IAM token here, and hand the call machine what it needs.
- */
-#ifndef MODELARTS_DETAIL_SESSION_STATE_HPP
-#define MODELARTS_DETAIL_SESSION_STATE_HPP
-
-
-// ---- begin modelarts/detail/login_flight.hpp ----
-/**
- * @file detail/login_flight.hpp
- * A session's IAM token, fetched by one call at a time (single flight), however many threads and
- * calls in flight share the session. A call that needs the token joins the flight: it uses the
- * token held when it may, logs in itself when no login is under way, or else waits for the login
- * under way. The call that logs in says how it ended, and every waiter is told at once: they take
- * the new token, or end as the login ended. The call machine stays free of all this: the drivers
- * join, wait and report.
- */
-#ifndef MODELARTS_DETAIL_LOGIN_FLIGHT_HPP
-#define MODELARTS_DETAIL_LOGIN_FLIGHT_HPP
-
 
 // ---- begin modelarts/iam.hpp ----
 /**
@@ -3538,221 +3541,167 @@ MODELARTS_DECL result<iam_token> parse_iam_token_response(const http_response& r
 #endif
 // ---- end modelarts/iam.hpp ----
 
-#include <boost/system/error_code.hpp>
+// ---- begin modelarts/metadata.hpp ----
+/**
+ * @file metadata.hpp
+ * The instance metadata service's temporary keys, as sans-I/O requests and parsers (the official
+ * Java SDK's `MetadataAccessor`; modelarts-api.md §5). On an ECS, a CCE node or a notebook whose
+ * instance has an agency, it hands out an AK/SK with a security token, renewed before they expire:
+ *
+ * 1. `make_metadata_token_request`: an optional session token; `parse_metadata_token_response`
+ *    gives it, or nothing when the service has none (404 or 405).
+ * 2. `make_metadata_securitykey_request`: the keys; `parse_metadata_securitykey_response` gives
+ *    them with their expiry, or `error::metadata_token_expired` (fetch a new session token and try
+ *    once more), or `error::no_agency`.
+ *
+ * Give these requests short timeouts (the official SDKs: 3 s to connect, 3 s to read).
+ */
+#ifndef MODELARTS_METADATA_HPP
+#define MODELARTS_METADATA_HPP
+
 
 #include <chrono>
-#include <condition_variable>
-#include <cstddef>
-#include <functional>
-#include <memory>
-#include <mutex>
 #include <optional>
-#include <utility>
-#include <vector>
+#include <string>
+#include <string_view>
 
-namespace modelarts::detail {
+namespace modelarts {
 
-/** How a login that other calls waited for ended. */
-struct login_outcome {
-    std::shared_ptr<const iam_token> refusal;  ///< IAM refused: the waiters end with its refusal
-    boost::system::error_code error;           ///< the login failed without a refusal: the waiters end with this
-    /** @return true when the waiters should join again: a token was issued, or the login was abandoned */
-    bool join_again() const noexcept { return !refusal && !error; }
-};
+/** Where the metadata service answers on every Huawei Cloud instance. */
+inline constexpr std::string_view default_metadata_endpoint = "http://169.254.169.254";
 
-/** The session's token and the login under way, if any. Safe for concurrent use. */
-class login_flight {
-public:
-    /** Told, once, how the login it waited for ended; called by the thread that ends it, no lock held. */
-    using waiter = std::function<void(const login_outcome&)>;
+/** How long a session token is asked for: 6 hours, as the official SDKs ask. */
+inline constexpr std::chrono::seconds metadata_token_lifetime{21600};
 
-    /** What a call that joined does. */
-    enum class role {
-        use,     ///< use `token`
-        log_in,  ///< log in, then `land` or `fail` (or `abandon`)
-        wait,    ///< the waiter will be called
-    };
+/** The official SDKs' timeout for each metadata request. */
+inline constexpr std::chrono::seconds metadata_timeout{3};
 
-    /** A call's part in the flight. */
-    struct ticket {
-        role what;                               ///< what to do
-        std::shared_ptr<const iam_token> token;  ///< for `use`: the token
-    };
-
-    /**
-     * @param usable whether the calling call may use a token: `bool(const iam_token&)`, called under the lock
-     * @param make_waiter makes the waiter, only when the call is to wait: `waiter()`
-     * @return the call's part
-     */
-    template <class Usable, class MakeWaiter>
-    ticket join(const Usable& usable, MakeWaiter&& make_waiter)
-    {
-        std::lock_guard lock(mutex_);
-        if (token_ && usable(*token_)) return {role::use, token_};
-        if (!in_flight_) {
-            in_flight_ = true;
-            return {role::log_in, nullptr};
-        }
-        waiters_.push_back(std::forward<MakeWaiter>(make_waiter)());
-        return {role::wait, nullptr};
-    }
-
-    /** The login succeeded: the session holds `issued`, and the waiters join again. @param issued the token */
-    void land(const iam_token& issued)
-    {
-        auto token = std::make_shared<const iam_token>(issued);
-        end({}, &token);
-    }
-
-    /**
-     * The login failed: every waiter ends with its refusal or error.
-     * @param refusal IAM's refusal, or null
-     * @param ec else, the error
-     */
-    void fail(const iam_token* refusal, boost::system::error_code ec)
-    {
-        end({refusal ? std::make_shared<const iam_token>(*refusal) : nullptr, refusal ? boost::system::error_code() : ec}, nullptr);
-    }
-
-    /** The login was given up without an outcome (its call was cancelled): the waiters join again, and one logs in. */
-    void abandon() { end({}, nullptr); }
-
-    /** @return the token held, or null */
-    std::shared_ptr<const iam_token> held() const
-    {
-        std::lock_guard lock(mutex_);
-        return token_;
-    }
-
-    /** @return true while a call logs in */
-    bool in_flight() const
-    {
-        std::lock_guard lock(mutex_);
-        return in_flight_;
-    }
-
-    /** @return how many calls wait for the login under way */
-    std::size_t waiting() const
-    {
-        std::lock_guard lock(mutex_);
-        return waiters_.size();
-    }
-
-private:
-    void end(const login_outcome& outcome, std::shared_ptr<const iam_token>* issued)
-    {
-        std::vector<waiter> told;
-        {
-            std::lock_guard lock(mutex_);
-            if (issued) token_ = std::move(*issued);
-            in_flight_ = false;
-            told.swap(waiters_);
-        }
-        for (auto& w : told) w(outcome);
-    }
-
-    mutable std::mutex mutex_;
-    std::shared_ptr<const iam_token> token_;
-    std::vector<waiter> waiters_;
-    bool in_flight_ = false;
+/** Temporary keys and when they expire. */
+struct temporary_credentials {
+    aksk_credentials keys;                            ///< AK, SK and security token; never printed
+    std::chrono::system_clock::time_point expires_at;  ///< from `expires_at`
 };
 
 /**
- * What the call that logs in owes the others: to say how its login ended. Destroyed still owing
- * (its call was cancelled, or dropped by its transport), it abandons the login, and a waiter takes
- * it over.
+ * @param endpoint the metadata service, e.g. `default_metadata_endpoint`
+ * @return `PUT /meta-data/latest/api/token` asking for a 6-hour session token, or the endpoint's error
  */
-class login_duty {
-public:
-    login_duty() = default;
-    login_duty(login_duty&& other) noexcept : flight_(std::exchange(other.flight_, nullptr)) {}
-    login_duty& operator=(login_duty&&) = delete;
-    ~login_duty() { abandon(); }
+[[nodiscard]] MODELARTS_DECL result<http_request> make_metadata_token_request(std::string_view endpoint);
 
-    /** @param flight the flight this call now logs in for */
-    void take(login_flight& flight) noexcept { flight_ = &flight; }
+/**
+ * @param res the answer to `make_metadata_token_request`
+ * @return the session token; nothing when the service issues none (404, 405); or the error
+ *         (`error::malformed_body` for an unusable token, `error::unexpected_shape` for another status)
+ */
+[[nodiscard]] MODELARTS_DECL result<std::optional<std::string>> parse_metadata_token_response(const http_response& res);
 
-    /** @return true while the call logs in for the others */
-    bool owed() const noexcept { return flight_ != nullptr; }
+/**
+ * @param endpoint the metadata service
+ * @param session_token from `parse_metadata_token_response`, or empty
+ * @return `GET /openstack/latest/securitykey`, with `X-Metadata-Token` when a token is given
+ */
+[[nodiscard]] MODELARTS_DECL result<http_request> make_metadata_securitykey_request(std::string_view endpoint,
+                                                                                   std::string_view session_token);
 
-    /** @param issued the token IAM issued: the session holds it */
-    void land(const iam_token& issued)
-    {
-        if (auto* f = std::exchange(flight_, nullptr)) f->land(issued);
-    }
+/**
+ * @param res the answer to `make_metadata_securitykey_request`
+ * @return the keys and their expiry; or `error::no_agency` (401 saying "Please configure Cloud
+ *         Service Agency first"), `error::metadata_token_expired` (another 401), or the body's error
+ */
+[[nodiscard]] MODELARTS_DECL result<temporary_credentials> parse_metadata_securitykey_response(const http_response& res);
 
-    /** @param refusal IAM's refusal, or null @param ec else, the error */
-    void fail(const iam_token* refusal, boost::system::error_code ec)
-    {
-        if (auto* f = std::exchange(flight_, nullptr)) f->fail(refusal, ec);
-    }
+} // namespace modelarts
 
-    /** Gives the login up without an outcome, if it was owed: a waiter makes it instead. */
-    void abandon()
-    {
-        if (auto* f = std::exchange(flight_, nullptr)) f->abandon();
-    }
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
 
-private:
-    login_flight* flight_ = nullptr;
-};
+// ---- begin modelarts/impl/metadata.ipp ----
+/**
+ * @file impl/metadata.ipp
+ * The definitions of metadata.hpp: inline in every unit by default, or compiled once with
+ * MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_IMPL_METADATA_IPP
+#define MODELARTS_IMPL_METADATA_IPP
 
-/** A blocking call's wait for a login: its end, or the call's deadline. */
-class login_wait {
-public:
-    /** @return the waiter to hand to `login_flight::join` */
-    login_flight::waiter waiter()
-    {
-        return [s = state_](const login_outcome& o) {
-            {
-                std::lock_guard lock(s->mutex);
-                s->outcome = o;
-            }
-            s->ended.notify_one();
-        };
-    }
 
-    /**
-     * Blocks until the login ends, or for at most `left`.
-     * @param left the time the call has left (`nanoseconds::max()`: no deadline)
-     * @return how the login ended; nothing when the time ran out first
-     */
-    std::optional<login_outcome> wait_for(std::chrono::nanoseconds left)
-    {
-        std::unique_lock lock(state_->mutex);
-        const auto ended = [this] { return state_->outcome.has_value(); };
-        if (left == std::chrono::nanoseconds::max()) state_->ended.wait(lock, ended);
-        else state_->ended.wait_for(lock, left, ended);
-        return state_->outcome;
-    }
+#include <boost/json/monotonic_resource.hpp>
 
-private:
-    struct state {
-        std::mutex mutex;
-        std::condition_variable ended;
-        std::optional<login_outcome> outcome;
-    };
-    std::shared_ptr<state> state_ = std::make_shared<state>();  // the waiter may outlive the wait: a call past its deadline
-};
+namespace modelarts {
 
-} // namespace modelarts::detail
+namespace detail {
+
+// The sentence the metadata service answers with when the instance has no agency (§5).
+inline constexpr std::string_view no_agency_sentence = "Please configure Cloud Service Agency first";
+
+} // namespace detail
+
+MODELARTS_DECL result<http_request> make_metadata_token_request(std::string_view endpoint)
+{
+    auto ep = parse_endpoint(endpoint);
+    if (!ep) return ep.error();
+    http_request req(http_method::put, std::move(*ep), "/meta-data/latest/api/token", {}, "");
+    req.headers.set("Host", req.destination().host_header());
+    req.headers.set("X-Metadata-Token-Ttl-Seconds", std::to_string(metadata_token_lifetime.count()));
+    req.headers.set("Content-Length", "0");
+    return req;
+}
+
+MODELARTS_DECL result<std::optional<std::string>> parse_metadata_token_response(const http_response& res)
+{
+    if (res.status == 404 || res.status == 405) return std::optional<std::string>();  // no session tokens here
+    if (res.status != 200) return make_error_code(error::unexpected_shape);
+    std::string_view body = res.body;
+    while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' ')) body.remove_suffix(1);
+    std::string token(detail::trim(body));
+    if (!validate_token(token)) return make_error_code(error::malformed_body);  // it goes in a header: nothing a header cannot carry
+    return std::optional<std::string>(std::move(token));
+}
+
+MODELARTS_DECL result<http_request> make_metadata_securitykey_request(std::string_view endpoint, std::string_view session_token)
+{
+    auto ep = parse_endpoint(endpoint);
+    if (!ep) return ep.error();
+    if (!session_token.empty())
+        if (auto r = validate_token(session_token); !r) return r.error();
+    http_request req(http_method::get, std::move(*ep), "/openstack/latest/securitykey", {}, "");
+    req.headers.set("Host", req.destination().host_header());
+    if (!session_token.empty()) req.headers.set("X-Metadata-Token", session_token);
+    return req;
+}
+
+MODELARTS_DECL result<temporary_credentials> parse_metadata_securitykey_response(const http_response& res)
+{
+    if (res.status == 401)
+        return make_error_code(res.body.find(detail::no_agency_sentence) != std::string::npos ? error::no_agency
+                                                                                               : error::metadata_token_expired);
+    if (res.status != 200) return make_error_code(error::unexpected_shape);
+    unsigned char stack[4096];
+    boost::json::monotonic_resource arena(stack, sizeof stack);
+    auto body = detail::parse_json(res.body, 4, &arena);
+    if (!body) return body.error();
+    auto* object = body->if_object();
+    auto* credential = object ? object->if_contains("credential") : nullptr;
+    auto* fields = credential ? credential->if_object() : nullptr;
+    temporary_credentials out;
+    std::string expires;
+    if (!fields || !detail::read_string(*fields, "access", out.keys.access_key) || !detail::read_string(*fields, "secret", out.keys.secret_key)
+        || !detail::read_string(*fields, "securitytoken", out.keys.security_token) || !detail::read_string(*fields, "expires_at", expires)
+        || out.keys.security_token.empty())  // absent fields read as empty
+        return make_error_code(error::unexpected_shape);
+    const auto when = detail::parse_iso8601_utc(expires);
+    if (!when || !validate_credentials(out.keys)) return make_error_code(error::unexpected_shape);
+    out.expires_at = *when;
+    return out;
+}
+
+} // namespace modelarts
 
 #endif
-// ---- end modelarts/detail/login_flight.hpp ----
+// ---- end modelarts/impl/metadata.ipp ----
+#endif
 
-// ---- begin modelarts/detail/sansio/call.hpp ----
-/**
- * @file detail/sansio/call.hpp
- * One call, written once, as a sans-I/O state machine (as Boost.MySQL's algorithms and h11):
- * authenticate each attempt, log in through IAM when the credentials need a token, send, retry
- * with backoff under a deadline. It reads no clock, calls no user code but the retry policy's
- * decision, and writes no shared state: the driver passes the clocks in, does what each step
- * says, hands back each outcome, and acts on the events (an attempt finished, a token is needed,
- * a token was issued). The sync driver, the callback driver and the Asio adapter drive it alike.
- */
-#ifndef MODELARTS_DETAIL_SANSIO_CALL_HPP
-#define MODELARTS_DETAIL_SANSIO_CALL_HPP
-
+#endif
+// ---- end modelarts/metadata.hpp ----
 
 // ---- begin modelarts/retry.hpp ----
 /**
@@ -3965,6 +3914,13 @@ inline constexpr std::chrono::minutes token_refresh_margin{30};
 /** How far the gateway lets an `X-Sdk-Date` be from its own clock (modelarts-api.md §6). */
 inline constexpr std::chrono::minutes max_signing_skew{15};
 
+/** Credentials a call fetched (an IAM login, the metadata service, a provider's callback), held for the calls after it. */
+struct issued_credentials {
+    credentials auth;                                   ///< `token_credentials` or `aksk_credentials`
+    std::chrono::system_clock::time_point expires_at;  ///< when they stop working
+    std::chrono::system_clock::time_point issued_at;   ///< when they were fetched (the corrected wall clock)
+};
+
 /** What the driver reads for the machine at each step: both clocks, and a random value for jitter. */
 struct step_inputs {
     std::chrono::steady_clock::time_point now;   ///< deadlines and durations
@@ -3977,8 +3933,9 @@ struct step {
     enum class action {
         send,            ///< send `request()`, allowing it at most `duration`; then `on_response`
         wait,            ///< wait `duration`; then `resume`
-        need_token,      ///< hand in the IAM token the session holds, or none: `use_token`
-        token_received,  ///< IAM issued `received_token()`: keep it for later calls; then `resume`
+        need_token,      ///< hand in the credentials the session (or its provider) holds, or none: `use_token`
+        token_received,  ///< the call fetched `received_token()`: keep it for later calls; then `resume`
+        renewal_failed,  ///< renewing credentials still valid failed (`renewal_error()`): they go on; then `resume`
         clock_skew,      ///< a signature was refused for its date: the service's clock read `server_time()`;
                          ///< correct the wall clock by it, then `resume` with the corrected time
         done,            ///< the call is over: `end()`
@@ -4042,20 +3999,38 @@ public:
     [[nodiscard]] MODELARTS_DECL step resume(const step_inputs& in);
 
     /**
-     * Hands in the token the session holds, after `need_token`. A token that expires within
-     * `token_refresh_margin`, or that the service just refused, is not used: the call logs in.
-     * @param held the session's token, or null
+     * Hands in the credentials held, after `need_token`. Credentials that expire within their
+     * refresh margin (`token_refresh_margin`, or an eighth of their life when that is shorter), or
+     * that the service just refused, are not used: the call fetches new ones (an IAM login, or the
+     * metadata service), and goes on with the held ones if that fails while they are still valid.
+     * @param held the credentials held, or null
      * @param in the clocks now
-     * @return the next step (`send`: the call with the token, or the IAM login)
+     * @return the next step (`send`: the call with the credentials, or the fetch's first request)
      */
-    [[nodiscard]] MODELARTS_DECL step use_token(const iam_token* held, const step_inputs& in);
+    [[nodiscard]] MODELARTS_DECL step use_token(const issued_credentials* held, const step_inputs& in);
 
     /**
-     * @param held a token the session holds
+     * Uses credentials held as they are, due for renewal or not (another call renews them, or a
+     * renewal just failed): after `need_token`, instead of `use_token`.
+     * @param held credentials still valid
      * @param in the clocks now
-     * @return true when `use_token(&held, in)` would send with it rather than log in
+     * @return the next step (`send`)
      */
-    [[nodiscard]] MODELARTS_DECL bool token_usable(const iam_token& held, const step_inputs& in) const noexcept;
+    [[nodiscard]] MODELARTS_DECL step use_held(const issued_credentials& held, const step_inputs& in);
+
+    /**
+     * @param held credentials held
+     * @param in the clocks now
+     * @return true when `use_token(&held, in)` would send with them rather than fetch new ones
+     */
+    [[nodiscard]] MODELARTS_DECL bool token_usable(const issued_credentials& held, const step_inputs& in) const noexcept;
+
+    /**
+     * @param held credentials held
+     * @param in the clocks now
+     * @return true when they still work (not expired, not refused), fresh or not
+     */
+    [[nodiscard]] MODELARTS_DECL bool token_valid(const issued_credentials& held, const step_inputs& in) const noexcept;
 
     /**
      * Ends the call as a login it waited for, made by another call of the session, ended: after
@@ -4086,8 +4061,11 @@ public:
     /** @return true when the outcome just fed is the service's final answer, to be parsed */
     bool answer_is_final() const noexcept { return done_ && end_ == call_end::service_answer; }
 
-    /** @return the token IAM issued, after `token_received` */
-    const iam_token& received_token() const noexcept { return token_; }
+    /** @return the credentials fetched, after `token_received` */
+    const issued_credentials& received_token() const noexcept { return issued_; }
+
+    /** @return why renewing failed, after `renewal_failed` */
+    boost::system::error_code renewal_error() const noexcept { return renewal_error_; }
 
     /** @return the time the service's answer was dated, after `clock_skew` */
     std::chrono::system_clock::time_point server_time() const noexcept { return server_time_; }
@@ -4107,22 +4085,41 @@ public:
 private:
     using time_point = std::chrono::steady_clock::time_point;
     // What `resume` does next.
-    enum class next_move { start, attempt, wait, hand_token, correct_clock, finish };
+    enum class next_move { start, attempt, wait, hand_token, correct_clock, send_login, renewal_failed, finish };
+    // Which request of a fetch is out.
+    enum class fetch_stage { iam, metadata_token, metadata_keys };
 
     MODELARTS_DECL step attempt(const step_inputs& in);
     MODELARTS_DECL step send_now(const step_inputs& in);
     MODELARTS_DECL step log_in(const step_inputs& in);
     MODELARTS_DECL std::optional<std::chrono::nanoseconds> decide(const result<http_response>& outcome, const step_inputs& in);
-    MODELARTS_DECL void read_login(const http_response& answer);
+    MODELARTS_DECL void read_login(const http_response& answer, const step_inputs& in);
+    MODELARTS_DECL void fetch_failed(call_end how, boost::system::error_code ec, const step_inputs& in);
+    MODELARTS_DECL bool metadata_request(std::string_view session_token);
     MODELARTS_DECL void end_with(call_end how, boost::system::error_code ec = {}) noexcept;
     MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> refused_for_its_date(const http_response& res) const noexcept;
-    bool logs_in() const noexcept { return settings_.auth && std::holds_alternative<password_credentials>(*settings_.auth); }
+    // Whether the call's credentials are fetched (and so asked of the driver), not given.
+    bool logs_in() const noexcept
+    {
+        return settings_.auth
+            && (std::holds_alternative<password_credentials>(*settings_.auth) || std::holds_alternative<credential_provider>(*settings_.auth));
+    }
+    const provider_source* provider() const noexcept
+    {
+        auto* p = settings_.auth ? std::get_if<credential_provider>(settings_.auth) : nullptr;
+        return p ? &p->source() : nullptr;
+    }
+    MODELARTS_DECL static std::string_view identity(const credentials& c) noexcept;
 
     http_request call_;
     http_request login_;
     call_settings settings_;
-    iam_token token_;             // the token this call logged in for, or IAM's refusal
-    std::string refused_token_;   // the token the service answered 401 to: never used again
+    iam_token token_;             // IAM's refusal
+    issued_credentials issued_;   // the credentials the call uses, held or fetched
+    issued_credentials fallback_; // while renewing: the held credentials, still valid, to go on with if the renewal fails
+    std::string refused_token_;   // the token or access key the service answered 401 to: never used again
+    boost::system::error_code renewal_error_{};
+    fetch_stage stage_ = fetch_stage::iam;
     diagnostics facts_;
     time_point deadline_ = time_point::max();
     time_point sent_at_{};
@@ -4133,7 +4130,9 @@ private:
     call_end end_ = call_end::error;
     boost::system::error_code error_{};
     bool logging_in_ = false;
-    bool has_token_ = false;  // token_ holds a token this call fetched, to use on its next attempt
+    bool has_token_ = false;  // issued_ holds credentials to use on the next attempt
+    bool has_fallback_ = false;
+    bool metadata_retried_ = false;  // a refused metadata session token was replaced: once per fetch
     bool renewed_ = false;    // a 401 was answered by logging in again: once per call
     bool resigned_ = false;   // a 401 for the signature's date was answered by signing again: once per call
     bool done_ = false;
@@ -4152,6 +4151,8 @@ private:
 #ifndef MODELARTS_DETAIL_SANSIO_IMPL_CALL_IPP
 #define MODELARTS_DETAIL_SANSIO_IMPL_CALL_IPP
 
+
+#include <algorithm>
 
 namespace modelarts::detail::sansio {
 
@@ -4178,14 +4179,32 @@ MODELARTS_DECL step call_machine::resume(const step_inputs& in)
         logging_in_ = false;
         return {step::action::token_received};
     case next_move::correct_clock: next_ = next_move::attempt; return {step::action::clock_skew};
+    case next_move::send_login: next_ = next_move::attempt; return send_now(in);
+    case next_move::renewal_failed: next_ = next_move::attempt; return {step::action::renewal_failed};
     case next_move::finish: break;
     }
     return {};
 }
 
-MODELARTS_DECL bool call_machine::token_usable(const iam_token& held, const step_inputs& in) const noexcept
+// What a 401 refuses: the token, or the access key. Empty for anything else.
+MODELARTS_DECL std::string_view call_machine::identity(const credentials& c) noexcept
 {
-    return in.wall + token_refresh_margin < held.expires_at && held.token != refused_token_;
+    if (auto* t = std::get_if<token_credentials>(&c)) return t->token;
+    if (auto* k = std::get_if<aksk_credentials>(&c)) return k->access_key;
+    return {};
+}
+
+MODELARTS_DECL bool call_machine::token_valid(const issued_credentials& held, const step_inputs& in) const noexcept
+{
+    return in.wall < held.expires_at && identity(held.auth) != refused_token_;
+}
+
+MODELARTS_DECL bool call_machine::token_usable(const issued_credentials& held, const step_inputs& in) const noexcept
+{
+    // Keys that live minutes (as tests make them) are renewed at seven eighths of their life, not every call.
+    const auto life = held.expires_at - held.issued_at;
+    const auto margin = std::min<std::chrono::system_clock::duration>(token_refresh_margin, life / 8);
+    return in.wall + margin < held.expires_at && token_valid(held, in);
 }
 
 MODELARTS_DECL step call_machine::login_failed(const iam_token* refusal, boost::system::error_code ec)
@@ -4205,16 +4224,26 @@ MODELARTS_DECL std::chrono::nanoseconds call_machine::time_left(const step_input
     return in.now >= deadline_ ? std::chrono::nanoseconds(0) : std::chrono::nanoseconds(deadline_ - in.now);
 }
 
-MODELARTS_DECL step call_machine::use_token(const iam_token* held, const step_inputs& in)
+MODELARTS_DECL step call_machine::use_held(const issued_credentials& held, const step_inputs& in)
+{
+    issued_ = held;
+    has_token_ = true;
+    return attempt(in);  // past the deadline (it may have waited), the call ends there
+}
+
+MODELARTS_DECL step call_machine::use_token(const issued_credentials* held, const step_inputs& in)
 {
     if (in.now >= deadline_) {  // it may have waited for another call's login
         end_with(call_end::error, error::timeout);
         return {};
     }
     if (held && token_usable(*held, in)) {
-        call_.headers.set("X-Auth-Token", held->token);
-        return send_now(in);
+        issued_ = *held;
+        has_token_ = true;
+        return attempt(in);
     }
+    has_fallback_ = held && token_valid(*held, in);
+    if (has_fallback_) fallback_ = *held;
     return log_in(in);
 }
 
@@ -4234,33 +4263,79 @@ MODELARTS_DECL step call_machine::attempt(const step_inputs& in)
         return {};
     }
     if (logs_in()) {
-        if (logging_in_) return log_in(in);  // IAM failed for a moment: the login is tried again, by this call
+        if (logging_in_) return log_in(in);  // the fetch failed for a moment: it is tried again, by this call
         if (!has_token_) return {step::action::need_token};
-        call_.headers.set("X-Auth-Token", token_.token);
+        apply_valid_credentials(call_, issued_.auth, in.wall);
     } else {
         apply_valid_credentials(call_, *settings_.auth, in.wall);  // a fresh date and signature each attempt
     }
     return send_now(in);
 }
 
+// Starts a fetch of credentials: IAM's login, or the metadata service's session token. (A
+// callback provider's fetch is the driver's: the machine runs no user code.)
 MODELARTS_DECL step call_machine::log_in(const step_inputs& in)
 {
-    auto request = make_iam_token_request(std::get<password_credentials>(*settings_.auth), settings_.project_id);
-    if (!request) {
-        end_with(call_end::error, request.error());
+    const provider_source* from = provider();
+    if (from && from->what == provider_source::kind::callback) {
+        end_with(call_end::error, error::login_required);  // not reached: drivers fetch these themselves
         return {};
     }
-    login_ = std::move(*request);
     logging_in_ = true;
+    metadata_retried_ = false;
+    if (from && from->what == provider_source::kind::metadata_service) {
+        stage_ = fetch_stage::metadata_token;
+        auto request = make_metadata_token_request(from->metadata_endpoint);
+        if (!request) {
+            fetch_failed(call_end::error, request.error(), in);
+            return next_ == next_move::finish ? step{} : resume(in);
+        }
+        login_ = std::move(*request);
+        return send_now(in);
+    }
+    stage_ = fetch_stage::iam;
+    auto request = make_iam_token_request(from ? from->user : std::get<password_credentials>(*settings_.auth), settings_.project_id);
+    if (!request) {
+        fetch_failed(call_end::error, request.error(), in);
+        return next_ == next_move::finish ? step{} : resume(in);
+    }
+    login_ = std::move(*request);
     return send_now(in);
+}
+
+// The keys' request, with the session token if the service issued one.
+MODELARTS_DECL bool call_machine::metadata_request(std::string_view session_token)
+{
+    auto request = make_metadata_securitykey_request(provider()->metadata_endpoint, session_token);
+    if (!request) return false;
+    login_ = std::move(*request);
+    stage_ = fetch_stage::metadata_keys;
+    return true;
+}
+
+// A fetch that failed for good: with credentials still valid, the call goes on with them (and the
+// driver is told, so that the next renewal waits a little); without, the call ends.
+MODELARTS_DECL void call_machine::fetch_failed(call_end how, boost::system::error_code ec, const step_inputs& in)
+{
+    if (has_fallback_ && token_valid(fallback_, in)) {
+        renewal_error_ = ec;  // none when IAM refused: its answer is in token_
+        issued_ = fallback_;
+        has_token_ = true;
+        has_fallback_ = false;
+        logging_in_ = false;
+        next_ = next_move::renewal_failed;
+        return;
+    }
+    end_with(how, ec);
 }
 
 MODELARTS_DECL step call_machine::send_now(const step_inputs& in)
 {
     ++facts_.attempts;
     sent_at_ = in.now;
-    const auto left = deadline_ == time_point::max() ? std::chrono::nanoseconds::max()
-                                                     : std::chrono::duration_cast<std::chrono::nanoseconds>(deadline_ - in.now);
+    auto left = deadline_ == time_point::max() ? std::chrono::nanoseconds::max()
+                                               : std::chrono::duration_cast<std::chrono::nanoseconds>(deadline_ - in.now);
+    if (logging_in_ && stage_ != fetch_stage::iam) left = std::min<std::chrono::nanoseconds>(left, metadata_timeout);  // §5's short timeouts
     return {step::action::send, left};
 }
 
@@ -4272,10 +4347,12 @@ MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(cons
     const retry_policy& retry = *settings_.retry;
     const bool transient = retry.retry_if ? retry.retry_if(outcome) : is_transient(outcome);
     if (!transient) {
-        if (!outcome) {
+        if (!outcome && logging_in_) {
+            fetch_failed(call_end::error, outcome.error(), in);
+        } else if (!outcome) {
             end_with(call_end::error, outcome.error());
         } else if (logging_in_) {
-            read_login(*outcome);
+            read_login(*outcome, in);
         } else if (auto server_time = outcome->status == 401 && !resigned_ ? refused_for_its_date(*outcome) : std::nullopt) {
             // Our clock is off: sign again with the service's time, once, outside the retry policy.
             resigned_ = true;
@@ -4286,7 +4363,7 @@ MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(cons
         } else if (outcome->status == 401 && logs_in() && !renewed_) {  // the token died early: log in again, once
             renewed_ = true;
             has_token_ = false;
-            refused_token_.assign(call_.headers.get("X-Auth-Token"));
+            refused_token_.assign(identity(issued_.auth));
             facts_.last_failure = {{}, 401};
             next_ = next_move::attempt;
             return std::chrono::nanoseconds(0);
@@ -4303,8 +4380,9 @@ MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(cons
             if (auto asked = parse_retry_after(*header, in.wall)) wait = *asked;
     const bool out_of_attempts = !settings_.can_wait || retries_ + 1 >= retry.max_attempts;
     if (out_of_attempts || (deadline_ != time_point::max() && std::chrono::nanoseconds(deadline_ - in.now) <= wait)) {
-        if (outcome && logging_in_) read_login(*outcome);  // IAM's last answer stands, as IAM's
+        if (outcome && logging_in_) read_login(*outcome, in);  // the fetch's last answer stands, read as the fetch's
         else if (outcome) end_with(call_end::service_answer);  // the last answer stands
+        else if (logging_in_) fetch_failed(call_end::error, outcome.error(), in);
         else end_with(call_end::error, outcome.error());
         return std::nullopt;
     }
@@ -4314,18 +4392,48 @@ MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(cons
     return wait;
 }
 
-// IAM's answer, read by IAM's parser: a token to hand over, a refusal, or an error.
-MODELARTS_DECL void call_machine::read_login(const http_response& answer)
+// A fetch's answer, read by its own parser: credentials to hand over, the fetch's next request, a
+// refusal, or an error.
+MODELARTS_DECL void call_machine::read_login(const http_response& answer, const step_inputs& in)
 {
-    auto token = parse_iam_token_response(answer);
-    if (!token) {
-        end_with(call_end::error, token.error());
+    const auto fetched = [&](credentials auth, std::chrono::system_clock::time_point expires_at) {
+        issued_ = {std::move(auth), expires_at, in.wall};
+        has_token_ = true;
+        has_fallback_ = false;
+        next_ = next_move::hand_token;
+    };
+    switch (stage_) {
+    case fetch_stage::iam: {
+        auto token = parse_iam_token_response(answer);
+        if (!token) return fetch_failed(call_end::error, token.error(), in);
+        if (!token->is_success) {
+            token_ = std::move(*token);
+            return fetch_failed(call_end::iam_refusal, {}, in);
+        }
+        return fetched(token_credentials{std::move(token->token)}, token->expires_at);
+    }
+    case fetch_stage::metadata_token: {
+        auto token = parse_metadata_token_response(answer);
+        if (!token) return fetch_failed(call_end::error, token.error(), in);
+        if (!metadata_request(token->value_or(""))) return fetch_failed(call_end::error, error::invalid_token, in);
+        next_ = next_move::send_login;
         return;
     }
-    token_ = std::move(*token);
-    has_token_ = token_.is_success;
-    if (has_token_) next_ = next_move::hand_token;
-    else end_with(call_end::iam_refusal);
+    case fetch_stage::metadata_keys: {
+        auto keys = parse_metadata_securitykey_response(answer);
+        if (!keys && keys.error() == error::metadata_token_expired && !metadata_retried_) {  // a new session token, once
+            metadata_retried_ = true;
+            auto request = make_metadata_token_request(provider()->metadata_endpoint);
+            if (!request) return fetch_failed(call_end::error, request.error(), in);
+            login_ = std::move(*request);
+            stage_ = fetch_stage::metadata_token;
+            next_ = next_move::send_login;
+            return;
+        }
+        if (!keys) return fetch_failed(call_end::error, keys.error(), in);
+        return fetched(std::move(keys->keys), keys->expires_at);
+    }
+    }
 }
 
 // The service's time, when a signed request was refused because its date was too far from it: the
@@ -4356,6 +4464,431 @@ MODELARTS_DECL void call_machine::end_with(call_end how, boost::system::error_co
 
 #endif
 // ---- end modelarts/detail/sansio/call.hpp ----
+
+#include <boost/system/error_code.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <algorithm>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace modelarts::detail {
+
+/** How a login that other calls waited for ended. */
+struct login_outcome {
+    std::shared_ptr<const iam_token> refusal;  ///< IAM refused: the waiters end with its refusal
+    boost::system::error_code error;           ///< the login failed without a refusal: the waiters end with this
+    /** @return true when the waiters should join again: a token was issued, or the login was abandoned */
+    bool join_again() const noexcept { return !refusal && !error; }
+};
+
+/** The credentials held and the fetch under way, if any. Safe for concurrent use. */
+class login_flight {
+public:
+    /** Told, once, how the login it waited for ended; called by the thread that ends it, no lock held. */
+    using waiter = std::function<void(const login_outcome&)>;
+
+    /** What a call that joined does. */
+    enum class role {
+        use,     ///< use `token`
+        log_in,  ///< log in, then `land` or `fail` (or `abandon`)
+        wait,    ///< the waiter will be called
+    };
+
+    /** A call's part in the flight. */
+    struct ticket {
+        role what;                               ///< what to do
+        std::shared_ptr<const sansio::issued_credentials> token;  ///< the credentials held, if any (for `log_in`: to go on with if the fetch fails)
+    };
+
+    using clock = std::chrono::steady_clock;
+
+    /** The first wait after a renewal failed while the credentials held were still valid; it doubles, up to `max_backoff`. */
+    static constexpr std::chrono::seconds first_backoff{1};
+    /** The longest wait between renewals that fail. */
+    static constexpr std::chrono::minutes max_backoff{5};
+
+    /**
+     * @param usable whether the calling call may use credentials as they are: `bool(const issued_credentials&)`
+     * @param valid whether they still work, due for renewal or not: `bool(const issued_credentials&)`
+     * @param make_waiter makes the waiter, only when the call is to wait: `waiter()`
+     * @param now the monotonic clock, for the backoff after a failed renewal
+     * @return the call's part; `usable` and `valid` are called under the lock
+     */
+    template <class Usable, class Valid, class MakeWaiter>
+    ticket join(const Usable& usable, const Valid& valid, MakeWaiter&& make_waiter, clock::time_point now)
+    {
+        std::lock_guard lock(mutex_);
+        if (token_ && usable(*token_)) return {role::use, token_};
+        if (token_ && valid(*token_) && (in_flight_ || now < retry_at_)) return {role::use, token_};  // renewing, or resting after a failure
+        if (!in_flight_) {
+            in_flight_ = true;
+            return {role::log_in, token_};
+        }
+        waiters_.push_back(std::forward<MakeWaiter>(make_waiter)());
+        return {role::wait, nullptr};
+    }
+
+    /** The fetch succeeded: `issued` is held, and the waiters join again. @param issued the credentials */
+    void land(const sansio::issued_credentials& issued)
+    {
+        auto token = std::make_shared<const sansio::issued_credentials>(issued);
+        {
+            std::lock_guard lock(mutex_);
+            backoff_ = first_backoff;
+            retry_at_ = {};
+        }
+        end({}, &token);
+    }
+
+    /**
+     * Renewing failed while the credentials held are still valid: they go on, the next renewal waits
+     * (1 s, doubling up to 5 minutes), and the waiters join again.
+     * @param now the monotonic clock
+     */
+    void renewal_failed(clock::time_point now)
+    {
+        {
+            std::lock_guard lock(mutex_);
+            retry_at_ = now + backoff_;
+            backoff_ = std::min<clock::duration>(backoff_ * 2, max_backoff);
+        }
+        end({}, nullptr);
+    }
+
+    /**
+     * The login failed: every waiter ends with its refusal or error.
+     * @param refusal IAM's refusal, or null
+     * @param ec else, the error
+     */
+    void fail(const iam_token* refusal, boost::system::error_code ec)
+    {
+        end({refusal ? std::make_shared<const iam_token>(*refusal) : nullptr, refusal ? boost::system::error_code() : ec}, nullptr);
+    }
+
+    /** The login was given up without an outcome (its call was cancelled): the waiters join again, and one logs in. */
+    void abandon() { end({}, nullptr); }
+
+    /** @return the credentials held, or null */
+    std::shared_ptr<const sansio::issued_credentials> held() const
+    {
+        std::lock_guard lock(mutex_);
+        return token_;
+    }
+
+    /** @return true while a call logs in */
+    bool in_flight() const
+    {
+        std::lock_guard lock(mutex_);
+        return in_flight_;
+    }
+
+    /** @return how many calls wait for the login under way */
+    std::size_t waiting() const
+    {
+        std::lock_guard lock(mutex_);
+        return waiters_.size();
+    }
+
+private:
+    void end(const login_outcome& outcome, std::shared_ptr<const sansio::issued_credentials>* issued)
+    {
+        std::vector<waiter> told;
+        {
+            std::lock_guard lock(mutex_);
+            if (issued) token_ = std::move(*issued);
+            in_flight_ = false;
+            told.swap(waiters_);
+        }
+        for (auto& w : told) w(outcome);
+    }
+
+    mutable std::mutex mutex_;
+    std::shared_ptr<const sansio::issued_credentials> token_;
+    std::vector<waiter> waiters_;
+    clock::time_point retry_at_{};          // after a failed renewal: no new one before this
+    clock::duration backoff_ = first_backoff;  // the wait after the next failure
+    bool in_flight_ = false;
+};
+
+/**
+ * What the call that logs in owes the others: to say how its login ended. Destroyed still owing
+ * (its call was cancelled, or dropped by its transport), it abandons the login, and a waiter takes
+ * it over.
+ */
+class login_duty {
+public:
+    login_duty() = default;
+    login_duty(login_duty&& other) noexcept : flight_(std::exchange(other.flight_, nullptr)) {}
+    login_duty& operator=(login_duty&&) = delete;
+    ~login_duty() { abandon(); }
+
+    /** @param flight the flight this call now logs in for */
+    void take(login_flight& flight) noexcept { flight_ = &flight; }
+
+    /** @return true while the call logs in for the others */
+    bool owed() const noexcept { return flight_ != nullptr; }
+
+    /** @param issued the credentials fetched: they are held for every call */
+    void land(const sansio::issued_credentials& issued)
+    {
+        if (auto* f = std::exchange(flight_, nullptr)) f->land(issued);
+    }
+
+    /** @param now the monotonic clock: the renewal failed, the credentials held go on */
+    void renewal_failed(login_flight::clock::time_point now)
+    {
+        if (auto* f = std::exchange(flight_, nullptr)) f->renewal_failed(now);
+    }
+
+    /** @param refusal IAM's refusal, or null @param ec else, the error */
+    void fail(const iam_token* refusal, boost::system::error_code ec)
+    {
+        if (auto* f = std::exchange(flight_, nullptr)) f->fail(refusal, ec);
+    }
+
+    /** Gives the login up without an outcome, if it was owed: a waiter makes it instead. */
+    void abandon()
+    {
+        if (auto* f = std::exchange(flight_, nullptr)) f->abandon();
+    }
+
+private:
+    login_flight* flight_ = nullptr;
+};
+
+/** A blocking call's wait for a login: its end, or the call's deadline. */
+class login_wait {
+public:
+    /** @return the waiter to hand to `login_flight::join` */
+    login_flight::waiter waiter()
+    {
+        return [s = state_](const login_outcome& o) {
+            {
+                std::lock_guard lock(s->mutex);
+                s->outcome = o;
+            }
+            s->ended.notify_one();
+        };
+    }
+
+    /**
+     * Blocks until the login ends, or for at most `left`.
+     * @param left the time the call has left (`nanoseconds::max()`: no deadline)
+     * @return how the login ended; nothing when the time ran out first
+     */
+    std::optional<login_outcome> wait_for(std::chrono::nanoseconds left)
+    {
+        std::unique_lock lock(state_->mutex);
+        const auto ended = [this] { return state_->outcome.has_value(); };
+        if (left == std::chrono::nanoseconds::max()) state_->ended.wait(lock, ended);
+        else state_->ended.wait_for(lock, left, ended);
+        return state_->outcome;
+    }
+
+private:
+    struct state {
+        std::mutex mutex;
+        std::condition_variable ended;
+        std::optional<login_outcome> outcome;
+    };
+    std::shared_ptr<state> state_ = std::make_shared<state>();  // the waiter may outlive the wait: a call past its deadline
+};
+
+} // namespace modelarts::detail
+
+#endif
+// ---- end modelarts/detail/login_flight.hpp ----
+
+namespace modelarts::detail {
+
+struct provider_state {
+    credentials_callback fetch;  // a callback provider's function; empty for the others
+    login_flight flight;         // the credentials held, and the fetch under way
+};
+
+} // namespace modelarts::detail
+
+#endif
+// ---- end modelarts/detail/provider_state.hpp ----
+
+#include <memory>
+#include <string>
+#include <utility>
+
+namespace modelarts {
+
+/**
+ * The instance metadata service's temporary AK/SK and security token (modelarts-api.md §5), fetched
+ * through the session's own transport with 3-second timeouts: a session token first (when the
+ * service issues them), then the keys; a refused session token is replaced once.
+ * @param endpoint where the service answers (`default_metadata_endpoint`; another for tests and private clouds)
+ * @return the provider; a bad endpoint is reported by `make_session`
+ */
+inline credential_provider make_metadata_provider(std::string endpoint = std::string(default_metadata_endpoint))
+{
+    detail::provider_source from;
+    from.what = detail::provider_source::kind::metadata_service;
+    from.metadata_endpoint = std::move(endpoint);
+    return {std::move(from), std::make_shared<detail::provider_state>()};
+}
+
+/**
+ * Credentials from a function of yours, called by the thread of the call that needs them, one call
+ * at a time, when those held near expiry. It returns a token or an access key (temporary keys with
+ * their security token) and when they expire, or an error, which the calls waiting for it end with.
+ * It must not throw.
+ * @param fetch the function
+ * @return the provider
+ */
+inline credential_provider make_callback_provider(credentials_callback fetch)
+{
+    auto state = std::make_shared<detail::provider_state>();
+    state->fetch = std::move(fetch);
+    return {detail::provider_source{}, std::move(state)};
+}
+
+/**
+ * An IAM user's token, logged in through the session's transport and shared by every session that
+ * holds the provider (a password in `session_options::auth` gives each session its own).
+ * @param user the user, their password, account and IAM endpoint
+ * @return the provider; bad fields are reported by `make_session`
+ */
+inline credential_provider make_iam_password_provider(password_credentials user)
+{
+    detail::provider_source from;
+    from.what = detail::provider_source::kind::iam_password;
+    from.user = std::move(user);
+    return {std::move(from), std::make_shared<detail::provider_state>()};
+}
+
+} // namespace modelarts
+
+#endif
+// ---- end modelarts/credential_provider.hpp ----
+
+// ---- begin modelarts/environment.hpp ----
+/**
+ * @file environment.hpp
+ * The SDK's notebook mode, `Session()` with no parameters: session options from the environment.
+ */
+#ifndef MODELARTS_ENVIRONMENT_HPP
+#define MODELARTS_ENVIRONMENT_HPP
+
+
+// ---- begin modelarts/region.hpp ----
+/**
+ * @file region.hpp
+ * Huawei Cloud regions and their ModelArts and IAM endpoints. An explicit endpoint always wins:
+ * these are for when only a region is known (`HUAWEICLOUD_SDK_REGION`).
+ */
+#ifndef MODELARTS_REGION_HPP
+#define MODELARTS_REGION_HPP
+
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace modelarts {
+
+/** The public regions that offer ModelArts. */
+inline constexpr std::array<std::string_view, 22> modelarts_regions = {
+    "cn-north-1",     "cn-north-2",     "cn-north-4",     "cn-north-9",     "cn-north-11",    "cn-north-12",
+    "cn-south-1",     "cn-east-3",      "cn-east-4",      "cn-southwest-2", "cn-southwest-3", "ap-southeast-1",
+    "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "la-south-2",     "la-north-2",     "af-south-1",
+    "af-north-1",     "tr-west-1",      "me-east-1",      "sa-brazil-1"};
+
+/**
+ * @param region a region name, e.g. "cn-north-4"
+ * @return true when ModelArts is offered there
+ */
+MODELARTS_DECL bool is_modelarts_region(std::string_view region) noexcept;
+
+/**
+ * @param region a region with ModelArts
+ * @return `https://modelarts.{region}.myhuaweicloud.com` (`.cn` for ap-southeast-1), or
+ *         `error::unknown_region`
+ */
+[[nodiscard]] MODELARTS_DECL result<std::string> modelarts_endpoint(std::string_view region);
+
+/**
+ * @param region a region with ModelArts
+ * @return `https://iam.{region}.myhuaweicloud.com`, or `error::unknown_region`
+ */
+[[nodiscard]] MODELARTS_DECL result<std::string> iam_endpoint(std::string_view region);
+
+} // namespace modelarts
+
+#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
+
+// ---- begin modelarts/impl/region.ipp ----
+/**
+ * @file impl/region.ipp
+ * The definitions of region.hpp: inline in every unit by default, or compiled
+ * once with MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
+ */
+#ifndef MODELARTS_IMPL_REGION_IPP
+#define MODELARTS_IMPL_REGION_IPP
+
+#include <algorithm>
+
+namespace modelarts {
+
+MODELARTS_DECL bool is_modelarts_region(std::string_view region) noexcept
+{
+    return std::find(modelarts_regions.begin(), modelarts_regions.end(), region) != modelarts_regions.end();
+}
+
+MODELARTS_DECL result<std::string> modelarts_endpoint(std::string_view region)
+{
+    if (!is_modelarts_region(region)) return error::unknown_region;
+    std::string url = "https://modelarts.";
+    url.append(region).append(region == "ap-southeast-1" ? ".myhuaweicloud.cn" : ".myhuaweicloud.com");
+    return url;
+}
+
+MODELARTS_DECL result<std::string> iam_endpoint(std::string_view region)
+{
+    if (!is_modelarts_region(region)) return error::unknown_region;
+    return "https://iam." + std::string(region) + ".myhuaweicloud.com";
+}
+
+} // namespace modelarts
+
+#endif
+// ---- end modelarts/impl/region.ipp ----
+#endif
+
+#endif
+// ---- end modelarts/region.hpp ----
+
+// ---- begin modelarts/session.hpp ----
+/**
+ * @file session.hpp
+ * The SDK's `Session`: where the service is, who we are, how to retry, and the transport that
+ * carries requests. Checked once by `make_session`; a `session` is a cheap handle to that state.
+ */
+#ifndef MODELARTS_SESSION_HPP
+#define MODELARTS_SESSION_HPP
+
+
+// ---- begin modelarts/detail/session_state.hpp ----
+/**
+ * @file detail/session_state.hpp
+ * What a session holds but its transport: checked once, shared by every copy of the session and
+ * every object made from it, and safe for concurrent calls. The drivers read the clocks, the
+ * observer and the IAM token here, and hand the call machine what it needs.
+ */
+#ifndef MODELARTS_DETAIL_SESSION_STATE_HPP
+#define MODELARTS_DETAIL_SESSION_STATE_HPP
+
 
 // ---- begin modelarts/request.hpp ----
 /**
@@ -4744,6 +5277,8 @@ struct session_options {
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <utility>
+#include <variant>
 
 namespace modelarts::detail {
 
@@ -4762,7 +5297,7 @@ struct session_state {
     random_function random_source;
     attempt_observer on_attempt;
     std::atomic<std::uint64_t> seed;  // the default jitter: splitmix64's state, stepped atomically
-    login_flight logins;              // password sessions: the token, fetched by one call at a time
+    login_flight logins;              // password sessions: the token, fetched by one call at a time (providers have their own)
     // How far the service's clock is ahead of `clock` (behind: negative), learnt from an answer
     // that refused a signature for its date; every later signature and expiry check uses it.
     std::atomic<std::chrono::system_clock::rep> clock_offset{0};
@@ -4790,6 +5325,21 @@ struct session_state {
         clock_offset.store((server_time - uncorrected_wall()).count(), std::memory_order_relaxed);
     }
 
+    // The flight a call's credentials come through: its provider's, shared with every session that
+    // holds it, or the session's own (a password).
+    login_flight& flight() noexcept
+    {
+        if (auto* p = std::get_if<credential_provider>(&auth)) return p->state().flight;
+        return logins;
+    }
+
+    // A callback provider's function, or null.
+    const credentials_callback* callback() const noexcept
+    {
+        auto* p = std::get_if<credential_provider>(&auth);
+        return p && p->state().fetch ? &p->state().fetch : nullptr;
+    }
+
     // How this session's calls authenticate and retry.
     sansio::call_settings call_settings(bool can_wait) const noexcept
     {
@@ -4804,6 +5354,45 @@ struct session_state {
 
     MODELARTS_DECL void wait(std::chrono::nanoseconds d) const;
 };
+
+// `need_token`, for every driver: the credentials held (fresh, or still valid while another call
+// renews them); or this call's own fetch, for every call that needs one meanwhile (a callback
+// provider's function is called here: the machine runs no user code); or nothing, when the call is
+// to wait for the fetch under way: then `make_waiter()`'s waiter is called when it ends.
+template <class Op, class MakeWaiter>
+[[nodiscard]] std::optional<sansio::step> join_credentials(session_state& state, Op& op, login_duty& duty, const sansio::step_inputs& in,
+                                                           MakeWaiter&& make_waiter)
+{
+    login_flight& flight = state.flight();
+    const auto ticket = flight.join([&](const sansio::issued_credentials& held) { return op.token_usable(held, in); },
+                                    [&](const sansio::issued_credentials& held) { return op.token_valid(held, in); },
+                                    std::forward<MakeWaiter>(make_waiter), in.now);
+    switch (ticket.what) {
+    case login_flight::role::wait: return std::nullopt;
+    case login_flight::role::use: return op.use_held(*ticket.token, in);
+    case login_flight::role::log_in: break;
+    }
+    duty.take(flight);
+    const credentials_callback* fetch = state.callback();
+    if (!fetch) return op.use_token(ticket.token.get(), in);  // the machine fetches
+    auto got = (*fetch)();
+    boost::system::error_code ec;
+    if (!got) ec = got.error();
+    else if ((!std::holds_alternative<token_credentials>(got->auth) && !std::holds_alternative<aksk_credentials>(got->auth))
+             || !validate_credentials(got->auth) || got->expires_at <= in.wall)
+        ec = error::invalid_provided_credentials;
+    if (!ec) {
+        const sansio::issued_credentials issued{std::move(got->auth), got->expires_at, in.wall};
+        duty.land(issued);
+        return op.use_held(issued, in);
+    }
+    if (ticket.token && op.token_valid(*ticket.token, in)) {  // the held ones go on; the next renewal waits
+        duty.renewal_failed(in.now);
+        return op.use_held(*ticket.token, in);
+    }
+    duty.fail(nullptr, ec);
+    return op.login_failed(nullptr, ec);
+}
 
 // The location a session's requests go to, once every setting has been checked.
 [[nodiscard]] MODELARTS_DECL result<service_location> check_session_options(const session_options& options);
@@ -5263,11 +5852,23 @@ public:
     /** @param in the clocks now @return the next step (see `call_machine::resume`) */
     [[nodiscard]] step resume(const step_inputs& in) { return machine_.resume(in); }
 
-    /** @param held the session's token, or null @param in the clocks now @return the next step */
-    [[nodiscard]] step use_token(const iam_token* held, const step_inputs& in) { return machine_.use_token(held, in); }
+    /** @param held the credentials held, or null @param in the clocks now @return the next step */
+    [[nodiscard]] step use_token(const issued_credentials* held, const step_inputs& in) { return machine_.use_token(held, in); }
 
-    /** @param held a token the session holds @param in the clocks now @return true when the call would use it */
-    [[nodiscard]] bool token_usable(const iam_token& held, const step_inputs& in) const noexcept { return machine_.token_usable(held, in); }
+    /** @param held credentials held @param in the clocks now @return true when the call would use them as they are */
+    [[nodiscard]] bool token_usable(const issued_credentials& held, const step_inputs& in) const noexcept
+    {
+        return machine_.token_usable(held, in);
+    }
+
+    /** @param held credentials held @param in the clocks now @return true when they still work, fresh or not */
+    [[nodiscard]] bool token_valid(const issued_credentials& held, const step_inputs& in) const noexcept { return machine_.token_valid(held, in); }
+
+    /** @param held credentials still valid @param in the clocks now @return the next step: the call with them as they are */
+    [[nodiscard]] step use_held(const issued_credentials& held, const step_inputs& in) { return machine_.use_held(held, in); }
+
+    /** @return why renewing failed, after a `renewal_failed` step */
+    boost::system::error_code renewal_error() const noexcept { return machine_.renewal_error(); }
 
     /** @param refusal IAM's refusal, or null @param ec else, the login's error @return `done` */
     step login_failed(const iam_token* refusal, boost::system::error_code ec) { return machine_.login_failed(refusal, ec); }
@@ -5303,8 +5904,8 @@ public:
     /** @return the call's facts so far */
     const diagnostics& facts() const noexcept { return machine_.facts(); }
 
-    /** @return the token IAM issued, after a `token_received` step */
-    const iam_token& received_token() const noexcept { return machine_.received_token(); }
+    /** @return the credentials fetched, after a `token_received` step */
+    const issued_credentials& received_token() const noexcept { return machine_.received_token(); }
 
     /**
      * The result, after a `done` step (moved out: call once).
@@ -5380,15 +5981,17 @@ private:
                 }
                 return;  // unreachable without a timer: such operations never wait
             case action::need_token: {
-                const auto ticket = state().logins.join([&](const iam_token& held) { return op_.token_usable(held, in); },
-                                                        [&] { return waiter(self); });
-                if (ticket.what == login_flight::role::wait) return;  // the waiter goes on
-                if (ticket.what == login_flight::role::log_in) duty_.take(state().logins);
-                step = op_.use_token(ticket.token.get(), in);
+                auto next = join_credentials(state(), op_, duty_, in, [&] { return waiter(self); });
+                if (!next) return;  // the waiter goes on
+                step = *next;
                 break;
             }
             case action::token_received:
                 duty_.land(op_.received_token());
+                step = op_.resume(in);
+                break;
+            case action::renewal_failed:
+                duty_.renewal_failed(in.now);
                 step = op_.resume(in);
                 break;
             case action::clock_skew:
@@ -5582,21 +6185,14 @@ namespace modelarts::detail {
 // The sync driver sleeps between attempts, so its calls may wait (call_settings::can_wait).
 inline constexpr bool sync_driver_waits = true;
 
-// `need_token`, in a blocking call: the session's token; or this call's own login, for every call
-// that needs one meanwhile; or, when another call is logging in, the end of that login, waited for
+// `need_token`, in a blocking call (see `join_credentials`): a wait for another call's fetch blocks,
 // within this call's deadline. `in` is read again after a wait.
 template <class Parse>
 [[nodiscard]] sansio::step join_login(session_state& state, sansio::operation<Parse>& op, sansio::step_inputs& in, login_duty& duty)
 {
     for (;;) {
         std::optional<login_wait> wait;
-        const auto ticket = state.logins.join([&](const iam_token& held) { return op.token_usable(held, in); },
-                                              [&] { return wait.emplace().waiter(); });
-        switch (ticket.what) {
-        case login_flight::role::use: return op.use_token(ticket.token.get(), in);
-        case login_flight::role::log_in: duty.take(state.logins); return op.use_token(nullptr, in);
-        case login_flight::role::wait: break;
-        }
+        if (auto step = join_credentials(state, op, duty, in, [&] { return wait.emplace().waiter(); })) return *step;
         const auto outcome = wait->wait_for(op.time_left(in));
         in = state.inputs();
         if (!outcome) return op.login_failed(nullptr, error::timeout);
@@ -5631,6 +6227,10 @@ template <class Transport, class Parse>
         case action::need_token: step = join_login(state, op, in, duty); break;
         case action::token_received:
             duty.land(op.received_token());
+            step = op.resume(in);
+            break;
+        case action::renewal_failed:
+            duty.renewal_failed(in.now);
             step = op.resume(in);
             break;
         case action::clock_skew:
@@ -5912,168 +6512,6 @@ public:
 
 #endif
 // ---- end modelarts/estimator.hpp ----
-
-// ---- begin modelarts/metadata.hpp ----
-/**
- * @file metadata.hpp
- * The instance metadata service's temporary keys, as sans-I/O requests and parsers (the official
- * Java SDK's `MetadataAccessor`; modelarts-api.md §5). On an ECS, a CCE node or a notebook whose
- * instance has an agency, it hands out an AK/SK with a security token, renewed before they expire:
- *
- * 1. `make_metadata_token_request`: an optional session token; `parse_metadata_token_response`
- *    gives it, or nothing when the service has none (404 or 405).
- * 2. `make_metadata_securitykey_request`: the keys; `parse_metadata_securitykey_response` gives
- *    them with their expiry, or `error::metadata_token_expired` (fetch a new session token and try
- *    once more), or `error::no_agency`.
- *
- * Give these requests short timeouts (the official SDKs: 3 s to connect, 3 s to read).
- */
-#ifndef MODELARTS_METADATA_HPP
-#define MODELARTS_METADATA_HPP
-
-
-#include <chrono>
-#include <optional>
-#include <string>
-#include <string_view>
-
-namespace modelarts {
-
-/** Where the metadata service answers on every Huawei Cloud instance. */
-inline constexpr std::string_view default_metadata_endpoint = "http://169.254.169.254";
-
-/** How long a session token is asked for: 6 hours, as the official SDKs ask. */
-inline constexpr std::chrono::seconds metadata_token_lifetime{21600};
-
-/** The official SDKs' timeout for each metadata request. */
-inline constexpr std::chrono::seconds metadata_timeout{3};
-
-/** Temporary keys and when they expire. */
-struct temporary_credentials {
-    aksk_credentials keys;                            ///< AK, SK and security token; never printed
-    std::chrono::system_clock::time_point expires_at;  ///< from `expires_at`
-};
-
-/**
- * @param endpoint the metadata service, e.g. `default_metadata_endpoint`
- * @return `PUT /meta-data/latest/api/token` asking for a 6-hour session token, or the endpoint's error
- */
-[[nodiscard]] MODELARTS_DECL result<http_request> make_metadata_token_request(std::string_view endpoint);
-
-/**
- * @param res the answer to `make_metadata_token_request`
- * @return the session token; nothing when the service issues none (404, 405); or the error
- *         (`error::malformed_body` for an unusable token, `error::unexpected_shape` for another status)
- */
-[[nodiscard]] MODELARTS_DECL result<std::optional<std::string>> parse_metadata_token_response(const http_response& res);
-
-/**
- * @param endpoint the metadata service
- * @param session_token from `parse_metadata_token_response`, or empty
- * @return `GET /openstack/latest/securitykey`, with `X-Metadata-Token` when a token is given
- */
-[[nodiscard]] MODELARTS_DECL result<http_request> make_metadata_securitykey_request(std::string_view endpoint,
-                                                                                   std::string_view session_token);
-
-/**
- * @param res the answer to `make_metadata_securitykey_request`
- * @return the keys and their expiry; or `error::no_agency` (401 saying "Please configure Cloud
- *         Service Agency first"), `error::metadata_token_expired` (another 401), or the body's error
- */
-[[nodiscard]] MODELARTS_DECL result<temporary_credentials> parse_metadata_securitykey_response(const http_response& res);
-
-} // namespace modelarts
-
-#if !defined(MODELARTS_SEPARATE_COMPILATION) || defined(MODELARTS_CORE_SOURCE)
-
-// ---- begin modelarts/impl/metadata.ipp ----
-/**
- * @file impl/metadata.ipp
- * The definitions of metadata.hpp: inline in every unit by default, or compiled once with
- * MODELARTS_SEPARATE_COMPILATION (see detail/config.hpp).
- */
-#ifndef MODELARTS_IMPL_METADATA_IPP
-#define MODELARTS_IMPL_METADATA_IPP
-
-
-#include <boost/json/monotonic_resource.hpp>
-
-namespace modelarts {
-
-namespace detail {
-
-// The sentence the metadata service answers with when the instance has no agency (§5).
-inline constexpr std::string_view no_agency_sentence = "Please configure Cloud Service Agency first";
-
-} // namespace detail
-
-MODELARTS_DECL result<http_request> make_metadata_token_request(std::string_view endpoint)
-{
-    auto ep = parse_endpoint(endpoint);
-    if (!ep) return ep.error();
-    http_request req(http_method::put, std::move(*ep), "/meta-data/latest/api/token", {}, "");
-    req.headers.set("Host", req.destination().host_header());
-    req.headers.set("X-Metadata-Token-Ttl-Seconds", std::to_string(metadata_token_lifetime.count()));
-    req.headers.set("Content-Length", "0");
-    return req;
-}
-
-MODELARTS_DECL result<std::optional<std::string>> parse_metadata_token_response(const http_response& res)
-{
-    if (res.status == 404 || res.status == 405) return std::optional<std::string>();  // no session tokens here
-    if (res.status != 200) return make_error_code(error::unexpected_shape);
-    std::string_view body = res.body;
-    while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' ')) body.remove_suffix(1);
-    std::string token(detail::trim(body));
-    if (!validate_token(token)) return make_error_code(error::malformed_body);  // it goes in a header: nothing a header cannot carry
-    return std::optional<std::string>(std::move(token));
-}
-
-MODELARTS_DECL result<http_request> make_metadata_securitykey_request(std::string_view endpoint, std::string_view session_token)
-{
-    auto ep = parse_endpoint(endpoint);
-    if (!ep) return ep.error();
-    if (!session_token.empty())
-        if (auto r = validate_token(session_token); !r) return r.error();
-    http_request req(http_method::get, std::move(*ep), "/openstack/latest/securitykey", {}, "");
-    req.headers.set("Host", req.destination().host_header());
-    if (!session_token.empty()) req.headers.set("X-Metadata-Token", session_token);
-    return req;
-}
-
-MODELARTS_DECL result<temporary_credentials> parse_metadata_securitykey_response(const http_response& res)
-{
-    if (res.status == 401)
-        return make_error_code(res.body.find(detail::no_agency_sentence) != std::string::npos ? error::no_agency
-                                                                                               : error::metadata_token_expired);
-    if (res.status != 200) return make_error_code(error::unexpected_shape);
-    unsigned char stack[4096];
-    boost::json::monotonic_resource arena(stack, sizeof stack);
-    auto body = detail::parse_json(res.body, 4, &arena);
-    if (!body) return body.error();
-    auto* object = body->if_object();
-    auto* credential = object ? object->if_contains("credential") : nullptr;
-    auto* fields = credential ? credential->if_object() : nullptr;
-    temporary_credentials out;
-    std::string expires;
-    if (!fields || !detail::read_string(*fields, "access", out.keys.access_key) || !detail::read_string(*fields, "secret", out.keys.secret_key)
-        || !detail::read_string(*fields, "securitytoken", out.keys.security_token) || !detail::read_string(*fields, "expires_at", expires)
-        || out.keys.security_token.empty())  // absent fields read as empty
-        return make_error_code(error::unexpected_shape);
-    const auto when = detail::parse_iso8601_utc(expires);
-    if (!when || !validate_credentials(out.keys)) return make_error_code(error::unexpected_shape);
-    out.expires_at = *when;
-    return out;
-}
-
-} // namespace modelarts
-
-#endif
-// ---- end modelarts/impl/metadata.ipp ----
-#endif
-
-#endif
-// ---- end modelarts/metadata.hpp ----
 
 // ---- begin modelarts/version.hpp ----
 /**

@@ -58,15 +58,17 @@ private:
                 }
                 return;  // unreachable without a timer: such operations never wait
             case action::need_token: {
-                const auto ticket = state().logins.join([&](const iam_token& held) { return op_.token_usable(held, in); },
-                                                        [&] { return waiter(self); });
-                if (ticket.what == login_flight::role::wait) return;  // the waiter goes on
-                if (ticket.what == login_flight::role::log_in) duty_.take(state().logins);
-                step = op_.use_token(ticket.token.get(), in);
+                auto next = join_credentials(state(), op_, duty_, in, [&] { return waiter(self); });
+                if (!next) return;  // the waiter goes on
+                step = *next;
                 break;
             }
             case action::token_received:
                 duty_.land(op_.received_token());
+                step = op_.resume(in);
+                break;
+            case action::renewal_failed:
+                duty_.renewal_failed(in.now);
                 step = op_.resume(in);
                 break;
             case action::clock_skew:

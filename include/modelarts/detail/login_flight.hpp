@@ -1,21 +1,25 @@
 /**
  * @file detail/login_flight.hpp
- * A session's IAM token, fetched by one call at a time (single flight), however many threads and
- * calls in flight share the session. A call that needs the token joins the flight: it uses the
- * token held when it may, logs in itself when no login is under way, or else waits for the login
- * under way. The call that logs in says how it ended, and every waiter is told at once: they take
- * the new token, or end as the login ended. The call machine stays free of all this: the drivers
- * join, wait and report.
+ * Credentials that are fetched (a session's IAM token, a provider's keys), fetched by one call at
+ * a time (single flight), however many threads, calls in flight and sessions share them. A call
+ * that needs them joins the flight: it uses those held when it may, fetches itself when no fetch
+ * is under way, or else waits for the fetch under way. Credentials due for renewal but still valid
+ * go on being used while another call renews them, and for a while after a renewal failed (with
+ * backoff). The call that fetches says how it ended, and every waiter is told at once: they take
+ * the new credentials, or end as the fetch ended. The call machine stays free of all this: the
+ * drivers join, wait and report.
  */
 #ifndef MODELARTS_DETAIL_LOGIN_FLIGHT_HPP
 #define MODELARTS_DETAIL_LOGIN_FLIGHT_HPP
 
+#include "modelarts/detail/sansio/call.hpp"
 #include "modelarts/iam.hpp"
 
 #include <boost/system/error_code.hpp>
 
 #include <chrono>
 #include <condition_variable>
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -34,7 +38,7 @@ struct login_outcome {
     bool join_again() const noexcept { return !refusal && !error; }
 };
 
-/** The session's token and the login under way, if any. Safe for concurrent use. */
+/** The credentials held and the fetch under way, if any. Safe for concurrent use. */
 class login_flight {
 public:
     /** Told, once, how the login it waited for ended; called by the thread that ends it, no lock held. */
@@ -50,32 +54,62 @@ public:
     /** A call's part in the flight. */
     struct ticket {
         role what;                               ///< what to do
-        std::shared_ptr<const iam_token> token;  ///< for `use`: the token
+        std::shared_ptr<const sansio::issued_credentials> token;  ///< the credentials held, if any (for `log_in`: to go on with if the fetch fails)
     };
 
+    using clock = std::chrono::steady_clock;
+
+    /** The first wait after a renewal failed while the credentials held were still valid; it doubles, up to `max_backoff`. */
+    static constexpr std::chrono::seconds first_backoff{1};
+    /** The longest wait between renewals that fail. */
+    static constexpr std::chrono::minutes max_backoff{5};
+
     /**
-     * @param usable whether the calling call may use a token: `bool(const iam_token&)`, called under the lock
+     * @param usable whether the calling call may use credentials as they are: `bool(const issued_credentials&)`
+     * @param valid whether they still work, due for renewal or not: `bool(const issued_credentials&)`
      * @param make_waiter makes the waiter, only when the call is to wait: `waiter()`
-     * @return the call's part
+     * @param now the monotonic clock, for the backoff after a failed renewal
+     * @return the call's part; `usable` and `valid` are called under the lock
      */
-    template <class Usable, class MakeWaiter>
-    ticket join(const Usable& usable, MakeWaiter&& make_waiter)
+    template <class Usable, class Valid, class MakeWaiter>
+    ticket join(const Usable& usable, const Valid& valid, MakeWaiter&& make_waiter, clock::time_point now)
     {
         std::lock_guard lock(mutex_);
         if (token_ && usable(*token_)) return {role::use, token_};
+        if (token_ && valid(*token_) && (in_flight_ || now < retry_at_)) return {role::use, token_};  // renewing, or resting after a failure
         if (!in_flight_) {
             in_flight_ = true;
-            return {role::log_in, nullptr};
+            return {role::log_in, token_};
         }
         waiters_.push_back(std::forward<MakeWaiter>(make_waiter)());
         return {role::wait, nullptr};
     }
 
-    /** The login succeeded: the session holds `issued`, and the waiters join again. @param issued the token */
-    void land(const iam_token& issued)
+    /** The fetch succeeded: `issued` is held, and the waiters join again. @param issued the credentials */
+    void land(const sansio::issued_credentials& issued)
     {
-        auto token = std::make_shared<const iam_token>(issued);
+        auto token = std::make_shared<const sansio::issued_credentials>(issued);
+        {
+            std::lock_guard lock(mutex_);
+            backoff_ = first_backoff;
+            retry_at_ = {};
+        }
         end({}, &token);
+    }
+
+    /**
+     * Renewing failed while the credentials held are still valid: they go on, the next renewal waits
+     * (1 s, doubling up to 5 minutes), and the waiters join again.
+     * @param now the monotonic clock
+     */
+    void renewal_failed(clock::time_point now)
+    {
+        {
+            std::lock_guard lock(mutex_);
+            retry_at_ = now + backoff_;
+            backoff_ = std::min<clock::duration>(backoff_ * 2, max_backoff);
+        }
+        end({}, nullptr);
     }
 
     /**
@@ -91,8 +125,8 @@ public:
     /** The login was given up without an outcome (its call was cancelled): the waiters join again, and one logs in. */
     void abandon() { end({}, nullptr); }
 
-    /** @return the token held, or null */
-    std::shared_ptr<const iam_token> held() const
+    /** @return the credentials held, or null */
+    std::shared_ptr<const sansio::issued_credentials> held() const
     {
         std::lock_guard lock(mutex_);
         return token_;
@@ -113,7 +147,7 @@ public:
     }
 
 private:
-    void end(const login_outcome& outcome, std::shared_ptr<const iam_token>* issued)
+    void end(const login_outcome& outcome, std::shared_ptr<const sansio::issued_credentials>* issued)
     {
         std::vector<waiter> told;
         {
@@ -126,8 +160,10 @@ private:
     }
 
     mutable std::mutex mutex_;
-    std::shared_ptr<const iam_token> token_;
+    std::shared_ptr<const sansio::issued_credentials> token_;
     std::vector<waiter> waiters_;
+    clock::time_point retry_at_{};          // after a failed renewal: no new one before this
+    clock::duration backoff_ = first_backoff;  // the wait after the next failure
     bool in_flight_ = false;
 };
 
@@ -149,10 +185,16 @@ public:
     /** @return true while the call logs in for the others */
     bool owed() const noexcept { return flight_ != nullptr; }
 
-    /** @param issued the token IAM issued: the session holds it */
-    void land(const iam_token& issued)
+    /** @param issued the credentials fetched: they are held for every call */
+    void land(const sansio::issued_credentials& issued)
     {
         if (auto* f = std::exchange(flight_, nullptr)) f->land(issued);
+    }
+
+    /** @param now the monotonic clock: the renewal failed, the credentials held go on */
+    void renewal_failed(login_flight::clock::time_point now)
+    {
+        if (auto* f = std::exchange(flight_, nullptr)) f->renewal_failed(now);
     }
 
     /** @param refusal IAM's refusal, or null @param ec else, the error */

@@ -7,6 +7,7 @@
 #ifndef MODELARTS_DETAIL_SESSION_STATE_HPP
 #define MODELARTS_DETAIL_SESSION_STATE_HPP
 
+#include "modelarts/credential_provider.hpp"
 #include "modelarts/credentials.hpp"
 #include "modelarts/detail/config.hpp"
 #include "modelarts/detail/login_flight.hpp"
@@ -22,6 +23,8 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <utility>
+#include <variant>
 
 namespace modelarts::detail {
 
@@ -40,7 +43,7 @@ struct session_state {
     random_function random_source;
     attempt_observer on_attempt;
     std::atomic<std::uint64_t> seed;  // the default jitter: splitmix64's state, stepped atomically
-    login_flight logins;              // password sessions: the token, fetched by one call at a time
+    login_flight logins;              // password sessions: the token, fetched by one call at a time (providers have their own)
     // How far the service's clock is ahead of `clock` (behind: negative), learnt from an answer
     // that refused a signature for its date; every later signature and expiry check uses it.
     std::atomic<std::chrono::system_clock::rep> clock_offset{0};
@@ -68,6 +71,21 @@ struct session_state {
         clock_offset.store((server_time - uncorrected_wall()).count(), std::memory_order_relaxed);
     }
 
+    // The flight a call's credentials come through: its provider's, shared with every session that
+    // holds it, or the session's own (a password).
+    login_flight& flight() noexcept
+    {
+        if (auto* p = std::get_if<credential_provider>(&auth)) return p->state().flight;
+        return logins;
+    }
+
+    // A callback provider's function, or null.
+    const credentials_callback* callback() const noexcept
+    {
+        auto* p = std::get_if<credential_provider>(&auth);
+        return p && p->state().fetch ? &p->state().fetch : nullptr;
+    }
+
     // How this session's calls authenticate and retry.
     sansio::call_settings call_settings(bool can_wait) const noexcept
     {
@@ -82,6 +100,45 @@ struct session_state {
 
     MODELARTS_DECL void wait(std::chrono::nanoseconds d) const;
 };
+
+// `need_token`, for every driver: the credentials held (fresh, or still valid while another call
+// renews them); or this call's own fetch, for every call that needs one meanwhile (a callback
+// provider's function is called here: the machine runs no user code); or nothing, when the call is
+// to wait for the fetch under way: then `make_waiter()`'s waiter is called when it ends.
+template <class Op, class MakeWaiter>
+[[nodiscard]] std::optional<sansio::step> join_credentials(session_state& state, Op& op, login_duty& duty, const sansio::step_inputs& in,
+                                                           MakeWaiter&& make_waiter)
+{
+    login_flight& flight = state.flight();
+    const auto ticket = flight.join([&](const sansio::issued_credentials& held) { return op.token_usable(held, in); },
+                                    [&](const sansio::issued_credentials& held) { return op.token_valid(held, in); },
+                                    std::forward<MakeWaiter>(make_waiter), in.now);
+    switch (ticket.what) {
+    case login_flight::role::wait: return std::nullopt;
+    case login_flight::role::use: return op.use_held(*ticket.token, in);
+    case login_flight::role::log_in: break;
+    }
+    duty.take(flight);
+    const credentials_callback* fetch = state.callback();
+    if (!fetch) return op.use_token(ticket.token.get(), in);  // the machine fetches
+    auto got = (*fetch)();
+    boost::system::error_code ec;
+    if (!got) ec = got.error();
+    else if ((!std::holds_alternative<token_credentials>(got->auth) && !std::holds_alternative<aksk_credentials>(got->auth))
+             || !validate_credentials(got->auth) || got->expires_at <= in.wall)
+        ec = error::invalid_provided_credentials;
+    if (!ec) {
+        const sansio::issued_credentials issued{std::move(got->auth), got->expires_at, in.wall};
+        duty.land(issued);
+        return op.use_held(issued, in);
+    }
+    if (ticket.token && op.token_valid(*ticket.token, in)) {  // the held ones go on; the next renewal waits
+        duty.renewal_failed(in.now);
+        return op.use_held(*ticket.token, in);
+    }
+    duty.fail(nullptr, ec);
+    return op.login_failed(nullptr, ec);
+}
 
 // The location a session's requests go to, once every setting has been checked.
 [[nodiscard]] MODELARTS_DECL result<service_location> check_session_options(const session_options& options);

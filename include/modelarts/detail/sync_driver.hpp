@@ -20,21 +20,14 @@ namespace modelarts::detail {
 // The sync driver sleeps between attempts, so its calls may wait (call_settings::can_wait).
 inline constexpr bool sync_driver_waits = true;
 
-// `need_token`, in a blocking call: the session's token; or this call's own login, for every call
-// that needs one meanwhile; or, when another call is logging in, the end of that login, waited for
+// `need_token`, in a blocking call (see `join_credentials`): a wait for another call's fetch blocks,
 // within this call's deadline. `in` is read again after a wait.
 template <class Parse>
 [[nodiscard]] sansio::step join_login(session_state& state, sansio::operation<Parse>& op, sansio::step_inputs& in, login_duty& duty)
 {
     for (;;) {
         std::optional<login_wait> wait;
-        const auto ticket = state.logins.join([&](const iam_token& held) { return op.token_usable(held, in); },
-                                              [&] { return wait.emplace().waiter(); });
-        switch (ticket.what) {
-        case login_flight::role::use: return op.use_token(ticket.token.get(), in);
-        case login_flight::role::log_in: duty.take(state.logins); return op.use_token(nullptr, in);
-        case login_flight::role::wait: break;
-        }
+        if (auto step = join_credentials(state, op, duty, in, [&] { return wait.emplace().waiter(); })) return *step;
         const auto outcome = wait->wait_for(op.time_left(in));
         in = state.inputs();
         if (!outcome) return op.login_failed(nullptr, error::timeout);
@@ -69,6 +62,10 @@ template <class Transport, class Parse>
         case action::need_token: step = join_login(state, op, in, duty); break;
         case action::token_received:
             duty.land(op.received_token());
+            step = op.resume(in);
+            break;
+        case action::renewal_failed:
+            duty.renewal_failed(in.now);
             step = op.resume(in);
             break;
         case action::clock_skew:

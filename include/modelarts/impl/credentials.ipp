@@ -22,6 +22,12 @@ MODELARTS_DECL result<void> validate_credentials(const credentials& creds)
             return error::invalid_user;
         if (auto ep = parse_endpoint(p->iam_endpoint); !ep) return ep.error();
     }
+    if (auto* provider = std::get_if<credential_provider>(&creds)) {
+        const auto& from = provider->source();
+        if (from.what == detail::provider_source::kind::iam_password) return validate_credentials(from.user);
+        if (from.what == detail::provider_source::kind::metadata_service)
+            if (auto ep = parse_endpoint(from.metadata_endpoint); !ep) return ep.error();
+    }
     return {};
 }
 
@@ -39,7 +45,8 @@ MODELARTS_DECL void apply_valid_credentials(http_request& req, const credentials
 MODELARTS_DECL result<void> apply_credentials(http_request& req, const credentials& creds,
                                               std::chrono::system_clock::time_point now)
 {
-    if (std::holds_alternative<password_credentials>(creds)) return error::login_required;
+    if (std::holds_alternative<password_credentials>(creds) || std::holds_alternative<credential_provider>(creds))
+        return error::login_required;
     if (auto r = validate_credentials(creds); !r) return r;
     detail::apply_valid_credentials(req, creds, now);
     return {};

@@ -38,6 +38,12 @@ struct emulator_server_options {
     testing::emulator_options emulator;  ///< project, token, error spelling
     std::string tls_certificate_chain;   ///< PEM file: serve HTTPS when set, with...
     std::string tls_private_key;         ///< ...this PEM key
+    /**
+     * Also listen here, plain HTTP, for the instance metadata service's calls (with
+     * `emulator.metadata_credentials`): its own port, as the real service has its own address.
+     * 0 picks a free one; none (the default): no second listener.
+     */
+    std::optional<unsigned short> metadata_port = {};
 };
 
 /** The emulator over HTTP. */
@@ -59,6 +65,14 @@ public:
     {
         return std::string(tls_ ? "https://" : "http://") + acceptor_.local_endpoint().address().to_string() + ':'
              + std::to_string(port());
+    }
+
+    /** @return the metadata service's endpoint, http://127.0.0.1:port, or empty without `metadata_port` */
+    std::string metadata_endpoint() const
+    {
+        if (!metadata_acceptor_) return {};
+        return "http://" + metadata_acceptor_->local_endpoint().address().to_string() + ':'
+             + std::to_string(metadata_acceptor_->local_endpoint().port());
     }
 
     /** Serves on the calling thread until stop(). */
@@ -95,7 +109,7 @@ private:
     using tcp = boost::asio::ip::tcp;
     static constexpr auto idle_timeout = std::chrono::seconds(30);
 
-    MODELARTS_DECL boost::asio::awaitable<void> accept_loop();
+    MODELARTS_DECL boost::asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, bool tls);
     MODELARTS_DECL boost::asio::awaitable<void> serve_tls(tcp::socket socket);
     template <class Stream>
     boost::asio::awaitable<void> serve(Stream stream);
@@ -107,6 +121,7 @@ private:
     std::mutex mutex_;
     boost::asio::io_context io_;
     tcp::acceptor acceptor_;
+    std::optional<tcp::acceptor> metadata_acceptor_;
     std::optional<boost::asio::ssl::context> tls_;
     std::thread thread_;
     std::atomic<std::size_t> connections_{0};

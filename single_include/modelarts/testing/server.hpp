@@ -44,6 +44,12 @@ struct emulator_server_options {
     testing::emulator_options emulator;  ///< project, token, error spelling
     std::string tls_certificate_chain;   ///< PEM file: serve HTTPS when set, with...
     std::string tls_private_key;         ///< ...this PEM key
+    /**
+     * Also listen here, plain HTTP, for the instance metadata service's calls (with
+     * `emulator.metadata_credentials`): its own port, as the real service has its own address.
+     * 0 picks a free one; none (the default): no second listener.
+     */
+    std::optional<unsigned short> metadata_port = {};
 };
 
 /** The emulator over HTTP. */
@@ -65,6 +71,14 @@ public:
     {
         return std::string(tls_ ? "https://" : "http://") + acceptor_.local_endpoint().address().to_string() + ':'
              + std::to_string(port());
+    }
+
+    /** @return the metadata service's endpoint, http://127.0.0.1:port, or empty without `metadata_port` */
+    std::string metadata_endpoint() const
+    {
+        if (!metadata_acceptor_) return {};
+        return "http://" + metadata_acceptor_->local_endpoint().address().to_string() + ':'
+             + std::to_string(metadata_acceptor_->local_endpoint().port());
     }
 
     /** Serves on the calling thread until stop(). */
@@ -101,7 +115,7 @@ private:
     using tcp = boost::asio::ip::tcp;
     static constexpr auto idle_timeout = std::chrono::seconds(30);
 
-    MODELARTS_DECL boost::asio::awaitable<void> accept_loop();
+    MODELARTS_DECL boost::asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, bool tls);
     MODELARTS_DECL boost::asio::awaitable<void> serve_tls(tcp::socket socket);
     template <class Stream>
     boost::asio::awaitable<void> serve(Stream stream);
@@ -113,6 +127,7 @@ private:
     std::mutex mutex_;
     boost::asio::io_context io_;
     tcp::acceptor acceptor_;
+    std::optional<tcp::acceptor> metadata_acceptor_;
     std::optional<boost::asio::ssl::context> tls_;
     std::thread thread_;
     std::atomic<std::size_t> connections_{0};
@@ -188,11 +203,13 @@ MODELARTS_DECL emulator_server::emulator_server(options opts)
         tls_->use_certificate_chain_file(opts.tls_certificate_chain);
         tls_->use_private_key_file(opts.tls_private_key, boost::asio::ssl::context::pem);
     }
+    if (opts.metadata_port) metadata_acceptor_.emplace(io_, tcp::endpoint{boost::asio::ip::make_address(opts.address), *opts.metadata_port});
 }
 
 MODELARTS_DECL void emulator_server::run()
 {
-    boost::asio::co_spawn(io_, accept_loop(), boost::asio::detached);
+    boost::asio::co_spawn(io_, accept_loop(acceptor_, tls_.has_value()), boost::asio::detached);
+    if (metadata_acceptor_) boost::asio::co_spawn(io_, accept_loop(*metadata_acceptor_, false), boost::asio::detached);
     io_.run();
 }
 
@@ -201,21 +218,22 @@ MODELARTS_DECL void emulator_server::stop()
     boost::asio::post(io_, [this] {
         boost::system::error_code ignored;
         acceptor_.close(ignored);
+        if (metadata_acceptor_) metadata_acceptor_->close(ignored);
         io_.stop();
     });
     if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
 }
 
-MODELARTS_DECL boost::asio::awaitable<void> emulator_server::accept_loop()
+MODELARTS_DECL boost::asio::awaitable<void> emulator_server::accept_loop(tcp::acceptor& acceptor, bool tls)
 {
     for (;;) {
-        auto [ec, socket] = co_await acceptor_.async_accept(boost::asio::as_tuple(boost::asio::use_awaitable));
-        if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+        auto [ec, socket] = co_await acceptor.async_accept(boost::asio::as_tuple(boost::asio::use_awaitable));
+        if (ec == boost::asio::error::operation_aborted || !acceptor.is_open()) co_return;
         if (ec) continue;
         ++connections_;
         boost::system::error_code nodelay_ec;  // answers leave at once: no Nagle stall
         socket.set_option(tcp::no_delay(true), nodelay_ec);
-        if (tls_)
+        if (tls)
             boost::asio::co_spawn(io_, serve_tls(std::move(socket)), boost::asio::detached);
         else
             boost::asio::co_spawn(io_, serve(boost::beast::tcp_stream(std::move(socket))), boost::asio::detached);

@@ -16,6 +16,7 @@
 #include "modelarts/error.hpp"
 #include "modelarts/http.hpp"
 #include "modelarts/iam.hpp"
+#include "modelarts/metadata.hpp"
 #include "modelarts/retry.hpp"
 #include "modelarts/signer.hpp"
 
@@ -33,6 +34,13 @@ inline constexpr std::chrono::minutes token_refresh_margin{30};
 /** How far the gateway lets an `X-Sdk-Date` be from its own clock (modelarts-api.md §6). */
 inline constexpr std::chrono::minutes max_signing_skew{15};
 
+/** Credentials a call fetched (an IAM login, the metadata service, a provider's callback), held for the calls after it. */
+struct issued_credentials {
+    credentials auth;                                   ///< `token_credentials` or `aksk_credentials`
+    std::chrono::system_clock::time_point expires_at;  ///< when they stop working
+    std::chrono::system_clock::time_point issued_at;   ///< when they were fetched (the corrected wall clock)
+};
+
 /** What the driver reads for the machine at each step: both clocks, and a random value for jitter. */
 struct step_inputs {
     std::chrono::steady_clock::time_point now;   ///< deadlines and durations
@@ -45,8 +53,9 @@ struct step {
     enum class action {
         send,            ///< send `request()`, allowing it at most `duration`; then `on_response`
         wait,            ///< wait `duration`; then `resume`
-        need_token,      ///< hand in the IAM token the session holds, or none: `use_token`
-        token_received,  ///< IAM issued `received_token()`: keep it for later calls; then `resume`
+        need_token,      ///< hand in the credentials the session (or its provider) holds, or none: `use_token`
+        token_received,  ///< the call fetched `received_token()`: keep it for later calls; then `resume`
+        renewal_failed,  ///< renewing credentials still valid failed (`renewal_error()`): they go on; then `resume`
         clock_skew,      ///< a signature was refused for its date: the service's clock read `server_time()`;
                          ///< correct the wall clock by it, then `resume` with the corrected time
         done,            ///< the call is over: `end()`
@@ -110,20 +119,38 @@ public:
     [[nodiscard]] MODELARTS_DECL step resume(const step_inputs& in);
 
     /**
-     * Hands in the token the session holds, after `need_token`. A token that expires within
-     * `token_refresh_margin`, or that the service just refused, is not used: the call logs in.
-     * @param held the session's token, or null
+     * Hands in the credentials held, after `need_token`. Credentials that expire within their
+     * refresh margin (`token_refresh_margin`, or an eighth of their life when that is shorter), or
+     * that the service just refused, are not used: the call fetches new ones (an IAM login, or the
+     * metadata service), and goes on with the held ones if that fails while they are still valid.
+     * @param held the credentials held, or null
      * @param in the clocks now
-     * @return the next step (`send`: the call with the token, or the IAM login)
+     * @return the next step (`send`: the call with the credentials, or the fetch's first request)
      */
-    [[nodiscard]] MODELARTS_DECL step use_token(const iam_token* held, const step_inputs& in);
+    [[nodiscard]] MODELARTS_DECL step use_token(const issued_credentials* held, const step_inputs& in);
 
     /**
-     * @param held a token the session holds
+     * Uses credentials held as they are, due for renewal or not (another call renews them, or a
+     * renewal just failed): after `need_token`, instead of `use_token`.
+     * @param held credentials still valid
      * @param in the clocks now
-     * @return true when `use_token(&held, in)` would send with it rather than log in
+     * @return the next step (`send`)
      */
-    [[nodiscard]] MODELARTS_DECL bool token_usable(const iam_token& held, const step_inputs& in) const noexcept;
+    [[nodiscard]] MODELARTS_DECL step use_held(const issued_credentials& held, const step_inputs& in);
+
+    /**
+     * @param held credentials held
+     * @param in the clocks now
+     * @return true when `use_token(&held, in)` would send with them rather than fetch new ones
+     */
+    [[nodiscard]] MODELARTS_DECL bool token_usable(const issued_credentials& held, const step_inputs& in) const noexcept;
+
+    /**
+     * @param held credentials held
+     * @param in the clocks now
+     * @return true when they still work (not expired, not refused), fresh or not
+     */
+    [[nodiscard]] MODELARTS_DECL bool token_valid(const issued_credentials& held, const step_inputs& in) const noexcept;
 
     /**
      * Ends the call as a login it waited for, made by another call of the session, ended: after
@@ -154,8 +181,11 @@ public:
     /** @return true when the outcome just fed is the service's final answer, to be parsed */
     bool answer_is_final() const noexcept { return done_ && end_ == call_end::service_answer; }
 
-    /** @return the token IAM issued, after `token_received` */
-    const iam_token& received_token() const noexcept { return token_; }
+    /** @return the credentials fetched, after `token_received` */
+    const issued_credentials& received_token() const noexcept { return issued_; }
+
+    /** @return why renewing failed, after `renewal_failed` */
+    boost::system::error_code renewal_error() const noexcept { return renewal_error_; }
 
     /** @return the time the service's answer was dated, after `clock_skew` */
     std::chrono::system_clock::time_point server_time() const noexcept { return server_time_; }
@@ -175,22 +205,41 @@ public:
 private:
     using time_point = std::chrono::steady_clock::time_point;
     // What `resume` does next.
-    enum class next_move { start, attempt, wait, hand_token, correct_clock, finish };
+    enum class next_move { start, attempt, wait, hand_token, correct_clock, send_login, renewal_failed, finish };
+    // Which request of a fetch is out.
+    enum class fetch_stage { iam, metadata_token, metadata_keys };
 
     MODELARTS_DECL step attempt(const step_inputs& in);
     MODELARTS_DECL step send_now(const step_inputs& in);
     MODELARTS_DECL step log_in(const step_inputs& in);
     MODELARTS_DECL std::optional<std::chrono::nanoseconds> decide(const result<http_response>& outcome, const step_inputs& in);
-    MODELARTS_DECL void read_login(const http_response& answer);
+    MODELARTS_DECL void read_login(const http_response& answer, const step_inputs& in);
+    MODELARTS_DECL void fetch_failed(call_end how, boost::system::error_code ec, const step_inputs& in);
+    MODELARTS_DECL bool metadata_request(std::string_view session_token);
     MODELARTS_DECL void end_with(call_end how, boost::system::error_code ec = {}) noexcept;
     MODELARTS_DECL std::optional<std::chrono::system_clock::time_point> refused_for_its_date(const http_response& res) const noexcept;
-    bool logs_in() const noexcept { return settings_.auth && std::holds_alternative<password_credentials>(*settings_.auth); }
+    // Whether the call's credentials are fetched (and so asked of the driver), not given.
+    bool logs_in() const noexcept
+    {
+        return settings_.auth
+            && (std::holds_alternative<password_credentials>(*settings_.auth) || std::holds_alternative<credential_provider>(*settings_.auth));
+    }
+    const provider_source* provider() const noexcept
+    {
+        auto* p = settings_.auth ? std::get_if<credential_provider>(settings_.auth) : nullptr;
+        return p ? &p->source() : nullptr;
+    }
+    MODELARTS_DECL static std::string_view identity(const credentials& c) noexcept;
 
     http_request call_;
     http_request login_;
     call_settings settings_;
-    iam_token token_;             // the token this call logged in for, or IAM's refusal
-    std::string refused_token_;   // the token the service answered 401 to: never used again
+    iam_token token_;             // IAM's refusal
+    issued_credentials issued_;   // the credentials the call uses, held or fetched
+    issued_credentials fallback_; // while renewing: the held credentials, still valid, to go on with if the renewal fails
+    std::string refused_token_;   // the token or access key the service answered 401 to: never used again
+    boost::system::error_code renewal_error_{};
+    fetch_stage stage_ = fetch_stage::iam;
     diagnostics facts_;
     time_point deadline_ = time_point::max();
     time_point sent_at_{};
@@ -201,7 +250,9 @@ private:
     call_end end_ = call_end::error;
     boost::system::error_code error_{};
     bool logging_in_ = false;
-    bool has_token_ = false;  // token_ holds a token this call fetched, to use on its next attempt
+    bool has_token_ = false;  // issued_ holds credentials to use on the next attempt
+    bool has_fallback_ = false;
+    bool metadata_retried_ = false;  // a refused metadata session token was replaced: once per fetch
     bool renewed_ = false;    // a 401 was answered by logging in again: once per call
     bool resigned_ = false;   // a 401 for the signature's date was answered by signing again: once per call
     bool done_ = false;

@@ -49,11 +49,23 @@ public:
     /** @param in the clocks now @return the next step (see `call_machine::resume`) */
     [[nodiscard]] step resume(const step_inputs& in) { return machine_.resume(in); }
 
-    /** @param held the session's token, or null @param in the clocks now @return the next step */
-    [[nodiscard]] step use_token(const iam_token* held, const step_inputs& in) { return machine_.use_token(held, in); }
+    /** @param held the credentials held, or null @param in the clocks now @return the next step */
+    [[nodiscard]] step use_token(const issued_credentials* held, const step_inputs& in) { return machine_.use_token(held, in); }
 
-    /** @param held a token the session holds @param in the clocks now @return true when the call would use it */
-    [[nodiscard]] bool token_usable(const iam_token& held, const step_inputs& in) const noexcept { return machine_.token_usable(held, in); }
+    /** @param held credentials held @param in the clocks now @return true when the call would use them as they are */
+    [[nodiscard]] bool token_usable(const issued_credentials& held, const step_inputs& in) const noexcept
+    {
+        return machine_.token_usable(held, in);
+    }
+
+    /** @param held credentials held @param in the clocks now @return true when they still work, fresh or not */
+    [[nodiscard]] bool token_valid(const issued_credentials& held, const step_inputs& in) const noexcept { return machine_.token_valid(held, in); }
+
+    /** @param held credentials still valid @param in the clocks now @return the next step: the call with them as they are */
+    [[nodiscard]] step use_held(const issued_credentials& held, const step_inputs& in) { return machine_.use_held(held, in); }
+
+    /** @return why renewing failed, after a `renewal_failed` step */
+    boost::system::error_code renewal_error() const noexcept { return machine_.renewal_error(); }
 
     /** @param refusal IAM's refusal, or null @param ec else, the login's error @return `done` */
     step login_failed(const iam_token* refusal, boost::system::error_code ec) { return machine_.login_failed(refusal, ec); }
@@ -89,8 +101,8 @@ public:
     /** @return the call's facts so far */
     const diagnostics& facts() const noexcept { return machine_.facts(); }
 
-    /** @return the token IAM issued, after a `token_received` step */
-    const iam_token& received_token() const noexcept { return machine_.received_token(); }
+    /** @return the credentials fetched, after a `token_received` step */
+    const issued_credentials& received_token() const noexcept { return machine_.received_token(); }
 
     /**
      * The result, after a `done` step (moved out: call once).

@@ -63,11 +63,13 @@ MODELARTS_DECL emulator_server::emulator_server(options opts)
         tls_->use_certificate_chain_file(opts.tls_certificate_chain);
         tls_->use_private_key_file(opts.tls_private_key, boost::asio::ssl::context::pem);
     }
+    if (opts.metadata_port) metadata_acceptor_.emplace(io_, tcp::endpoint{boost::asio::ip::make_address(opts.address), *opts.metadata_port});
 }
 
 MODELARTS_DECL void emulator_server::run()
 {
-    boost::asio::co_spawn(io_, accept_loop(), boost::asio::detached);
+    boost::asio::co_spawn(io_, accept_loop(acceptor_, tls_.has_value()), boost::asio::detached);
+    if (metadata_acceptor_) boost::asio::co_spawn(io_, accept_loop(*metadata_acceptor_, false), boost::asio::detached);
     io_.run();
 }
 
@@ -76,21 +78,22 @@ MODELARTS_DECL void emulator_server::stop()
     boost::asio::post(io_, [this] {
         boost::system::error_code ignored;
         acceptor_.close(ignored);
+        if (metadata_acceptor_) metadata_acceptor_->close(ignored);
         io_.stop();
     });
     if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
 }
 
-MODELARTS_DECL boost::asio::awaitable<void> emulator_server::accept_loop()
+MODELARTS_DECL boost::asio::awaitable<void> emulator_server::accept_loop(tcp::acceptor& acceptor, bool tls)
 {
     for (;;) {
-        auto [ec, socket] = co_await acceptor_.async_accept(boost::asio::as_tuple(boost::asio::use_awaitable));
-        if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+        auto [ec, socket] = co_await acceptor.async_accept(boost::asio::as_tuple(boost::asio::use_awaitable));
+        if (ec == boost::asio::error::operation_aborted || !acceptor.is_open()) co_return;
         if (ec) continue;
         ++connections_;
         boost::system::error_code nodelay_ec;  // answers leave at once: no Nagle stall
         socket.set_option(tcp::no_delay(true), nodelay_ec);
-        if (tls_)
+        if (tls)
             boost::asio::co_spawn(io_, serve_tls(std::move(socket)), boost::asio::detached);
         else
             boost::asio::co_spawn(io_, serve(boost::beast::tcp_stream(std::move(socket))), boost::asio::detached);

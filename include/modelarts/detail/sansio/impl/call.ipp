@@ -8,6 +8,8 @@
 
 #include "modelarts/response.hpp"
 
+#include <algorithm>
+
 namespace modelarts::detail::sansio {
 
 MODELARTS_DECL call_machine::call_machine(http_request request, const call_settings& settings)
@@ -33,14 +35,32 @@ MODELARTS_DECL step call_machine::resume(const step_inputs& in)
         logging_in_ = false;
         return {step::action::token_received};
     case next_move::correct_clock: next_ = next_move::attempt; return {step::action::clock_skew};
+    case next_move::send_login: next_ = next_move::attempt; return send_now(in);
+    case next_move::renewal_failed: next_ = next_move::attempt; return {step::action::renewal_failed};
     case next_move::finish: break;
     }
     return {};
 }
 
-MODELARTS_DECL bool call_machine::token_usable(const iam_token& held, const step_inputs& in) const noexcept
+// What a 401 refuses: the token, or the access key. Empty for anything else.
+MODELARTS_DECL std::string_view call_machine::identity(const credentials& c) noexcept
 {
-    return in.wall + token_refresh_margin < held.expires_at && held.token != refused_token_;
+    if (auto* t = std::get_if<token_credentials>(&c)) return t->token;
+    if (auto* k = std::get_if<aksk_credentials>(&c)) return k->access_key;
+    return {};
+}
+
+MODELARTS_DECL bool call_machine::token_valid(const issued_credentials& held, const step_inputs& in) const noexcept
+{
+    return in.wall < held.expires_at && identity(held.auth) != refused_token_;
+}
+
+MODELARTS_DECL bool call_machine::token_usable(const issued_credentials& held, const step_inputs& in) const noexcept
+{
+    // Keys that live minutes (as tests make them) are renewed at seven eighths of their life, not every call.
+    const auto life = held.expires_at - held.issued_at;
+    const auto margin = std::min<std::chrono::system_clock::duration>(token_refresh_margin, life / 8);
+    return in.wall + margin < held.expires_at && token_valid(held, in);
 }
 
 MODELARTS_DECL step call_machine::login_failed(const iam_token* refusal, boost::system::error_code ec)
@@ -60,16 +80,26 @@ MODELARTS_DECL std::chrono::nanoseconds call_machine::time_left(const step_input
     return in.now >= deadline_ ? std::chrono::nanoseconds(0) : std::chrono::nanoseconds(deadline_ - in.now);
 }
 
-MODELARTS_DECL step call_machine::use_token(const iam_token* held, const step_inputs& in)
+MODELARTS_DECL step call_machine::use_held(const issued_credentials& held, const step_inputs& in)
+{
+    issued_ = held;
+    has_token_ = true;
+    return attempt(in);  // past the deadline (it may have waited), the call ends there
+}
+
+MODELARTS_DECL step call_machine::use_token(const issued_credentials* held, const step_inputs& in)
 {
     if (in.now >= deadline_) {  // it may have waited for another call's login
         end_with(call_end::error, error::timeout);
         return {};
     }
     if (held && token_usable(*held, in)) {
-        call_.headers.set("X-Auth-Token", held->token);
-        return send_now(in);
+        issued_ = *held;
+        has_token_ = true;
+        return attempt(in);
     }
+    has_fallback_ = held && token_valid(*held, in);
+    if (has_fallback_) fallback_ = *held;
     return log_in(in);
 }
 
@@ -89,33 +119,79 @@ MODELARTS_DECL step call_machine::attempt(const step_inputs& in)
         return {};
     }
     if (logs_in()) {
-        if (logging_in_) return log_in(in);  // IAM failed for a moment: the login is tried again, by this call
+        if (logging_in_) return log_in(in);  // the fetch failed for a moment: it is tried again, by this call
         if (!has_token_) return {step::action::need_token};
-        call_.headers.set("X-Auth-Token", token_.token);
+        apply_valid_credentials(call_, issued_.auth, in.wall);
     } else {
         apply_valid_credentials(call_, *settings_.auth, in.wall);  // a fresh date and signature each attempt
     }
     return send_now(in);
 }
 
+// Starts a fetch of credentials: IAM's login, or the metadata service's session token. (A
+// callback provider's fetch is the driver's: the machine runs no user code.)
 MODELARTS_DECL step call_machine::log_in(const step_inputs& in)
 {
-    auto request = make_iam_token_request(std::get<password_credentials>(*settings_.auth), settings_.project_id);
-    if (!request) {
-        end_with(call_end::error, request.error());
+    const provider_source* from = provider();
+    if (from && from->what == provider_source::kind::callback) {
+        end_with(call_end::error, error::login_required);  // not reached: drivers fetch these themselves
         return {};
     }
-    login_ = std::move(*request);
     logging_in_ = true;
+    metadata_retried_ = false;
+    if (from && from->what == provider_source::kind::metadata_service) {
+        stage_ = fetch_stage::metadata_token;
+        auto request = make_metadata_token_request(from->metadata_endpoint);
+        if (!request) {
+            fetch_failed(call_end::error, request.error(), in);
+            return next_ == next_move::finish ? step{} : resume(in);
+        }
+        login_ = std::move(*request);
+        return send_now(in);
+    }
+    stage_ = fetch_stage::iam;
+    auto request = make_iam_token_request(from ? from->user : std::get<password_credentials>(*settings_.auth), settings_.project_id);
+    if (!request) {
+        fetch_failed(call_end::error, request.error(), in);
+        return next_ == next_move::finish ? step{} : resume(in);
+    }
+    login_ = std::move(*request);
     return send_now(in);
+}
+
+// The keys' request, with the session token if the service issued one.
+MODELARTS_DECL bool call_machine::metadata_request(std::string_view session_token)
+{
+    auto request = make_metadata_securitykey_request(provider()->metadata_endpoint, session_token);
+    if (!request) return false;
+    login_ = std::move(*request);
+    stage_ = fetch_stage::metadata_keys;
+    return true;
+}
+
+// A fetch that failed for good: with credentials still valid, the call goes on with them (and the
+// driver is told, so that the next renewal waits a little); without, the call ends.
+MODELARTS_DECL void call_machine::fetch_failed(call_end how, boost::system::error_code ec, const step_inputs& in)
+{
+    if (has_fallback_ && token_valid(fallback_, in)) {
+        renewal_error_ = ec;  // none when IAM refused: its answer is in token_
+        issued_ = fallback_;
+        has_token_ = true;
+        has_fallback_ = false;
+        logging_in_ = false;
+        next_ = next_move::renewal_failed;
+        return;
+    }
+    end_with(how, ec);
 }
 
 MODELARTS_DECL step call_machine::send_now(const step_inputs& in)
 {
     ++facts_.attempts;
     sent_at_ = in.now;
-    const auto left = deadline_ == time_point::max() ? std::chrono::nanoseconds::max()
-                                                     : std::chrono::duration_cast<std::chrono::nanoseconds>(deadline_ - in.now);
+    auto left = deadline_ == time_point::max() ? std::chrono::nanoseconds::max()
+                                               : std::chrono::duration_cast<std::chrono::nanoseconds>(deadline_ - in.now);
+    if (logging_in_ && stage_ != fetch_stage::iam) left = std::min<std::chrono::nanoseconds>(left, metadata_timeout);  // §5's short timeouts
     return {step::action::send, left};
 }
 
@@ -127,10 +203,12 @@ MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(cons
     const retry_policy& retry = *settings_.retry;
     const bool transient = retry.retry_if ? retry.retry_if(outcome) : is_transient(outcome);
     if (!transient) {
-        if (!outcome) {
+        if (!outcome && logging_in_) {
+            fetch_failed(call_end::error, outcome.error(), in);
+        } else if (!outcome) {
             end_with(call_end::error, outcome.error());
         } else if (logging_in_) {
-            read_login(*outcome);
+            read_login(*outcome, in);
         } else if (auto server_time = outcome->status == 401 && !resigned_ ? refused_for_its_date(*outcome) : std::nullopt) {
             // Our clock is off: sign again with the service's time, once, outside the retry policy.
             resigned_ = true;
@@ -141,7 +219,7 @@ MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(cons
         } else if (outcome->status == 401 && logs_in() && !renewed_) {  // the token died early: log in again, once
             renewed_ = true;
             has_token_ = false;
-            refused_token_.assign(call_.headers.get("X-Auth-Token"));
+            refused_token_.assign(identity(issued_.auth));
             facts_.last_failure = {{}, 401};
             next_ = next_move::attempt;
             return std::chrono::nanoseconds(0);
@@ -158,8 +236,9 @@ MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(cons
             if (auto asked = parse_retry_after(*header, in.wall)) wait = *asked;
     const bool out_of_attempts = !settings_.can_wait || retries_ + 1 >= retry.max_attempts;
     if (out_of_attempts || (deadline_ != time_point::max() && std::chrono::nanoseconds(deadline_ - in.now) <= wait)) {
-        if (outcome && logging_in_) read_login(*outcome);  // IAM's last answer stands, as IAM's
+        if (outcome && logging_in_) read_login(*outcome, in);  // the fetch's last answer stands, read as the fetch's
         else if (outcome) end_with(call_end::service_answer);  // the last answer stands
+        else if (logging_in_) fetch_failed(call_end::error, outcome.error(), in);
         else end_with(call_end::error, outcome.error());
         return std::nullopt;
     }
@@ -169,18 +248,48 @@ MODELARTS_DECL std::optional<std::chrono::nanoseconds> call_machine::decide(cons
     return wait;
 }
 
-// IAM's answer, read by IAM's parser: a token to hand over, a refusal, or an error.
-MODELARTS_DECL void call_machine::read_login(const http_response& answer)
+// A fetch's answer, read by its own parser: credentials to hand over, the fetch's next request, a
+// refusal, or an error.
+MODELARTS_DECL void call_machine::read_login(const http_response& answer, const step_inputs& in)
 {
-    auto token = parse_iam_token_response(answer);
-    if (!token) {
-        end_with(call_end::error, token.error());
+    const auto fetched = [&](credentials auth, std::chrono::system_clock::time_point expires_at) {
+        issued_ = {std::move(auth), expires_at, in.wall};
+        has_token_ = true;
+        has_fallback_ = false;
+        next_ = next_move::hand_token;
+    };
+    switch (stage_) {
+    case fetch_stage::iam: {
+        auto token = parse_iam_token_response(answer);
+        if (!token) return fetch_failed(call_end::error, token.error(), in);
+        if (!token->is_success) {
+            token_ = std::move(*token);
+            return fetch_failed(call_end::iam_refusal, {}, in);
+        }
+        return fetched(token_credentials{std::move(token->token)}, token->expires_at);
+    }
+    case fetch_stage::metadata_token: {
+        auto token = parse_metadata_token_response(answer);
+        if (!token) return fetch_failed(call_end::error, token.error(), in);
+        if (!metadata_request(token->value_or(""))) return fetch_failed(call_end::error, error::invalid_token, in);
+        next_ = next_move::send_login;
         return;
     }
-    token_ = std::move(*token);
-    has_token_ = token_.is_success;
-    if (has_token_) next_ = next_move::hand_token;
-    else end_with(call_end::iam_refusal);
+    case fetch_stage::metadata_keys: {
+        auto keys = parse_metadata_securitykey_response(answer);
+        if (!keys && keys.error() == error::metadata_token_expired && !metadata_retried_) {  // a new session token, once
+            metadata_retried_ = true;
+            auto request = make_metadata_token_request(provider()->metadata_endpoint);
+            if (!request) return fetch_failed(call_end::error, request.error(), in);
+            login_ = std::move(*request);
+            stage_ = fetch_stage::metadata_token;
+            next_ = next_move::send_login;
+            return;
+        }
+        if (!keys) return fetch_failed(call_end::error, keys.error(), in);
+        return fetched(std::move(keys->keys), keys->expires_at);
+    }
+    }
 }
 
 // The service's time, when a signed request was refused because its date was too far from it: the
