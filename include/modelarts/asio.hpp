@@ -201,17 +201,12 @@ private:
                 break;
             }
             case action::token_received:
-                duty.land(op.received_token());
-                step = op.resume(in);
-                break;
             case action::renewal_failed:
-                duty.renewal_failed(in.now);
-                step = op.resume(in);
+            case action::clock_skew: {
+                auto now = in;
+                step = handle_event(state(), op, duty, step.what, now);
                 break;
-            case action::clock_skew:
-                state().correct_clock(op.server_time());
-                step = op.resume(state().inputs());  // signed again with the corrected time
-                break;
+            }
             case action::done:
                 timer.reset();
                 duty.fail(op.refusal(), op.error());  // when it was logging in for the others

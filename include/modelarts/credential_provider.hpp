@@ -47,7 +47,7 @@ inline credential_provider make_metadata_provider(std::string endpoint = std::st
     detail::provider_source from;
     from.what = detail::provider_source::kind::metadata_service;
     from.metadata_endpoint = std::move(endpoint);
-    return {std::move(from), std::make_shared<detail::provider_state>()};
+    return detail::provider_access::make(std::move(from), std::make_shared<detail::provider_state>());
 }
 
 /**
@@ -62,7 +62,7 @@ inline credential_provider make_callback_provider(credentials_callback fetch)
 {
     auto state = std::make_shared<detail::provider_state>();
     state->fetch = std::move(fetch);
-    return {detail::provider_source{}, std::move(state)};
+    return detail::provider_access::make(detail::provider_source{}, std::move(state));
 }
 
 /**
@@ -76,7 +76,7 @@ inline credential_provider make_iam_password_provider(password_credentials user)
     detail::provider_source from;
     from.what = detail::provider_source::kind::iam_password;
     from.user = std::move(user);
-    return {std::move(from), std::make_shared<detail::provider_state>()};
+    return detail::provider_access::make(std::move(from), std::make_shared<detail::provider_state>());
 }
 
 } // namespace modelarts

@@ -69,6 +69,7 @@ using credentials_callback = std::function<result<expiring_credentials>()>;
 namespace detail {
 
 struct provider_state;  // the provider's credentials and the fetch under way (detail/provider_state.hpp)
+struct provider_access;  // the library's way into a provider, as `access` is into a session
 
 // Where a provider's credentials come from: what the call machine needs to fetch them.
 struct provider_source {
@@ -90,25 +91,32 @@ public:
     /** @return true when both are handles to the same provider */
     friend bool operator==(const credential_provider& a, const credential_provider& b) noexcept { return a.state_ == b.state_; }
 
-    /** @return where its credentials come from */
-    const detail::provider_source& source() const noexcept { return source_; }
-
-    /** @return its shared state: the credentials held and the fetch under way */
-    detail::provider_state& state() const noexcept { return *state_; }
-
-    /** @param source where credentials come from @param state its shared state */
+private:
+    friend struct detail::provider_access;
     credential_provider(detail::provider_source source, std::shared_ptr<detail::provider_state> state) noexcept
         : source_(std::move(source)), state_(std::move(state))
     {
     }
 
-private:
     detail::provider_source source_;
     std::shared_ptr<detail::provider_state> state_;
 };
 
 /** The ways a session can authenticate. */
 using credentials = std::variant<no_credentials, token_credentials, aksk_credentials, password_credentials, credential_provider>;
+
+namespace detail {
+
+struct provider_access {
+    static credential_provider make(provider_source source, std::shared_ptr<provider_state> state) noexcept
+    {
+        return {std::move(source), std::move(state)};
+    }
+    static const provider_source& source(const credential_provider& p) noexcept { return p.source_; }
+    static provider_state& state(const credential_provider& p) noexcept { return *p.state_; }
+};
+
+} // namespace detail
 
 /** Credentials and when they stop working: what a provider hands out. */
 struct expiring_credentials {

@@ -2570,6 +2570,7 @@ using credentials_callback = std::function<result<expiring_credentials>()>;
 namespace detail {
 
 struct provider_state;  // the provider's credentials and the fetch under way (detail/provider_state.hpp)
+struct provider_access;  // the library's way into a provider, as `access` is into a session
 
 // Where a provider's credentials come from: what the call machine needs to fetch them.
 struct provider_source {
@@ -2591,25 +2592,32 @@ public:
     /** @return true when both are handles to the same provider */
     friend bool operator==(const credential_provider& a, const credential_provider& b) noexcept { return a.state_ == b.state_; }
 
-    /** @return where its credentials come from */
-    const detail::provider_source& source() const noexcept { return source_; }
-
-    /** @return its shared state: the credentials held and the fetch under way */
-    detail::provider_state& state() const noexcept { return *state_; }
-
-    /** @param source where credentials come from @param state its shared state */
+private:
+    friend struct detail::provider_access;
     credential_provider(detail::provider_source source, std::shared_ptr<detail::provider_state> state) noexcept
         : source_(std::move(source)), state_(std::move(state))
     {
     }
 
-private:
     detail::provider_source source_;
     std::shared_ptr<detail::provider_state> state_;
 };
 
 /** The ways a session can authenticate. */
 using credentials = std::variant<no_credentials, token_credentials, aksk_credentials, password_credentials, credential_provider>;
+
+namespace detail {
+
+struct provider_access {
+    static credential_provider make(provider_source source, std::shared_ptr<provider_state> state) noexcept
+    {
+        return {std::move(source), std::move(state)};
+    }
+    static const provider_source& source(const credential_provider& p) noexcept { return p.source_; }
+    static provider_state& state(const credential_provider& p) noexcept { return *p.state_; }
+};
+
+} // namespace detail
 
 /** Credentials and when they stop working: what a provider hands out. */
 struct expiring_credentials {
@@ -2691,7 +2699,7 @@ MODELARTS_DECL result<void> validate_credentials(const credentials& creds)
         if (auto ep = parse_endpoint(p->iam_endpoint); !ep) return ep.error();
     }
     if (auto* provider = std::get_if<credential_provider>(&creds)) {
-        const auto& from = provider->source();
+        const auto& from = detail::provider_access::source(*provider);
         if (from.what == detail::provider_source::kind::iam_password) return validate_credentials(from.user);
         if (from.what == detail::provider_source::kind::metadata_service)
             if (auto ep = parse_endpoint(from.metadata_endpoint); !ep) return ep.error();
@@ -4107,7 +4115,7 @@ private:
     const provider_source* provider() const noexcept
     {
         auto* p = settings_.auth ? std::get_if<credential_provider>(settings_.auth) : nullptr;
-        return p ? &p->source() : nullptr;
+        return p ? &provider_access::source(*p) : nullptr;
     }
     MODELARTS_DECL static std::string_view identity(const credentials& c) noexcept;
 
@@ -4575,13 +4583,6 @@ public:
     /** The login was given up without an outcome (its call was cancelled): the waiters join again, and one logs in. */
     void abandon() { end({}, nullptr); }
 
-    /** @return the credentials held, or null */
-    std::shared_ptr<const sansio::issued_credentials> held() const
-    {
-        std::lock_guard lock(mutex_);
-        return token_;
-    }
-
     /** @return true while a call logs in */
     bool in_flight() const
     {
@@ -4736,7 +4737,7 @@ inline credential_provider make_metadata_provider(std::string endpoint = std::st
     detail::provider_source from;
     from.what = detail::provider_source::kind::metadata_service;
     from.metadata_endpoint = std::move(endpoint);
-    return {std::move(from), std::make_shared<detail::provider_state>()};
+    return detail::provider_access::make(std::move(from), std::make_shared<detail::provider_state>());
 }
 
 /**
@@ -4751,7 +4752,7 @@ inline credential_provider make_callback_provider(credentials_callback fetch)
 {
     auto state = std::make_shared<detail::provider_state>();
     state->fetch = std::move(fetch);
-    return {detail::provider_source{}, std::move(state)};
+    return detail::provider_access::make(detail::provider_source{}, std::move(state));
 }
 
 /**
@@ -4765,7 +4766,7 @@ inline credential_provider make_iam_password_provider(password_credentials user)
     detail::provider_source from;
     from.what = detail::provider_source::kind::iam_password;
     from.user = std::move(user);
-    return {std::move(from), std::make_shared<detail::provider_state>()};
+    return detail::provider_access::make(std::move(from), std::make_shared<detail::provider_state>());
 }
 
 } // namespace modelarts
@@ -5329,7 +5330,7 @@ struct session_state {
     // holds it, or the session's own (a password).
     login_flight& flight() noexcept
     {
-        if (auto* p = std::get_if<credential_provider>(&auth)) return p->state().flight;
+        if (auto* p = std::get_if<credential_provider>(&auth)) return provider_access::state(*p).flight;
         return logins;
     }
 
@@ -5337,7 +5338,7 @@ struct session_state {
     const credentials_callback* callback() const noexcept
     {
         auto* p = std::get_if<credential_provider>(&auth);
-        return p && p->state().fetch ? &p->state().fetch : nullptr;
+        return p && provider_access::state(*p).fetch ? &provider_access::state(*p).fetch : nullptr;
     }
 
     // How this session's calls authenticate and retry.
@@ -5392,6 +5393,23 @@ template <class Op, class MakeWaiter>
     }
     duty.fail(nullptr, ec);
     return op.login_failed(nullptr, ec);
+}
+
+// The machine's events, which every driver handles alike: credentials fetched (held for every
+// call), a renewal failed (the held ones go on), the clock corrected (`in` is read again: the
+// call signs again with the corrected time). Returns the step after the event.
+template <class Op>
+[[nodiscard]] sansio::step handle_event(session_state& state, Op& op, login_duty& duty, sansio::step::action what,
+                                        sansio::step_inputs& in)
+{
+    using action = sansio::step::action;
+    if (what == action::token_received) duty.land(op.received_token());
+    if (what == action::renewal_failed) duty.renewal_failed(in.now);
+    if (what == action::clock_skew) {
+        state.correct_clock(op.server_time());
+        in = state.inputs();
+    }
+    return op.resume(in);
 }
 
 // The location a session's requests go to, once every setting has been checked.
@@ -5987,17 +6005,12 @@ private:
                 break;
             }
             case action::token_received:
-                duty_.land(op_.received_token());
-                step = op_.resume(in);
-                break;
             case action::renewal_failed:
-                duty_.renewal_failed(in.now);
-                step = op_.resume(in);
+            case action::clock_skew: {
+                auto now = in;
+                step = handle_event(state(), op_, duty_, step.what, now);
                 break;
-            case action::clock_skew:
-                state().correct_clock(op_.server_time());
-                step = op_.resume(state().inputs());  // signed again with the corrected time
-                break;
+            }
             case action::done: {
                 duty_.fail(op_.refusal(), op_.error());  // when it was logging in for the others
                 Handler h = std::move(handler_);
@@ -6226,18 +6239,8 @@ template <class Transport, class Parse>
             break;
         case action::need_token: step = join_login(state, op, in, duty); break;
         case action::token_received:
-            duty.land(op.received_token());
-            step = op.resume(in);
-            break;
         case action::renewal_failed:
-            duty.renewal_failed(in.now);
-            step = op.resume(in);
-            break;
-        case action::clock_skew:
-            state.correct_clock(op.server_time());
-            in = state.inputs();  // signed again with the corrected time
-            step = op.resume(in);
-            break;
+        case action::clock_skew: step = handle_event(state, op, duty, step.what, in); break;
         case action::done:
             duty.fail(op.refusal(), op.error());  // when it was logging in for the others
             return op.take_result(diag);

@@ -64,17 +64,12 @@ private:
                 break;
             }
             case action::token_received:
-                duty_.land(op_.received_token());
-                step = op_.resume(in);
-                break;
             case action::renewal_failed:
-                duty_.renewal_failed(in.now);
-                step = op_.resume(in);
+            case action::clock_skew: {
+                auto now = in;
+                step = handle_event(state(), op_, duty_, step.what, now);
                 break;
-            case action::clock_skew:
-                state().correct_clock(op_.server_time());
-                step = op_.resume(state().inputs());  // signed again with the corrected time
-                break;
+            }
             case action::done: {
                 duty_.fail(op_.refusal(), op_.error());  // when it was logging in for the others
                 Handler h = std::move(handler_);

@@ -125,13 +125,6 @@ public:
     /** The login was given up without an outcome (its call was cancelled): the waiters join again, and one logs in. */
     void abandon() { end({}, nullptr); }
 
-    /** @return the credentials held, or null */
-    std::shared_ptr<const sansio::issued_credentials> held() const
-    {
-        std::lock_guard lock(mutex_);
-        return token_;
-    }
-
     /** @return true while a call logs in */
     bool in_flight() const
     {

@@ -75,7 +75,7 @@ struct session_state {
     // holds it, or the session's own (a password).
     login_flight& flight() noexcept
     {
-        if (auto* p = std::get_if<credential_provider>(&auth)) return p->state().flight;
+        if (auto* p = std::get_if<credential_provider>(&auth)) return provider_access::state(*p).flight;
         return logins;
     }
 
@@ -83,7 +83,7 @@ struct session_state {
     const credentials_callback* callback() const noexcept
     {
         auto* p = std::get_if<credential_provider>(&auth);
-        return p && p->state().fetch ? &p->state().fetch : nullptr;
+        return p && provider_access::state(*p).fetch ? &provider_access::state(*p).fetch : nullptr;
     }
 
     // How this session's calls authenticate and retry.
@@ -138,6 +138,23 @@ template <class Op, class MakeWaiter>
     }
     duty.fail(nullptr, ec);
     return op.login_failed(nullptr, ec);
+}
+
+// The machine's events, which every driver handles alike: credentials fetched (held for every
+// call), a renewal failed (the held ones go on), the clock corrected (`in` is read again: the
+// call signs again with the corrected time). Returns the step after the event.
+template <class Op>
+[[nodiscard]] sansio::step handle_event(session_state& state, Op& op, login_duty& duty, sansio::step::action what,
+                                        sansio::step_inputs& in)
+{
+    using action = sansio::step::action;
+    if (what == action::token_received) duty.land(op.received_token());
+    if (what == action::renewal_failed) duty.renewal_failed(in.now);
+    if (what == action::clock_skew) {
+        state.correct_clock(op.server_time());
+        in = state.inputs();
+    }
+    return op.resume(in);
 }
 
 // The location a session's requests go to, once every setting has been checked.

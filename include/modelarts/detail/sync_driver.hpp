@@ -61,18 +61,8 @@ template <class Transport, class Parse>
             break;
         case action::need_token: step = join_login(state, op, in, duty); break;
         case action::token_received:
-            duty.land(op.received_token());
-            step = op.resume(in);
-            break;
         case action::renewal_failed:
-            duty.renewal_failed(in.now);
-            step = op.resume(in);
-            break;
-        case action::clock_skew:
-            state.correct_clock(op.server_time());
-            in = state.inputs();  // signed again with the corrected time
-            step = op.resume(in);
-            break;
+        case action::clock_skew: step = handle_event(state, op, duty, step.what, in); break;
         case action::done:
             duty.fail(op.refusal(), op.error());  // when it was logging in for the others
             return op.take_result(diag);

@@ -23,7 +23,7 @@ MODELARTS_DECL result<void> validate_credentials(const credentials& creds)
         if (auto ep = parse_endpoint(p->iam_endpoint); !ep) return ep.error();
     }
     if (auto* provider = std::get_if<credential_provider>(&creds)) {
-        const auto& from = provider->source();
+        const auto& from = detail::provider_access::source(*provider);
         if (from.what == detail::provider_source::kind::iam_password) return validate_credentials(from.user);
         if (from.what == detail::provider_source::kind::metadata_service)
             if (auto ep = parse_endpoint(from.metadata_endpoint); !ep) return ep.error();

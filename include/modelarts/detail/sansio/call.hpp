@@ -227,7 +227,7 @@ private:
     const provider_source* provider() const noexcept
     {
         auto* p = settings_.auth ? std::get_if<credential_provider>(settings_.auth) : nullptr;
-        return p ? &p->source() : nullptr;
+        return p ? &provider_access::source(*p) : nullptr;
     }
     MODELARTS_DECL static std::string_view identity(const credentials& c) noexcept;
 
